@@ -1,0 +1,308 @@
+"""The public Python API: :class:`Num2Vec`.
+
+>>> from num2vec import Num2Vec
+>>> model = Num2Vec.from_pretrained()          # the model that ships with the package
+>>> model.predict_next([2, 4, 8, 16])
+32
+>>> model.encode(42).shape, model.encode([1, 2, 3]).shape
+((128,), (3, 128))
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .codec import as_int_list, check_fits, encode_batch, encode_sequences, to_int
+from .model import Num2VecNet, predict_numbers
+from .serialization import load_model, save_model
+
+#: the fewest terms a sequence needs before the model predicts its next term
+MIN_TERMS = 2
+
+
+def bundled_model_path() -> Path:
+    """Folder of the pretrained model inside the installed package."""
+    return Path(str(resources.files("num2vec") / "pretrained"))
+
+
+class Num2Vec:
+    """A trained num2vec model: next-term prediction, number and sequence embeddings.
+
+    Inference is thread-safe: calls from several threads give the same results as
+    serial calls.
+    """
+
+    def __init__(self, net: Num2VecNet, config: dict | None = None):
+        self.net = net.eval()
+        self.config = config or {"model": net.cfg.to_dict()}
+        self._lock = threading.Lock()
+
+    # --- loading and saving -------------------------------------------------------
+    @classmethod
+    def from_pretrained(cls, path: str | Path | None = None, device: str = "cpu") -> Num2Vec:
+        """Load a saved model folder; no ``path``: the bundled default model. Never downloads anything."""
+        from .training import resolve_device
+
+        folder = Path(path) if path is not None else bundled_model_path()
+        net, config = load_model(folder, device=resolve_device(device))
+        return cls(net, config)
+
+    def save_pretrained(self, path: str | Path) -> Path:
+        """Write ``config.json``, ``model.safetensors`` and a model card ``README.md`` into ``path``."""
+        extra = {k: v for k, v in self.config.items() if k != "model"}
+        return save_model(self.net, path, card=model_card(self.config), extra=extra)
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.net.parameters()).device
+
+    @property
+    def max_digits(self) -> int:
+        return self.net.cfg.max_digits
+
+    @property
+    def dim(self) -> int:
+        """Size of a number embedding."""
+        return self.net.cfg.d_model
+
+    # --- validation ------------------------------------------------------------------
+    def _check_number(self, v: int) -> int:
+        check_fits(v, self.max_digits)
+        if v < 0 and not self.net.cfg.allow_negative:
+            raise ValueError(f"{v} is negative, but this model was trained on non-negative numbers only")
+        return v
+
+    def _sequences(self, seqs: object) -> tuple[list[list[int]], bool]:
+        """Normalise one sequence or many into a list of int lists; returns ``(seqs, single)``."""
+        if isinstance(seqs, np.ndarray):
+            if seqs.ndim == 1:
+                seqs, single = [seqs], True
+            elif seqs.ndim == 2:
+                seqs, single = list(seqs), False
+            else:
+                raise ValueError(f"sequences must be a 1-D or 2-D array, got shape {seqs.shape}")
+        elif isinstance(seqs, (str, bytes)) or not isinstance(seqs, Iterable):
+            raise TypeError(f"expected a sequence of integers or a list of sequences, got {type(seqs).__name__}")
+        else:
+            seqs = list(seqs)
+            if not seqs:
+                raise ValueError("the sequence is empty: give at least "
+                                 f"{MIN_TERMS} numbers")
+            nested = [not isinstance(s, (str, bytes)) and isinstance(s, (Iterable, np.ndarray)) for s in seqs]
+            if all(nested):
+                single = False
+            elif not any(nested):
+                seqs, single = [seqs], True
+            else:
+                raise TypeError("mixed input: give one sequence of integers or a list of sequences, not both")
+        out = []
+        for i, s in enumerate(seqs):
+            ints = as_int_list(s, "sequence")
+            if len(ints) < MIN_TERMS:
+                where = "the sequence" if single else f"sequence {i}"
+                raise ValueError(f"{where} has {len(ints)} number(s); at least {MIN_TERMS} are needed")
+            out.append([self._check_number(v) for v in ints])
+        return out, single
+
+    # --- prediction ---------------------------------------------------------------------
+    def predict_next(self, seqs, top_k: int | None = None, beam_size: int | None = None, batch_size: int = 512):
+        """The next term of a sequence (``int``) or of each sequence of a list (``list[int]``).
+
+        With ``top_k=K``: the K most likely next terms as ``[(number, probability), ...]``,
+        most likely first, found by beam search (``beam_size`` defaults to ``max(K, 4)``);
+        for a list of sequences, one such list per sequence.
+
+        >>> model.predict_next([1, 2, 3])                 # doctest: +SKIP
+        4
+        >>> model.predict_next([[1, 2, 3], [5, 10, 15]])   # doctest: +SKIP
+        [4, 20]
+        """
+        if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
+            raise ValueError(f"top_k={top_k!r} must be a positive integer")
+        if beam_size is not None and (isinstance(beam_size, bool) or not isinstance(beam_size, int) or beam_size < 1):
+            raise ValueError(f"beam_size={beam_size!r} must be a positive integer")
+        batch, single = self._sequences(seqs)
+        k = top_k or 1
+        beam = beam_size or (max(k, 4) if top_k else 1)
+        with self._lock:
+            res = predict_numbers(self.net, batch, batch_size=batch_size, beam_size=max(beam, k), top_k=k)
+        if top_k is None:
+            out = [r[0][0] for r in res]
+        else:
+            out = [[(v, float(np.exp(lp))) for v, lp in r] for r in res]
+        return out[0] if single else out
+
+    def continue_sequence(self, seq: Sequence[int], n: int, beam_size: int | None = None) -> list[int]:
+        """The next ``n`` terms, each predicted from the sequence extended by the ones before."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError(f"n={n!r} must be a positive integer")
+        (terms,), single = self._sequences(seq)
+        if not single:
+            raise TypeError("continue_sequence takes one sequence of integers")
+        out: list[int] = []
+        for _ in range(n):
+            nxt = self.predict_next(terms + out, beam_size=beam_size)
+            try:
+                self._check_number(nxt)
+            except ValueError:
+                raise ValueError(
+                    f"the continuation reached {nxt}, beyond what this model handles ({self.max_digits} digits)"
+                ) from None
+            out.append(nxt)
+        return out
+
+    # --- embeddings ---------------------------------------------------------------------
+    def encode(self, numbers, batch_size: int = 4096, show_progress_bar: bool = False,
+               normalize_embeddings: bool = False, convert_to_tensor: bool = False):
+        """Number embeddings u: one int -> ``(d,)``, a list or 1-D array of N ints -> ``(N, d)``.
+
+        Accepts Python ints of any size (up to the model's ``max_digits``), NumPy
+        integer arrays and integral floats. Each distinct value is computed once.
+        """
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size={batch_size!r} must be a positive integer")
+        single = not (isinstance(numbers, (np.ndarray, list, tuple, range)) or
+                      (isinstance(numbers, Iterable) and not isinstance(numbers, (str, bytes))))
+        if isinstance(numbers, np.ndarray) and numbers.ndim == 0:
+            numbers, single = numbers.reshape(1), True
+        if isinstance(numbers, np.ndarray) and numbers.dtype.kind in "iu" and numbers.ndim == 1:
+            uniq, inverse = np.unique(numbers, return_inverse=True)
+            if uniq.size and (uniq[0] < 0 and not self.net.cfg.allow_negative):
+                self._check_number(int(uniq[0]))
+            values: Sequence[int] | np.ndarray = uniq
+        else:
+            ints = [self._check_number(v) for v in ([to_int(numbers)] if single else as_int_list(numbers))]
+            index: dict[int, int] = {}
+            inverse = np.array([index.setdefault(v, len(index)) for v in ints], dtype=np.int64)
+            values = list(index)
+        n = len(values)
+        out = torch.empty(n, self.dim)
+        from tqdm.auto import tqdm
+
+        with self._lock, torch.no_grad():
+            for start in tqdm(range(0, n, batch_size), disable=not show_progress_bar, desc="encode"):
+                chunk = values[start : start + batch_size]
+                tokens, lengths = encode_batch(chunk, self.max_digits)
+                u = self.net.encode_numbers(torch.from_numpy(tokens).to(self.device),
+                                            torch.from_numpy(lengths).to(self.device))
+                out[start : start + len(chunk)] = u.cpu()
+        emb = out[torch.from_numpy(np.asarray(inverse, dtype=np.int64))] if n else out
+        if normalize_embeddings:
+            emb = torch.nn.functional.normalize(emb, dim=-1)
+        if single:
+            emb = emb[0]
+        return emb if convert_to_tensor else emb.numpy()
+
+    def encode_sequences(self, seqs, batch_size: int = 512) -> np.ndarray:
+        """Sequence embeddings: the nested RNN's state after the last number, ``(N, d_seq)``
+        (one sequence in -> ``(d_seq,)``)."""
+        batch, single = self._sequences(seqs)
+        out = []
+        with self._lock, torch.no_grad():
+            for start in range(0, len(batch), batch_size):
+                tokens, lengths, n = encode_sequences(batch[start : start + batch_size], self.max_digits)
+                to = lambda a: torch.from_numpy(a).to(self.device)  # noqa: E731
+                _, _, s = self.net.encode_context(to(tokens), to(lengths))
+                out.append(s[torch.arange(len(n)), to(n) - 1].cpu())
+        emb = torch.cat(out).numpy()
+        return emb[0] if single else emb
+
+    def export(self, numbers, path: str | Path, fmt: str = "npy", vectors: np.ndarray | None = None) -> list[Path]:
+        """Save the embeddings of ``numbers``; returns the files written.
+
+        ``npy``: an ``(N, d)`` array. ``w2v``: word2vec text format (``N d`` then
+        ``number v1 ... vd`` per line), loadable with gensim's
+        ``KeyedVectors.load_word2vec_format``. ``tsv``: TensorBoard projector
+        files, vectors in ``path`` and labels in ``<stem>_metadata.tsv``.
+        ``txt``: ``number v1 ... vd`` per line.
+        """
+        if fmt not in ("npy", "w2v", "tsv", "txt"):
+            raise ValueError(f"format={fmt!r} is unknown; choose npy, w2v, tsv or txt")
+        values = as_int_list(numbers)
+        vectors = self.encode(values) if vectors is None else vectors
+        path = Path(path)
+        if not path.parent.is_dir():
+            raise FileNotFoundError(f"cannot write {path}: folder {path.parent} does not exist")
+        if fmt == "npy":
+            with open(path, "wb") as fh:
+                np.save(fh, vectors)
+            return [path]
+        sep = "\t" if fmt == "tsv" else " "
+        with open(path, "w") as fh:
+            if fmt == "w2v":
+                fh.write(f"{len(values)} {vectors.shape[1]}\n")
+            for v, row in zip(values, vectors):
+                cells = [f"{x:.6g}" for x in row]
+                fh.write(sep.join(cells if fmt == "tsv" else [str(v), *cells]) + "\n")
+        if fmt != "tsv":
+            return [path]
+        meta = path.with_name(path.stem + "_metadata.tsv")
+        with open(meta, "w") as fh:
+            fh.write("number\tlast_digit\tdigits\n")
+            for v in values:
+                fh.write(f"{v}\t{abs(v) % 10}\t{len(str(abs(v)))}\n")
+        return [path, meta]
+
+    def similarity(self, a: int, b: int) -> float:
+        """Cosine similarity of two numbers' embeddings."""
+        u = self.encode([a, b], normalize_embeddings=True)
+        return float(u[0] @ u[1])
+
+    def most_similar(self, positive=(), negative=(), topn: int = 10, candidates: Iterable[int] = range(0, 10_000)):
+        """Numbers of ``candidates`` closest (cosine) to mean(positive) - mean(negative), as ``[(int, score)]``.
+
+        Query numbers are left out of the answer, as in gensim. ``positive=[8, 3],
+        negative=[4]`` asks the analogy 8 - 4 + 3.
+        """
+        pos, neg = as_int_list(positive, "positive") if positive is not None else [], \
+            as_int_list(negative, "negative") if negative is not None else []
+        if not pos and not neg:
+            raise ValueError("most_similar needs at least one number in positive or negative")
+        if isinstance(topn, bool) or not isinstance(topn, int) or topn < 1:
+            raise ValueError(f"topn={topn!r} must be a positive integer")
+        cand = np.asarray(as_int_list(candidates, "candidates"), dtype=object)
+        q = self.encode(pos + neg, normalize_embeddings=True)
+        query = q[: len(pos)].sum(0) - q[len(pos):].sum(0)
+        query /= np.linalg.norm(query) + 1e-12
+        c = self.encode(list(cand), normalize_embeddings=True)
+        scores = c @ query
+        skip = set(pos) | set(neg)
+        order = np.argsort(-scores, kind="stable")
+        out = [(int(cand[i]), float(scores[i])) for i in order if int(cand[i]) not in skip]
+        return out[:topn]
+
+
+def model_card(config: dict) -> str:
+    """A Markdown model card from a model folder's config."""
+    model = config.get("model", {})
+    training = config.get("training", {})
+    evaluation = config.get("evaluation", {})
+    lines = ["# num2vec model", "", "A num2vec model: digit-level encoder RNN -> nested RNN -> digit-level decoder RNN,",
+             "trained to predict the next term of integer sequences. Load it with",
+             "`Num2Vec.from_pretrained(path)`.", "", "## Architecture", "", "```json",
+             json.dumps(model, indent=2), "```", ""]
+    if training:
+        tc = training.get("train_config", {})
+        lines += ["## Training", "",
+                  f"- command: `{training.get('command', 'num2vec train --preset ' + str(tc.get('preset')))}`",
+                  f"- steps: {training.get('step')}, sequences seen: {training.get('sequences_seen')}",
+                  f"- data: distribution `{tc.get('distribution')}`, {tc.get('min_length')}-{tc.get('max_length')} "
+                  f"terms, values below {tc.get('max_value')}", ""]
+        if training.get("wall_seconds"):
+            lines.insert(-1, f"- wall time: {training['wall_seconds'] / 60:.0f} min on {training.get('machine', '?')}")
+    if evaluation:
+        lines += ["## Evaluation", "", f"Command: `{evaluation.get('command', '')}`", "",
+                  f"Exact-match accuracy of the 8th term from the first 7, {evaluation.get('size')} held-out "
+                  f"sequences: **{evaluation.get('accuracy', 0) * 100:.1f} %**", "", "| family | accuracy | n |",
+                  "| --- | --- | --- |"]
+        for fam, acc in evaluation.get("families", {}).items():
+            lines.append(f"| {fam} | {acc * 100:.1f} % | {evaluation.get('counts', {}).get(fam, '')} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,358 @@
+"""The ``num2vec`` command line.
+
+    num2vec predict 2 4 8 16            -> 32
+    num2vec predict -n 3 1 1 2 3 5      -> 8 13 21
+    num2vec predict --top-k 3 1 2 3     -> three candidates with probabilities
+    num2vec predict --file seqs.txt     -> one prediction per line
+    num2vec embed 1 2 3 --output x.npy
+    num2vec generate --count 1000 --output data.jsonl
+    num2vec train --preset tiny --out runs/tiny
+    num2vec evaluate --count 3000
+
+Numbers on the command line and in files are separated by whitespace, commas or
+semicolons (``1, 2, 3`` and ``1,2,3`` are both three numbers). A leading ``+``
+is accepted; digits may be grouped with ``_`` (``1_000_000``) -- a comma always
+separates numbers. Bad input prints one line on stderr and exits with status 2.
+Heavy imports (PyTorch) happen inside the commands, so ``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from pathlib import Path
+
+import click
+
+_SPLIT = re.compile(r"[\s,;]+")
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:_[0-9]+)*")
+
+
+class InputError(click.ClickException):
+    exit_code = 2
+
+
+def parse_numbers(text: str, where: str = "") -> list[int]:
+    """Integers from a line a person typed: separators are whitespace, ',' and ';'.
+
+    >>> parse_numbers("1, 2;3  +4 1_000")
+    [1, 2, 3, 4, 1000]
+    """
+    out = []
+    for tok in _SPLIT.split(text.strip()):
+        if not tok:
+            continue
+        if not _NUMBER.fullmatch(tok):
+            shown = tok if len(tok) <= 30 else tok[:27] + "..."
+            raise ValueError(f"{where}{shown!r} is not an integer (allowed: digits 0-9, an optional sign, '_' "
+                             "between digit groups; numbers separated by spaces, ',' or ';')")
+        out.append(int(tok.replace("_", "")))
+    return out
+
+
+def _errors(func):
+    """Turn the library's clear errors into one-line CLI errors with exit status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except click.ClickException:
+            raise
+        except (ValueError, TypeError, FileNotFoundError, IsADirectoryError, PermissionError, OSError) as exc:
+            raise InputError(str(exc)) from None
+
+    return wrapper
+
+
+def _setup(threads: int) -> None:
+    import torch
+
+    torch.set_num_threads(threads)
+
+
+device_option = click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="cpu", show_default=True,
+                             help="Where the model runs.")
+threads_option = click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
+                              help="CPU threads for PyTorch. One is fastest on a busy or 2-core machine.")
+model_option = click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
+                            help="A saved model folder. [default: the bundled model]")
+
+
+def _load(model_path, device):
+    from .api import Num2Vec
+
+    return Num2Vec.from_pretrained(model_path, device=device)
+
+
+def _check_output(path: Path) -> None:
+    if not path.parent.exists():
+        raise ValueError(f"cannot write {path}: folder {path.parent} does not exist")
+
+
+class _Group(click.Group):
+    """Every error, usage errors included, as one line on stderr with exit status 2; no traceback."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            rv = super().main(args, prog_name or "num2vec", complete_var, standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            click.echo(f"Error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(130)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+_NUMBERS_CONTEXT = {"ignore_unknown_options": True}  # "-5" is a number, not an option
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
+@click.version_option(package_name="num2vec")
+def main() -> None:
+    """num2vec: numerical embeddings and next-term prediction with deep RNNs."""
+
+
+@main.command(context_settings=_NUMBERS_CONTEXT)
+@click.argument("numbers", nargs=-1)
+@click.option("--file", "file", type=click.Path(path_type=Path), default=None,
+              help="Read one sequence per line; print one prediction per line ('-' for stdin).")
+@click.option("-n", "count", type=int, default=1, help="How many next terms to print.")
+@click.option("--top-k", type=int, default=None, help="Print the K most likely next terms with probabilities.")
+@click.option("--beam-size", type=int, default=None, help="Beam width for decoding. [default: 1, or max(K, 4) with --top-k]")
+@model_option
+@device_option
+@threads_option
+@_errors
+def predict(numbers, file, count, top_k, beam_size, model_path, device, threads):
+    """Predict what comes next in an integer sequence.
+
+    \b
+    num2vec predict 2 4 8 16          prints 32
+    num2vec predict -n 3 1 1 2 3 5    prints 8 13 21
+    num2vec predict --top-k 3 1 2 3   prints 3 candidates and their probabilities
+
+    With --file, each line is a sequence; blank lines give blank output lines and
+    a bad line is reported on stderr with its line number and gives a blank output
+    line, the valid lines are still predicted, and the exit status is then 2.
+    """
+    if count < 1:
+        raise ValueError(f"-n {count}: the number of terms must be at least 1")
+    if top_k is not None and top_k < 1:
+        raise ValueError(f"--top-k {top_k}: must be at least 1")
+    if beam_size is not None and beam_size < 1:
+        raise ValueError(f"--beam-size {beam_size}: must be at least 1")
+    if top_k is not None and count != 1:
+        raise ValueError("--top-k and -n cannot be combined: --top-k ranks candidates for the next term only")
+    if file is not None and numbers:
+        raise ValueError("give numbers or --file, not both")
+    if file is None:
+        if not numbers:
+            raise ValueError("no numbers given: try 'num2vec predict 1 2 3' or --file FILE")
+        seq = parse_numbers(" ".join(numbers))
+        _setup(threads)
+        model = _load(model_path, device)
+        if top_k is not None:
+            for value, prob in model.predict_next(seq, top_k=top_k, beam_size=beam_size):
+                click.echo(f"{value}\t{prob:.4f}")
+        elif count == 1:
+            click.echo(model.predict_next(seq, beam_size=beam_size))
+        else:
+            click.echo(" ".join(map(str, model.continue_sequence(seq, count, beam_size=beam_size))))
+        return
+    _predict_file(file, count, top_k, beam_size, model_path, device, threads)
+
+
+def _read_lines(file: Path) -> list[str]:
+    if str(file) == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        if not file.exists():
+            raise FileNotFoundError(f"{file} does not exist")
+        if file.is_dir():
+            raise IsADirectoryError(f"{file} is a folder, not a file")
+        data = file.read_bytes()
+    return data.decode("utf-8", errors="replace").splitlines()
+
+
+def _predict_file(file, count, top_k, beam_size, model_path, device, threads):
+    from .api import MIN_TERMS
+
+    lines = _read_lines(file)
+    _setup(threads)
+    model = _load(model_path, device)
+    seqs: dict[int, list[int]] = {}
+    bad = 0
+    for i, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            seq = parse_numbers(line)
+            if len(seq) < MIN_TERMS:
+                raise ValueError(f"{len(seq)} number(s); at least {MIN_TERMS} are needed")
+            model._sequences(seq)  # same checks as the API: digits, sign
+            seqs[i] = seq
+        except ValueError as exc:
+            bad += 1
+            click.echo(f"Error: {file} line {i}: {exc}", err=True)
+    keys = list(seqs)
+    if top_k is not None:
+        res = model.predict_next([seqs[k] for k in keys], top_k=top_k, beam_size=beam_size) if keys else []
+        out = {k: " ".join(f"{v}:{p:.4f}" for v, p in r) for k, r in zip(keys, res)}
+    elif count == 1:
+        res = model.predict_next([seqs[k] for k in keys], beam_size=beam_size) if keys else []
+        out = {k: str(v) for k, v in zip(keys, res)}
+    else:
+        out = {}
+        for k in keys:
+            try:
+                out[k] = " ".join(map(str, model.continue_sequence(seqs[k], count, beam_size=beam_size)))
+            except ValueError as exc:
+                bad += 1
+                click.echo(f"Error: {file} line {k}: {exc}", err=True)
+    for i in range(1, len(lines) + 1):
+        click.echo(out.get(i, ""))
+    if bad:
+        raise click.exceptions.Exit(2)
+
+
+@main.command(context_settings=_NUMBERS_CONTEXT)
+@click.argument("numbers", nargs=-1)
+@click.option("--range", "range_", type=(int, int), default=None, help="Embed START..STOP-1 instead of NUMBERS.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Write here instead of printing. [default: print to stdout]")
+@click.option("--format", "fmt", type=click.Choice(["npy", "w2v", "tsv", "txt"]), default=None,
+              help="Output format. [default: from the output's suffix, npy when unknown]")
+@click.option("--normalize/--no-normalize", default=False, help="L2-normalise the vectors.")
+@model_option
+@device_option
+@threads_option
+@_errors
+def embed(numbers, range_, output, fmt, normalize, model_path, device, threads):
+    """Print or save the embeddings of NUMBERS (or of a --range).
+
+    \b
+    num2vec embed 1 2 3 --output x.npy
+    num2vec embed --range 0 1000 --format w2v --output numbers.w2v.txt
+    """
+    if range_ is not None and numbers:
+        raise ValueError("give numbers or --range, not both")
+    if range_ is not None:
+        start, stop = range_
+        if stop <= start:
+            raise ValueError(f"--range {start} {stop}: STOP must be greater than START")
+        values = list(range(start, stop))
+    else:
+        if not numbers:
+            raise ValueError("no numbers given: try 'num2vec embed 1 2 3' or --range 0 100")
+        values = parse_numbers(" ".join(numbers))
+    if output is not None:
+        _check_output(output)
+    _setup(threads)
+    model = _load(model_path, device)
+    vectors = model.encode(values, normalize_embeddings=normalize)
+    if output is None:
+        for v, row in zip(values, vectors):
+            click.echo(f"{v} " + " ".join(f"{x:.6g}" for x in row))
+        return
+    fmt = fmt or {".npy": "npy", ".tsv": "tsv", ".txt": "w2v"}.get(output.suffix, "npy")
+    written = model.export(values, output, fmt=fmt, vectors=vectors)
+    click.echo(f"wrote {len(values)} vectors of size {vectors.shape[1]} to {', '.join(map(str, written))}", err=True)
+
+
+@main.command()
+@click.option("--count", type=click.IntRange(min=1), default=1000, help="How many sequences.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), required=True, help="A .jsonl or .csv file.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default=None,
+              help="[default: from the suffix, jsonl when unknown]")
+@click.option("--seed", type=int, default=0)
+@click.option("--distribution", type=click.Choice(["original", "families", "mixed"]), default="mixed")
+@click.option("--family", "families", multiple=True, help="Only these families (repeatable).")
+@click.option("--min-length", type=int, default=8)
+@click.option("--max-length", type=int, default=8)
+@click.option("--max-value", type=int, default=10**7, help="Every |term| stays below this.")
+@click.option("--negative/--no-negative", default=False, help="Allow negative terms.")
+@_errors
+def generate(count, output, fmt, seed, distribution, families, min_length, max_length, max_value, negative):
+    """Write random labelled sequences (terms, family, formula) to JSONL or CSV."""
+    from .data import GeneratorConfig, SequenceGenerator, write_samples
+
+    _check_output(output)
+    cfg = GeneratorConfig(min_length, max_length, max_value, negative, distribution, tuple(families) or None)
+    gen = SequenceGenerator(cfg, seed=seed)
+    n = write_samples((gen.sample() for _ in range(count)), str(output), fmt)
+    click.echo(f"wrote {n} sequences to {output}", err=True)
+
+
+@main.command()
+@click.option("--preset", type=click.Choice(["tiny", "default"]), default="default")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("runs/default"),
+              help="Run folder: checkpoint.safetensors, model/, log.jsonl.")
+@click.option("--resume", is_flag=True, help="Continue the run in --out from its checkpoint.")
+@click.option("--steps", type=click.IntRange(min=1), default=None, help="[default: the preset's]")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None, help="[default: the preset's]")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None, help="[default: the preset's]")
+@click.option("--seed", type=int, default=None, help="[default: 0]")
+@click.option("--distribution", type=click.Choice(["original", "families", "mixed"]), default=None)
+@click.option("--negative/--no-negative", default=None, help="Train with negative numbers.")
+@click.option("--cell", type=click.Choice(["gru", "lstm"]), default=None)
+@click.option("--attention", type=click.Choice(["none", "digits", "numbers", "both"]), default=None)
+@click.option("--bidirectional/--no-bidirectional", default=None, help="Bidirectional encoder.")
+@click.option("--layers", type=click.IntRange(min=1), default=None, help="Layers of each RNN.")
+@click.option("--sampling", type=click.FloatRange(0, 1, max_open=True), default=None,
+              help="Scheduled sampling rate reached at the end (0: pure teacher forcing).")
+@click.option("--max-minutes", type=float, default=None, help="Stop (with a checkpoint) after this long.")
+@click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
+@device_option
+@threads_option
+@_errors
+def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, negative, cell, attention,
+          bidirectional, layers, sampling, max_minutes, progress, device, threads):
+    """Train a model (or --resume one). Ctrl-C saves a checkpoint and stops."""
+    from .training import make_config
+    from .training import train as run_training
+
+    _setup(threads)
+    model = {k: v for k, v in dict(cell=cell, attention=attention, bidirectional=bidirectional).items()
+             if v is not None}
+    if layers is not None:
+        model.update(enc_layers=layers, nest_layers=layers, dec_layers=layers)
+    if resume and (model or any(v is not None for v in (batch_size, lr, seed, distribution, negative, sampling))):
+        raise ValueError("--resume continues a run with its saved settings; only --steps may change")
+    cfg = make_config(preset, out_dir=str(out_dir), batch_size=batch_size, lr=lr, seed=seed,
+                      distribution=distribution, allow_negative=negative, sampling_max=sampling, model=model)
+    trainer = run_training(cfg, device=device, resume=resume, progress=progress, steps=steps,
+                           max_seconds=max_minutes * 60 if max_minutes else None,
+                           log=lambda m: click.echo(m, err=True))
+    click.echo(f"model saved to {Path(cfg.out_dir) / 'model'} (step {trainer.step})", err=True)
+
+
+@main.command()
+@click.option("--count", type=click.IntRange(min=1), default=3000, help="Held-out sequences to score.")
+@click.option("--distribution", type=click.Choice(["original", "families", "mixed"]), default="mixed")
+@click.option("--length", type=click.IntRange(min=3), default=8, help="Terms per sequence (the last is predicted).")
+@click.option("--max-value", type=int, default=10**7)
+@click.option("--beam-size", type=click.IntRange(min=1), default=1)
+@click.option("--top-k", type=click.IntRange(min=1), default=5, help="Also report top-K accuracy (beam search).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@model_option
+@device_option
+@threads_option
+@_errors
+def evaluate(count, distribution, length, max_value, beam_size, top_k, as_json, model_path, device, threads):
+    """Next-term accuracy on held-out generated sequences, beside the rule-based solver."""
+    import json
+
+    from .evaluation import evaluate_model, format_report
+
+    _setup(threads)
+    model = _load(model_path, device)
+    report = evaluate_model(model, count=count, distribution=distribution, length=length, max_value=max_value,
+                            beam_size=beam_size, top_k=top_k)
+    click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,257 @@
+"""Integers <-> digit tokens.
+
+Every integer becomes a short sequence of tokens: its decimal digits **least
+significant first**, then a sign token if it is negative, then ``<eos>``::
+
+    7       -> [7, <eos>]
+    123     -> [3, 2, 1, <eos>]
+    -45     -> [5, 4, <neg>, <eos>]
+    0       -> [0, <eos>]
+
+Why least significant first? Digit ``j`` of every number then means the same
+thing (units, tens, hundreds, ...), so the digits of consecutive numbers line up
+column by column, and an RNN that writes the next number produces the units
+first and carries towards the more significant digits, the way people add by
+hand (minGPT's adder reverses its answers for the same reason).
+
+Padding fills a batch up to its longest number; ``<sos>`` starts the decoder.
+The token ids are::
+
+    0..9 digits, 10 <eos>, 11 <pad>, 12 <sos>, 13 <neg>
+
+Only integers are accepted: ``int``, NumPy integers, floats with an integral
+value (``3.0``), and strings of an optional sign and ASCII digits. ``True``,
+``3.5``, ``nan``, ``inf``, ``"1e3"`` and ``None`` are refused with an error that
+names the value. A number with more digits than ``max_digits`` is refused, never
+cut.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+EOS = 10
+PAD = 11
+SOS = 12
+NEG = 13
+VOCAB_SIZE = 14
+TOKEN_NAMES = [str(d) for d in range(10)] + ["<eos>", "<pad>", "<sos>", "<neg>"]
+
+_INT_STRING = re.compile(r"[+-]?[0-9]+")
+_FLOAT_EXACT_LIMIT = 2**53  # floats above this are not exact integers any more
+
+
+def _show(value: object, limit: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def to_int(value: object) -> int:
+    """Return ``value`` as a Python int, or raise a clear error naming it.
+
+    >>> to_int(12), to_int(np.int64(-3)), to_int(4.0), to_int("+17")
+    (12, -3, 4, 17)
+    """
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{value!r} is a bool, not an integer")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        if math.isnan(f) or math.isinf(f):
+            raise ValueError(f"{f!r} is not an integer: num2vec handles finite integers only")
+        if f != int(f):
+            raise ValueError(f"{f!r} is not an integer: it has a fractional part")
+        if abs(f) > _FLOAT_EXACT_LIMIT:
+            raise ValueError(
+                f"{f!r} is a float too large to be an exact integer; pass it as an int"
+            )
+        return int(f)
+    if isinstance(value, str):
+        text = value.strip()
+        if _INT_STRING.fullmatch(text):
+            return int(text)
+        raise ValueError(
+            f"{_show(value)} is not an integer: expected an optional sign and digits 0-9"
+        )
+    raise TypeError(f"{_show(value)} of type {type(value).__name__} is not an integer")
+
+
+def num_digits(value: int) -> int:
+    """Number of decimal digits of ``abs(value)`` (0 has one digit)."""
+    return len(str(abs(value)))
+
+
+def check_fits(value: int, max_digits: int) -> None:
+    """Raise ValueError when ``value`` has more than ``max_digits`` digits."""
+    n = num_digits(value)
+    if n > max_digits:
+        raise ValueError(
+            f"{_show(value)} has {n} digits; this model handles at most {max_digits} digits"
+        )
+
+
+def encode_int(value: int) -> list[int]:
+    """Tokens of one Python int: digits least significant first, ``<neg>``, ``<eos>``.
+
+    >>> encode_int(123)
+    [3, 2, 1, 10]
+    >>> encode_int(-45)
+    [5, 4, 13, 10]
+    """
+    digits = [ord(c) - 48 for c in reversed(str(abs(value)))]
+    if value < 0:
+        digits.append(NEG)
+    digits.append(EOS)
+    return digits
+
+
+def decode_tokens(tokens: Iterable[int]) -> int:
+    """Inverse of :func:`encode_int`; stops at ``<eos>`` and ignores ``<pad>``.
+
+    >>> decode_tokens([3, 2, 1, 10, 11])
+    123
+    """
+    digits: list[str] = []
+    negative = False
+    for t in tokens:
+        t = int(t)
+        if t == EOS:
+            break
+        if t == PAD:
+            continue
+        if t == NEG:
+            negative = True
+        elif 0 <= t <= 9:
+            if negative:
+                raise ValueError("malformed tokens: a digit after <neg>")
+            digits.append(chr(48 + t))
+        else:
+            raise ValueError(f"malformed tokens: unexpected token {TOKEN_NAMES[t] if 0 <= t < VOCAB_SIZE else t}")
+    if not digits:
+        raise ValueError("malformed tokens: no digits before <eos>")
+    value = int("".join(reversed(digits)))
+    return -value if negative else value
+
+
+def token_length(max_digits: int) -> int:
+    """Longest token sequence of a number with ``max_digits`` digits (sign and eos included)."""
+    return max_digits + 2
+
+
+def as_int_list(values: object, name: str = "numbers") -> list[int]:
+    """Validate a scalar or an iterable of integers into a list of Python ints."""
+    if isinstance(values, np.ndarray):
+        if values.ndim != 1:
+            raise ValueError(f"{name} must be 1-D, got an array of shape {values.shape}")
+        if values.dtype.kind in "iu":
+            return values.tolist()
+        return [to_int(v) for v in values.tolist()]
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        return [to_int(values)]
+    return [to_int(v) for v in values]
+
+
+def encode_batch(values: Sequence[int] | np.ndarray, max_digits: int) -> tuple[np.ndarray, np.ndarray]:
+    """Encode many integers into a padded token matrix.
+
+    Returns ``(tokens, lengths)``: ``tokens`` is ``(N, L)`` int64 with ``<pad>``
+    after each ``<eos>``, ``L`` the longest encoding in the batch; ``lengths`` is
+    ``(N,)`` with the token count of each number (``<eos>`` included).
+
+    NumPy integer arrays are encoded without a Python loop; Python ints beyond
+    int64 take a per-number path.
+
+    >>> tokens, lengths = encode_batch([7, -45, 123], max_digits=5)
+    >>> tokens.tolist(), lengths.tolist()
+    ([[7, 10, 11, 11], [5, 4, 13, 10], [3, 2, 1, 10]], [2, 4, 4])
+    """
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        arr = values.reshape(-1)
+    else:
+        ints = [to_int(v) for v in values]
+        try:
+            arr = np.asarray(ints, dtype=np.int64) if ints else np.zeros(0, np.int64)
+        except OverflowError:
+            return _encode_big(ints, max_digits)
+    return _encode_int64(arr, max_digits)
+
+
+def _encode_int64(arr: np.ndarray, max_digits: int) -> tuple[np.ndarray, np.ndarray]:
+    n = arr.shape[0]
+    if n == 0:
+        return np.full((0, 2), PAD, np.int64), np.zeros(0, np.int64)
+    if arr.dtype.kind == "u":
+        if arr.max() > np.iinfo(np.int64).max:
+            return _encode_big(arr.tolist(), max_digits)
+        arr = arr.astype(np.int64)
+    else:
+        arr = arr.astype(np.int64, copy=False)
+        if arr.min() == np.iinfo(np.int64).min:  # abs() would overflow
+            return _encode_big(arr.tolist(), max_digits)
+    negative = arr < 0
+    mag = np.abs(arr)
+    # digits, least significant first: (N, 19) for int64
+    width = 19
+    powers = 10 ** np.arange(width, dtype=np.int64)
+    digits = (mag[:, None] // powers[None, :]) % 10
+    ndig = np.maximum(1, (mag[:, None] >= powers[None, :]).sum(axis=1))
+    too_long = ndig > max_digits
+    if too_long.any():
+        check_fits(int(arr[np.argmax(too_long)]), max_digits)
+    lengths = ndig + negative + 1
+    L = int(lengths.max())
+    tokens = np.full((n, L), PAD, np.int64)
+    w = min(width, L)
+    cols = np.arange(w)[None, :]
+    tokens[:, :w] = np.where(cols < ndig[:, None], digits[:, :w], PAD)
+    rows = np.arange(n)
+    tokens[rows[negative], ndig[negative]] = NEG
+    tokens[rows, lengths - 1] = EOS
+    return tokens, lengths.astype(np.int64)
+
+
+def _encode_big(ints: Sequence[int], max_digits: int) -> tuple[np.ndarray, np.ndarray]:
+    for v in ints:
+        check_fits(int(v), max_digits)
+    seqs = [encode_int(int(v)) for v in ints]
+    lengths = np.array([len(s) for s in seqs], np.int64)
+    tokens = np.full((len(seqs), int(lengths.max())), PAD, np.int64)
+    for i, s in enumerate(seqs):
+        tokens[i, : len(s)] = s
+    return tokens, lengths
+
+
+def decode_batch(tokens: np.ndarray) -> list[int]:
+    """Decode each row of a token matrix (see :func:`decode_tokens`)."""
+    return [decode_tokens(row) for row in np.asarray(tokens).tolist()]
+
+
+def encode_sequences(seqs: Sequence[Sequence[int]], max_digits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Encode a batch of integer sequences for the model.
+
+    Returns ``tokens (B, T, L)``, ``lengths (B, T)`` (0 for padding numbers) and
+    ``n_numbers (B,)``, with ``T`` the longest sequence and ``L`` the longest
+    number of the batch.
+
+    >>> tokens, lengths, n = encode_sequences([[1, 22], [333]], max_digits=5)
+    >>> tokens.shape, lengths.tolist(), n.tolist()
+    ((2, 2, 4), [[2, 3], [4, 0]], [2, 1])
+    """
+    n_numbers = np.array([len(s) for s in seqs], np.int64)
+    B, T = len(seqs), int(n_numbers.max()) if len(seqs) else 0
+    flat: list[int] = [v for s in seqs for v in s]
+    tok, lens = encode_batch(flat, max_digits)
+    L = tok.shape[1]
+    tokens = np.full((B, T, L), PAD, np.int64)
+    lengths = np.zeros((B, T), np.int64)
+    rows = np.repeat(np.arange(B), n_numbers)
+    cols = np.concatenate([np.arange(n) for n in n_numbers]) if B else np.zeros(0, np.int64)
+    tokens[rows, cols] = tok
+    lengths[rows, cols] = lens
+    return tokens, lengths, n_numbers

@@ -1,0 +1,476 @@
+"""Random labelled integer sequences, and the formulas that reproduce them.
+
+Every sample is a :class:`Sample`: its terms, a family label and a formula
+string. Formulas use one small language, evaluated by :func:`evaluate_formula`
+(a safe AST walk, never ``eval``)::
+
+    a(n) = 43423 + n                        arithmetic
+    a(n) = (n + 532) // 8                   a floor-division staircase
+    a(n) = 2*a(n-1) + 3; a(1) = 5           an affine recursion
+    a(n) = a(n-1) + a(n-2); a(1) = 4; a(2) = 7
+    a(n) = a(n-2); a(1) = 3; a(2) = 4       a repeating cycle
+
+``n`` counts from 1. Operators: ``+ - * // **`` and unary minus; ``//`` is
+Python's floor division.
+
+Distributions (``SequenceGenerator(distribution=...)``):
+
+* ``"original"`` -- the original project's test distribution: 16 % repeating
+  cycles of 2-4 numbers in 1..99, the rest random expression trees of depth <= 3
+  over ``n`` with ``+ - * //`` and powers, all 8 terms positive and below 10^7.
+* ``"families"`` -- the post's families in equal shares: arithmetic,
+  subtraction, geometric (multiplication), division, power, polynomial, affine
+  and second-order recursions, cycles.
+* ``"mixed"`` -- half of each; what the default model is trained on.
+
+Generation is seeded (``random.Random``) and deterministic.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import random
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+
+FAMILIES = (
+    "cycle",
+    "arithmetic",
+    "subtraction",
+    "geometric",
+    "division",
+    "power",
+    "polynomial",
+    "recurrence1",
+    "recurrence2",
+)
+EXPRESSION_FAMILIES = ("expr_linear", "expr_poly", "expr_division", "expr_power")
+ALL_FAMILIES = FAMILIES + EXPRESSION_FAMILIES
+DISTRIBUTIONS = ("original", "families", "mixed")
+
+
+@dataclass(frozen=True)
+class Sample:
+    terms: tuple[int, ...]
+    family: str
+    formula: str
+
+    def to_dict(self) -> dict:
+        return {"terms": list(self.terms), "family": self.family, "formula": self.formula}
+
+
+@dataclass
+class GeneratorConfig:
+    """What to generate.
+
+    ``min_length``/``max_length``: number of terms. ``max_value``: every term's
+    absolute value stays below it. ``allow_negative``: terms may be negative
+    (otherwise all terms are >= 0). ``distribution``: see the module docstring.
+    ``families``: restrict to these labels (``None``: all of the distribution).
+    """
+
+    min_length: int = 8
+    max_length: int = 8
+    max_value: int = 10**7
+    allow_negative: bool = False
+    distribution: str = "mixed"
+    families: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.distribution not in DISTRIBUTIONS:
+            raise ValueError(
+                f"distribution={self.distribution!r} is unknown; choose one of {', '.join(DISTRIBUTIONS)}"
+            )
+        if not 3 <= self.min_length <= self.max_length:
+            raise ValueError(
+                f"length range {self.min_length}..{self.max_length} is invalid: need 3 <= min_length <= max_length"
+            )
+        if self.max_value < 100:
+            raise ValueError(f"max_value={self.max_value} is too small: it must be at least 100")
+        if self.families is not None:
+            self.families = tuple(self.families)
+            bad = [f for f in self.families if f not in ALL_FAMILIES]
+            if bad or not self.families:
+                raise ValueError(
+                    f"families={list(self.families)!r} invalid; choose from {', '.join(ALL_FAMILIES)}"
+                )
+
+
+# ---------------------------------------------------------------------------
+# formula evaluation
+
+_BINOPS: dict[type, Callable[[int, int], int]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.FloorDiv: lambda a, b: a // b,
+}
+
+
+def _eval(node: ast.AST, n: int, prev: Callable[[int], int]) -> int:
+    if isinstance(node, ast.BinOp):
+        a, b = _eval(node.left, n, prev), _eval(node.right, n, prev)
+        if isinstance(node.op, ast.Pow):
+            if b < 0 or b > 256 or abs(a) > 10**6:
+                raise ValueError(f"power {a}**{b} is out of the formula language's range")
+            return a**b
+        op = _BINOPS.get(type(node.op))
+        if op is None:
+            raise ValueError(f"operator {type(node.op).__name__} is not allowed in a formula")
+        return op(a, b)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        v = _eval(node.operand, n, prev)
+        return -v if isinstance(node.op, ast.USub) else v
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.Name) and node.id == "n":
+        return n
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "a"
+        and len(node.args) == 1
+    ):
+        return prev(_eval(node.args[0], n, prev))
+    raise ValueError(f"{ast.unparse(node)!r} is not allowed in a formula")
+
+
+def evaluate_formula(formula: str, length: int) -> list[int]:
+    """Terms a(1)..a(length) of a formula written as in the module docstring.
+
+    >>> evaluate_formula("a(n) = a(n-1) + a(n-2); a(1) = 1; a(2) = 1", 6)
+    [1, 1, 2, 3, 5, 8]
+    """
+    parts = [p.strip() for p in formula.split(";") if p.strip()]
+    rule: ast.AST | None = None
+    initial: dict[int, int] = {}
+    for part in parts:
+        lhs, sep, rhs = part.partition("=")
+        if not sep:
+            raise ValueError(f"formula part {part!r} has no '='")
+        lhs = lhs.replace(" ", "")
+        body = ast.parse(rhs.strip(), mode="eval").body
+        if lhs == "a(n)":
+            rule = body
+        elif lhs.startswith("a(") and lhs.endswith(")") and lhs[2:-1].isdigit():
+            initial[int(lhs[2:-1])] = _eval(body, 0, _no_prev)
+        else:
+            raise ValueError(f"formula part {part!r}: left side must be a(n) or a(<index>)")
+    if rule is None:
+        raise ValueError(f"formula {formula!r} has no rule 'a(n) = ...'")
+    terms: list[int] = []
+
+    def prev(k: int) -> int:
+        if not 1 <= k < len(terms) + 1:
+            raise ValueError(f"formula {formula!r} refers to a({k}) before it is known")
+        return terms[k - 1]
+
+    for n in range(1, length + 1):
+        terms.append(initial[n] if n in initial else _eval(rule, n, prev))
+    return terms
+
+
+def _no_prev(k: int) -> int:
+    raise ValueError("initial values cannot refer to other terms")
+
+
+# ---------------------------------------------------------------------------
+# generator
+
+
+class _Reject(Exception):
+    pass
+
+
+class SequenceGenerator:
+    """Seeded stream of random :class:`Sample` s.
+
+    >>> gen = SequenceGenerator(GeneratorConfig(distribution="families"), seed=0)
+    >>> s = gen.sample()
+    >>> list(s.terms) == evaluate_formula(s.formula, len(s.terms))
+    True
+    """
+
+    def __init__(self, config: GeneratorConfig | None = None, seed: int = 0):
+        self.config = config or GeneratorConfig()
+        self.rng = random.Random(seed)
+        cfg = self.config
+        makers: dict[str, Callable[[int], Sample]] = {
+            "cycle": self._cycle,
+            "arithmetic": self._arithmetic,
+            "subtraction": self._subtraction,
+            "geometric": self._geometric,
+            "division": self._division,
+            "power": self._power,
+            "polynomial": self._polynomial,
+            "recurrence1": self._recurrence1,
+            "recurrence2": self._recurrence2,
+        }
+        # (weight, maker) pairs of the chosen distribution
+        original = [(0.16, self._cycle), (0.84, self._expression)]
+        families = [(1.0 / len(FAMILIES), makers[f]) for f in FAMILIES]
+        if cfg.distribution == "original":
+            table = original
+        elif cfg.distribution == "families":
+            table = families
+        else:
+            table = [(w * 0.5, m) for w, m in original + families]
+        self._table = table
+        self._weights = [w for w, _ in table]
+        self._makers = [m for _, m in table]
+        self._expr_filter: tuple[str, ...] | None = None
+        if cfg.families is not None:
+            wanted = set(cfg.families)
+            self._makers = [makers[f] for f in FAMILIES if f in wanted]
+            if wanted & set(EXPRESSION_FAMILIES):
+                self._makers.append(self._expression)
+                self._expr_filter = tuple(f for f in EXPRESSION_FAMILIES if f in wanted)
+            self._weights = [1.0] * len(self._makers)
+
+    # --- state, for checkpoints -------------------------------------------
+    def get_state(self) -> list:
+        version, internal, gauss = self.rng.getstate()
+        return [version, list(internal), gauss]
+
+    def set_state(self, state: Sequence) -> None:
+        self.rng.setstate((state[0], tuple(state[1]), state[2]))
+
+    # --- public --------------------------------------------------------------
+    def sample(self) -> Sample:
+        rng = self.rng
+        while True:
+            length = rng.randint(self.config.min_length, self.config.max_length)
+            maker = rng.choices(self._makers, self._weights)[0]
+            try:
+                s = maker(length)
+            except (_Reject, ZeroDivisionError, OverflowError):
+                continue
+            if self._valid(s.terms):
+                if self._expr_filter is None or s.family in FAMILIES or s.family in self._expr_filter:
+                    return s
+
+    def samples(self, count: int, exclude: set[tuple[int, ...]] | None = None) -> list[Sample]:
+        out: list[Sample] = []
+        while len(out) < count:
+            s = self.sample()
+            if exclude is None or not overlaps(s.terms, exclude):
+                out.append(s)
+        return out
+
+    def __iter__(self) -> Iterator[Sample]:
+        while True:
+            yield self.sample()
+
+    # --- helpers -------------------------------------------------------------
+    def _valid(self, terms: Sequence[int]) -> bool:
+        hi = self.config.max_value
+        if self.config.allow_negative:
+            return all(-hi < t < hi for t in terms)
+        return all(0 <= t < hi for t in terms)
+
+    def _magnitude(self, lo_digits: int = 1) -> int:
+        """A random start value, log-uniform over the allowed digit counts."""
+        top = len(str(self.config.max_value - 1))
+        d = self.rng.randint(lo_digits, max(lo_digits, top))
+        return self.rng.randint(10 ** (d - 1), 10**d - 1)
+
+    def _signed(self, v: int) -> int:
+        if self.config.allow_negative and self.rng.random() < 0.5:
+            return -v
+        return v
+
+    def _finish(self, family: str, formula: str, length: int) -> Sample:
+        terms = evaluate_formula(formula, length)
+        if not self._valid(terms):
+            raise _Reject
+        return Sample(tuple(terms), family, formula)
+
+    # --- families ------------------------------------------------------------
+    def _cycle(self, length: int) -> Sample:
+        rng = self.rng
+        p = rng.randint(2, 4)
+        hi = 99 if rng.random() < 0.8 else min(self.config.max_value - 1, 9999)
+        values = [self._signed(rng.randint(1, hi)) for _ in range(p)]
+        if len(set(values)) == 1:
+            raise _Reject
+        init = "; ".join(f"a({i + 1}) = {v}" for i, v in enumerate(values))
+        return self._finish("cycle", f"a(n) = a(n-{p}); {init}", length)
+
+    def _arithmetic(self, length: int) -> Sample:
+        rng = self.rng
+        start = self._signed(self._magnitude())
+        step = rng.randint(1, 9) if rng.random() < 0.5 else rng.randint(1, max(1, abs(start) // 10 + 1))
+        c = start - step
+        return self._finish("arithmetic", f"a(n) = {c} + {step}*n", length)
+
+    def _subtraction(self, length: int) -> Sample:
+        rng = self.rng
+        start = self._signed(self._magnitude())
+        step = rng.randint(1, 9) if rng.random() < 0.5 else rng.randint(1, max(1, abs(start) // 10 + 1))
+        c = start + step
+        return self._finish("subtraction", f"a(n) = {c} - {step}*n", length)
+
+    def _geometric(self, length: int) -> Sample:
+        rng = self.rng
+        r = rng.randint(2, 10)
+        c = self._signed(rng.randint(1, 10 ** rng.randint(1, 3)))
+        return self._finish("geometric", f"a(n) = {c} * {r}**(n - 1)", length)
+
+    def _division(self, length: int) -> Sample:
+        rng = self.rng
+        if rng.random() < 0.5:  # repeated division of a large number
+            r = rng.randint(2, 10)
+            c = self._signed(self._magnitude(lo_digits=3))
+            return self._finish("division", f"a(n) = {c} // {r}**(n - 1)", length)
+        k = rng.randint(2, 10)  # staircase
+        m = rng.randint(1, 15)
+        b = self._signed(rng.randint(0, 1000))
+        return self._finish("division", f"a(n) = ({m}*n + {b}) // {k}", length)
+
+    def _power(self, length: int) -> Sample:
+        rng = self.rng
+        c = rng.randint(2, 10)
+        off = rng.randint(0, 20) if rng.random() < 0.5 else 0
+        body = f"(n + {off})**{c}" if rng.random() < 0.5 else f"{c}**(n + {off})"
+        return self._finish("power", f"a(n) = {body}", length)
+
+    def _polynomial(self, length: int) -> Sample:
+        rng = self.rng
+        degree = 2 if rng.random() < 0.6 else 3
+        coeffs = [self._signed(rng.randint(0, 50)) for _ in range(degree)]
+        lead = self._signed(rng.randint(1, 20))
+        terms = [f"{lead}*n**{degree}"]
+        for power, c in zip(range(degree - 1, -1, -1), coeffs):
+            if c:
+                terms.append(f"{c}*n**{power}" if power else f"{c}")
+        return self._finish("polynomial", "a(n) = " + " + ".join(terms), length)
+
+    def _recurrence1(self, length: int) -> Sample:
+        rng = self.rng
+        p = rng.randint(2, 5) if rng.random() < 0.7 else -rng.randint(1, 3)
+        q = rng.randint(-20, 50)
+        a1 = self._signed(rng.randint(0, 10 ** rng.randint(1, 3)))
+        return self._finish("recurrence1", f"a(n) = {p}*a(n-1) + {q}; a(1) = {a1}", length)
+
+    def _recurrence2(self, length: int) -> Sample:
+        rng = self.rng
+        p = rng.randint(1, 3)
+        q = rng.choice([-2, -1, 1, 1, 1, 2, 3])
+        r = rng.randint(0, 10) if rng.random() < 0.3 else 0
+        a1 = self._signed(rng.randint(0, 100))
+        a2 = self._signed(rng.randint(0, 100))
+        rule = f"a(n) = {p}*a(n-1) + {q}*a(n-2)" + (f" + {r}" if r else "")
+        return self._finish("recurrence2", f"{rule}; a(1) = {a1}; a(2) = {a2}", length)
+
+    # --- the original project's expression trees -------------------------------
+    def _expression(self, length: int) -> Sample:
+        text, kinds = self._expr_tree(self.rng.randint(1, 3))
+        if "n" not in text:
+            raise _Reject
+        family = _expression_family(text, kinds)
+        if self._expr_filter is not None and family not in self._expr_filter:
+            raise _Reject
+        return self._finish(family, f"a(n) = {text}", length)
+
+    def _expr_tree(self, depth: int) -> tuple[str, set[str]]:
+        rng = self.rng
+        if depth == 0 or rng.random() < 0.15:
+            if rng.random() < 0.6:
+                return "n", set()
+            return str(rng.randint(1, 1000)), set()
+        op = rng.choices(["+", "-", "*", "//", "**"], [0.34, 0.2, 0.22, 0.16, 0.08])[0]
+        if op == "**":
+            c = rng.randint(2, 10)
+            return (f"n**{c}" if rng.random() < 0.5 else f"{c}**n"), {"pow"}
+        left, kl = self._expr_tree(depth - 1)
+        if op == "//":
+            return f"({left}) // {rng.randint(2, 10)}", kl | {"div"}
+        if op == "*":
+            if rng.random() < 0.8:
+                m = rng.choice([m for m in range(-15, 16) if m not in (0, 1)])
+                return f"{m}*({left})", kl
+            right, kr = self._expr_tree(depth - 1)
+            return f"({left})*({right})", kl | kr | {"mul"}
+        if op == "-" and rng.random() < 0.5:
+            return f"{rng.randint(1, 99999)} - ({left})", kl
+        right, kr = self._expr_tree(depth - 1)
+        return f"({left}) {op} ({right})", kl | kr
+
+
+def _expression_family(text: str, kinds: set[str]) -> str:
+    if "pow" in kinds:
+        return "expr_power"
+    if "div" in kinds:
+        return "expr_division"
+    if "mul" in kinds:
+        return "expr_poly"
+    return "expr_linear"
+
+
+# ---------------------------------------------------------------------------
+# held-out sets, files
+
+
+def overlaps(terms: Sequence[int], exclude: set[tuple[int, ...]], window: int = 8) -> bool:
+    """True if any ``window`` consecutive terms of ``terms`` form a tuple in ``exclude``."""
+    if len(terms) < window:
+        return tuple(terms) in exclude
+    return any(tuple(terms[i : i + window]) in exclude for i in range(len(terms) - window + 1))
+
+
+#: seeds of the evaluation splits; training excludes every sequence of both
+SPLIT_SEEDS = {"valid": 1_000_003, "test": 2_000_003}
+
+
+def heldout(split: str, count: int, config: GeneratorConfig | None = None) -> list[Sample]:
+    """The fixed evaluation sequences of a split (``"valid"`` or ``"test"``).
+
+    They are drawn from their own seed, so the same ``(split, count, config)``
+    always gives the same sequences; the trainer excludes them from training.
+    """
+    if split not in SPLIT_SEEDS:
+        raise ValueError(f"split={split!r} is unknown; choose one of {', '.join(SPLIT_SEEDS)}")
+    return SequenceGenerator(config, seed=SPLIT_SEEDS[split]).samples(count)
+
+
+def write_samples(samples: Iterable[Sample], path: str, fmt: str | None = None) -> int:
+    """Write samples to JSONL or CSV (format from ``fmt`` or the file suffix); returns the count."""
+    fmt = fmt or ("csv" if str(path).lower().endswith(".csv") else "jsonl")
+    if fmt not in ("jsonl", "csv"):
+        raise ValueError(f"format={fmt!r} is unknown; choose jsonl or csv")
+    count = 0
+    with open(path, "w", newline="") as fh:
+        if fmt == "csv":
+            writer = csv.writer(fh)
+            writer.writerow(["family", "formula", "terms"])
+            for s in samples:
+                writer.writerow([s.family, s.formula, " ".join(map(str, s.terms))])
+                count += 1
+        else:
+            for s in samples:
+                fh.write(json.dumps(s.to_dict()) + "\n")
+                count += 1
+    return count
+
+
+def config_dict(config: GeneratorConfig) -> dict:
+    d = asdict(config)
+    d["families"] = list(config.families) if config.families else None
+    return d
+
+
+__all__ = [
+    "ALL_FAMILIES",
+    "DISTRIBUTIONS",
+    "FAMILIES",
+    "GeneratorConfig",
+    "Sample",
+    "SequenceGenerator",
+    "evaluate_formula",
+    "heldout",
+    "overlaps",
+    "write_samples",
+]
+

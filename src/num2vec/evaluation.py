@@ -1,0 +1,71 @@
+"""Next-term accuracy on held-out generated sequences, with the rule-based solver beside the model.
+
+The sequences come from the ``"test"`` split of :func:`num2vec.data.heldout`,
+which training never sees. Every sequence counts, including those whose last
+term is not determined by the others (a staircase whose given terms are all
+equal, say): the score is exact match of the last term.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+from .data import GeneratorConfig, heldout
+
+
+def evaluate_model(model, count: int = 3000, distribution: str = "mixed", length: int = 8, max_value: int = 10**7,
+                   beam_size: int = 1, top_k: int = 5, samples=None) -> dict:
+    """Score ``model`` (a :class:`num2vec.Num2Vec`) and the rule solver on the same sequences."""
+    from .solver import solve
+
+    if samples is None:
+        gc = GeneratorConfig(length, length, max_value, model.net.cfg.allow_negative, distribution)
+        samples = heldout("test", count, gc)
+    given = [list(s.terms[:-1]) for s in samples]
+    t0 = time.perf_counter()
+    preds = model.predict_next(given, beam_size=beam_size)
+    seconds = time.perf_counter() - t0
+    tops = model.predict_next(given, top_k=top_k) if top_k and top_k > 1 else None
+    t1 = time.perf_counter()
+    rules = [solve(g) for g in given]
+    solver_seconds = time.perf_counter() - t1
+    per: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for i, s in enumerate(samples):
+        want = s.terms[-1]
+        for key, ok in (("n", True), ("model", preds[i] == want), ("solver", rules[i] == want),
+                        ("topk", tops is not None and any(v == want for v, _ in tops[i]))):
+            per["all"][key] += int(ok)
+            per[s.family][key] += int(ok)
+
+    def rates(d):
+        return {"n": d["n"], "model": d["model"] / d["n"], "solver": d["solver"] / d["n"],
+                "top_k": d["topk"] / d["n"] if tops is not None else None}
+
+    return {
+        "distribution": distribution, "length": length, "max_value": max_value, "size": len(samples),
+        "beam_size": beam_size, "top_k": top_k if tops is not None else None,
+        "accuracy": per["all"]["model"] / len(samples),
+        "solver_accuracy": per["all"]["solver"] / len(samples),
+        "top_k_accuracy": per["all"]["topk"] / len(samples) if tops is not None else None,
+        "predict_seq_per_s": len(samples) / seconds, "solver_seconds": solver_seconds,
+        "families": {f: rates(d) for f, d in sorted(per.items()) if f != "all"},
+    }
+
+
+def format_report(r: dict) -> str:
+    """A plain-text table of :func:`evaluate_model`'s result."""
+    k = r["top_k"]
+    head = f"{'family':<14} {'n':>5} {'model':>8} " + (f"{'top-' + str(k):>8} " if k else "") + f"{'solver':>8}"
+    lines = [f"{r['size']} held-out sequences ({r['distribution']}, {r['length']} terms, |terms| < {r['max_value']}),"
+             f" last term predicted from the others; beam {r['beam_size']}", head, "-" * len(head)]
+
+    def row(name, n, m, t, s):
+        return f"{name:<14} {n:>5} {m * 100:>7.1f}% " + (f"{t * 100:>7.1f}% " if k else "") + f"{s * 100:>7.1f}%"
+
+    for fam, d in r["families"].items():
+        lines.append(row(fam, d["n"], d["model"], d["top_k"], d["solver"]))
+    lines.append("-" * len(head))
+    lines.append(row("all", r["size"], r["accuracy"], r["top_k_accuracy"], r["solver_accuracy"]))
+    lines.append(f"model: {r['predict_seq_per_s']:.0f} sequences/s")
+    return "\n".join(lines)

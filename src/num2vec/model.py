@@ -1,0 +1,390 @@
+"""The num2vec network: digit encoder -> nested RNN -> digit decoder.
+
+Shapes use B = sequences in a batch, T = numbers per sequence, L = tokens per
+number (digits least significant first, see :mod:`num2vec.codec`), M = numbers
+to predict, K = previous numbers whose digit columns the decoder reads.
+
+1. **Encoder** R^e: an RNN over the digit embeddings E[x_ij] of every number of
+   the batch in one call; its final state, projected, is the number embedding
+   u_i ``(B, T, d_model)``.
+2. **Nested RNN** R^n: an RNN over u_1..u_T; its state s^n_i is the sequence
+   embedding after i numbers and O^n(s^n_i) = v_i ``(B, T, layers * H_dec)``
+   starts the decoder.
+3. **Decoder** R^d: an RNN started from v_i that writes the digits of number i+1.
+   At digit step j it reads the previous token and *digit j of each of the last K
+   numbers* (the columns line up because digits run least significant first),
+   optionally attends to the encoder's digit states of those numbers and to the
+   nested RNN's outputs, and emits a distribution over tokens through an MLP.
+
+Training is teacher-forced over every target at once, optionally with scheduled
+sampling (Bengio et al. 2015, in its parallel form): a share of the decoder's
+input tokens is replaced by the model's own predictions from a first pass.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from .codec import EOS, NEG, PAD, SOS, VOCAB_SIZE
+
+CONFIG_VERSION = 1
+ATTENTION_CHOICES = ("none", "digits", "numbers", "both")
+
+
+@dataclass
+class ModelConfig:
+    """Sizes and switches of :class:`Num2VecNet` (saved as JSON next to the weights)."""
+
+    cell: str = "gru"  # "gru" or "lstm", for all three RNNs
+    d_digit: int = 32  # digit embedding size (E)
+    d_model: int = 128  # number embedding size (u_i)
+    enc_hidden: int = 128
+    enc_layers: int = 1
+    bidirectional: bool = False  # bidirectional encoder
+    nest_hidden: int = 256  # sequence embedding size (s^n)
+    nest_layers: int = 1
+    dec_hidden: int = 256
+    dec_layers: int = 1
+    context_numbers: int = 8  # K: previous numbers whose digit columns feed the decoder
+    d_column: int = 16  # embedding size of one column token
+    attention: str = "none"  # "none", "digits", "numbers" or "both"
+    dropout: float = 0.0
+    max_digits: int = 20
+    allow_negative: bool = False  # trained on negative numbers
+    version: int = CONFIG_VERSION
+
+    def __post_init__(self) -> None:
+        if self.cell not in ("gru", "lstm"):
+            raise ValueError(f"cell={self.cell!r} is unknown; choose gru or lstm")
+        if self.attention not in ATTENTION_CHOICES:
+            raise ValueError(
+                f"attention={self.attention!r} is unknown; choose one of {', '.join(ATTENTION_CHOICES)}"
+            )
+        for name in ("d_digit", "d_model", "enc_hidden", "enc_layers", "nest_hidden",
+                     "nest_layers", "dec_hidden", "dec_layers", "max_digits"):
+            if int(getattr(self, name)) < 1:
+                raise ValueError(f"{name}={getattr(self, name)} must be at least 1")
+        if self.context_numbers < 0:
+            raise ValueError(f"context_numbers={self.context_numbers} must be >= 0")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ModelConfig:
+        version = d.get("version", CONFIG_VERSION)
+        if version > CONFIG_VERSION:
+            raise ValueError(
+                f"model config version {version} is newer than this num2vec understands "
+                f"({CONFIG_VERSION}); upgrade num2vec"
+            )
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ValueError(f"model config has unknown keys {unknown}")
+        return cls(**d)
+
+
+def _rnn(cfg: ModelConfig, d_in: int, hidden: int, layers: int, bidirectional: bool = False) -> nn.RNNBase:
+    cls = nn.GRU if cfg.cell == "gru" else nn.LSTM
+    return cls(d_in, hidden, num_layers=layers, batch_first=True, bidirectional=bidirectional,
+               dropout=cfg.dropout if layers > 1 else 0.0)
+
+
+class DigitEncoder(nn.Module):
+    """Numbers as token rows ``(N, L)`` -> embeddings ``(N, d_model)`` and digit states ``(N, L, H)``."""
+
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.embed = nn.Embedding(VOCAB_SIZE, cfg.d_digit, padding_idx=PAD)
+        self.rnn = _rnn(cfg, cfg.d_digit, cfg.enc_hidden, cfg.enc_layers, cfg.bidirectional)
+        dirs = 2 if cfg.bidirectional else 1
+        self.proj = nn.Linear(dirs * cfg.enc_hidden, cfg.d_model)
+        self.state_size = dirs * cfg.enc_hidden
+
+    def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        N, L = tokens.shape
+        x = self.embed(tokens)  # (N, L, d_digit)
+        if self.cfg.bidirectional:
+            packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+            out, h = self.rnn(packed)
+            out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=L)
+            h = h[0] if isinstance(h, tuple) else h  # (layers*2, N, H)
+            final = torch.cat([h[-2], h[-1]], dim=-1)  # (N, 2H)
+        else:
+            # padding comes after <eos> and the RNN is causal: the state at the
+            # last real token is exact without packing
+            out, _ = self.rnn(x)  # (N, L, H)
+            final = out[torch.arange(N, device=tokens.device), lengths - 1]  # (N, H)
+        return self.proj(final), out
+
+
+class Num2VecNet(nn.Module):
+    """The whole model. ``forward(batch, targets=True) -> (logits, loss, stats)``."""
+
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.encoder = DigitEncoder(cfg)
+        self.nested = _rnn(cfg, cfg.d_model, cfg.nest_hidden, cfg.nest_layers)
+        self.init_dec = nn.Linear(cfg.nest_hidden, cfg.dec_layers * cfg.dec_hidden)  # O^n
+        self.dec_embed = nn.Embedding(VOCAB_SIZE, cfg.d_digit, padding_idx=PAD)
+        self.col_embed = nn.Embedding(VOCAB_SIZE + 1, cfg.d_column) if cfg.context_numbers else None
+        d_in = cfg.d_digit + cfg.context_numbers * cfg.d_column
+        self.decoder = _rnn(cfg, d_in, cfg.dec_hidden, cfg.dec_layers)
+        d_out = cfg.dec_hidden
+        if cfg.attention in ("digits", "both"):
+            self.att_digits = nn.Linear(cfg.dec_hidden, self.encoder.state_size, bias=False)
+            d_out += self.encoder.state_size
+        if cfg.attention in ("numbers", "both"):
+            self.att_numbers = nn.Linear(cfg.dec_hidden, cfg.nest_hidden, bias=False)
+            d_out += cfg.nest_hidden
+        self.head = nn.Sequential(nn.Linear(d_out, cfg.dec_hidden), nn.GELU(), nn.Linear(cfg.dec_hidden, VOCAB_SIZE))
+        # decoding never emits <pad> or <sos>
+        mask = torch.zeros(VOCAB_SIZE)
+        mask[[PAD, SOS]] = float("-inf")
+        if not cfg.allow_negative:
+            mask[NEG] = float("-inf")
+        self.register_buffer("out_mask", mask, persistent=False)
+        # a finished beam hypothesis keeps its score through one free <pad>
+        finished = torch.full((VOCAB_SIZE,), float("-inf"))
+        finished[PAD] = 0.0
+        self.register_buffer("_finished_row", finished, persistent=False)
+
+    # --- pieces ---------------------------------------------------------------
+    def encode_numbers(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """Token rows ``(N, L)`` -> number embeddings u ``(N, d_model)``."""
+        return self.encoder(tokens, lengths)[0]
+
+    def encode_context(self, tokens: torch.Tensor, lengths: torch.Tensor):
+        """Encode a batch of sequences.
+
+        tokens ``(B, T, L)``, lengths ``(B, T)`` (0 for padding numbers).
+        Returns u ``(B, T, d_model)``, digit states ``(B, T, L, H_e)``, nested
+        states s^n ``(B, T, nest_hidden)``.
+        """
+        B, T, L = tokens.shape
+        flat_len = lengths.reshape(-1)
+        valid = flat_len > 0
+        u_valid, states_valid = self.encoder(tokens.reshape(B * T, L)[valid], flat_len[valid])
+        u = u_valid.new_zeros(B * T, self.cfg.d_model)
+        u[valid] = u_valid
+        states = states_valid.new_zeros(B * T, L, states_valid.shape[-1])
+        states[valid] = states_valid
+        s, _ = self.nested(u.view(B, T, -1))  # (B, T, nest_hidden); causal, so end padding is harmless
+        return u.view(B, T, -1), states.view(B, T, L, -1), s
+
+    def _columns(self, tokens: torch.Tensor, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:
+        """Digit-column features for predicting number t+1 of sequence b: ``(M, L_out, K*d_column)``."""
+        K = self.cfg.context_numbers
+        B, T, L = tokens.shape
+        if L < L_out:
+            tokens = F.pad(tokens, (0, L_out - L), value=PAD)
+        idx = t[:, None] - torch.arange(K, device=t.device)[None, :]  # (M, K): t, t-1, ..., t-K+1
+        missing = idx < 0
+        cols = tokens[b[:, None], idx.clamp(min=0), :L_out]  # (M, K, L_out)
+        cols = cols.masked_fill(missing[:, :, None], VOCAB_SIZE)  # "no such number" token
+        emb = self.col_embed(cols.transpose(1, 2))  # (M, L_out, K, d_column)
+        return emb.flatten(2)
+
+    def _memory(self, states: torch.Tensor, lengths: torch.Tensor, s: torch.Tensor, b: torch.Tensor, t: torch.Tensor):
+        """Attention memories for each target: digit states of the last K numbers, nested outputs up to t."""
+        K = max(1, self.cfg.context_numbers)
+        mem = {}
+        if hasattr(self, "att_digits"):
+            idx = t[:, None] - torch.arange(K, device=t.device)[None, :]  # (M, K)
+            ok = idx >= 0
+            ic = idx.clamp(min=0)
+            keys = states[b[:, None], ic]  # (M, K, L, H_e)
+            L = keys.shape[2]
+            pos_ok = torch.arange(L, device=t.device)[None, None, :] < lengths[b[:, None], ic][:, :, None]
+            mask = (ok[:, :, None] & pos_ok).flatten(1)  # (M, K*L)
+            mem["digits"] = (keys.flatten(1, 2), mask)
+        if hasattr(self, "att_numbers"):
+            T = s.shape[1]
+            mask = torch.arange(T, device=t.device)[None, :] <= t[:, None]  # (M, T)
+            mem["numbers"] = (s[b], mask)
+        return mem
+
+    def _head(self, z: torch.Tensor, mem: dict) -> torch.Tensor:
+        """Decoder outputs z ``(M, J, H_d)`` -> logits ``(M, J, V)`` (Luong-style attention after the RNN)."""
+        parts = [z]
+        for name, proj in (("digits", "att_digits"), ("numbers", "att_numbers")):
+            if name in mem:
+                keys, mask = mem[name]  # (M, S, H), (M, S)
+                q = getattr(self, proj)(z)  # (M, J, H)
+                scores = q @ keys.transpose(1, 2) / math.sqrt(keys.shape[-1])  # (M, J, S)
+                scores = scores.masked_fill(~mask[:, None, :], float("-inf"))
+                parts.append(torch.softmax(scores, dim=-1) @ keys)  # (M, J, H)
+        return self.head(torch.cat(parts, dim=-1)) + self.out_mask
+
+    def _init_state(self, s_t: torch.Tensor):
+        cfg = self.cfg
+        h0 = torch.tanh(self.init_dec(s_t)).view(-1, cfg.dec_layers, cfg.dec_hidden).transpose(0, 1).contiguous()
+        return (h0, torch.zeros_like(h0)) if cfg.cell == "lstm" else h0
+
+    def _decode(self, prev_tokens, cols, state):
+        x = self.dec_embed(prev_tokens)  # (M, J, d_digit)
+        if cols is not None:
+            x = torch.cat([x, cols], dim=-1)
+        return self.decoder(x, state)  # z (M, J, H_d), state
+
+    # --- training -------------------------------------------------------------
+    def forward(self, tokens, lengths, n_numbers, min_given: int = 2, sampling: float = 0.0):
+        """Teacher-forced loss over every next-number target of the batch.
+
+        tokens ``(B, T, L)``, lengths ``(B, T)``, n_numbers ``(B,)``. Number t+1
+        is predicted from numbers 1..t for every t >= ``min_given``.
+        ``sampling`` is the scheduled-sampling rate (0: pure teacher forcing).
+        Returns ``(logits (M, J, V), loss, stats)``.
+        """
+        B, T, L = tokens.shape
+        u, states, s = self.encode_context(tokens, lengths)
+        pos = torch.arange(T, device=tokens.device)
+        # predict number t+1 (0-based index t+1) from numbers 0..t
+        want = (pos[None, :] >= min_given - 1) & (pos[None, :] + 1 < n_numbers[:, None])  # (B, T)
+        b, t = want.nonzero(as_tuple=True)  # (M,)
+        target = tokens[b, t + 1]  # (M, L)
+        J = int(lengths[b, t + 1].max())
+        target = target[:, :J]
+        prev = torch.cat([torch.full_like(target[:, :1], SOS), target[:, :-1]], dim=1)  # (M, J)
+        prev = prev.masked_fill(prev == PAD, EOS)
+        cols = self._columns(tokens, b, t, J) if self.col_embed is not None else None
+        mem = self._memory(states, lengths, s, b, t)
+        state = self._init_state(s[b, t])
+        if sampling > 0:
+            with torch.no_grad():
+                z0, _ = self._decode(prev, cols, state)
+                guess = self._head(z0, mem).argmax(-1)  # (M, J)
+            swap = torch.rand(prev.shape, device=prev.device) < sampling
+            swap[:, 0] = False
+            guess_prev = torch.cat([prev[:, :1], guess[:, :-1]], dim=1)
+            prev = torch.where(swap, guess_prev, prev)
+        z, _ = self._decode(prev, cols, state)
+        logits = self._head(z, mem)  # (M, J, V)
+        loss = F.cross_entropy(logits.reshape(-1, VOCAB_SIZE), target.reshape(-1), ignore_index=PAD)
+        with torch.no_grad():
+            pred = logits.argmax(-1)
+            real = target != PAD
+            token_ok = (pred == target) | ~real
+            number_ok = token_ok.all(dim=1)
+            stats = {
+                "token_acc": ((pred == target) & real).sum().item() / max(1, real.sum().item()),
+                "number_acc": number_ok.float().mean().item(),
+                "targets": int(b.numel()),
+            }
+        return logits, loss, stats
+
+    # --- inference ------------------------------------------------------------
+    @torch.no_grad()
+    def generate(self, tokens, lengths, n_numbers, beam_size: int = 1, top_k: int = 1):
+        """Predict the number after the last one of each sequence.
+
+        Returns a list (one per sequence) of ``top_k`` ``(token list, log-prob)``
+        pairs, best first. ``beam_size=1`` is greedy decoding. The output grammar
+        is enforced: digits, then ``<neg>`` (if the model knows negatives),
+        then ``<eos>``; no leading zeros; at most ``max_digits`` digits.
+        """
+        B, T, L = tokens.shape
+        beam = max(beam_size, top_k)
+        _, states, s = self.encode_context(tokens, lengths)
+        b = torch.arange(B, device=tokens.device)
+        t = n_numbers - 1
+        J = self.cfg.max_digits + 2
+        cols = self._columns(tokens, b, t, J) if self.col_embed is not None else None
+        mem = self._memory(states, lengths, s, b, t)
+        state = self._init_state(s[b, t])
+        # expand every sequence to `beam` hypotheses: (B*beam, ...)
+        rep = lambda x: x.repeat_interleave(beam, dim=0)  # noqa: E731
+        if cols is not None:
+            cols = rep(cols)
+        mem = {k: (rep(v[0]), rep(v[1])) for k, v in mem.items()}
+        state = tuple(x.repeat_interleave(beam, dim=1) for x in state) if isinstance(state, tuple) \
+            else state.repeat_interleave(beam, dim=1)
+        BK = B * beam
+        scores = torch.full((B, beam), float("-inf"), device=tokens.device)
+        scores[:, 0] = 0.0
+        scores = scores.view(-1)
+        seqs = torch.full((BK, J), PAD, dtype=torch.long, device=tokens.device)
+        prev = torch.full((BK, 1), SOS, dtype=torch.long, device=tokens.device)
+        n_digits = torch.zeros(BK, dtype=torch.long, device=tokens.device)
+        last_digit = torch.zeros(BK, dtype=torch.long, device=tokens.device)
+        neg = torch.zeros(BK, dtype=torch.bool, device=tokens.device)
+        done = torch.zeros(BK, dtype=torch.bool, device=tokens.device)
+        for j in range(J):
+            z, state = self._decode(prev, cols[:, j : j + 1] if cols is not None else None, state)
+            logp = torch.log_softmax(self._head(z, mem)[:, 0], dim=-1)  # (BK, V)
+            logp = torch.where(done[:, None], self._finished_row, logp + self._grammar(n_digits, last_digit, neg))
+            cand = scores[:, None] + logp  # (BK, V)
+            cand = cand.view(B, beam * VOCAB_SIZE)
+            top, where = cand.topk(beam, dim=1)  # (B, beam)
+            src = (where // VOCAB_SIZE) + (torch.arange(B, device=tokens.device) * beam)[:, None]
+            tok = where % VOCAB_SIZE
+            src, tok, scores = src.view(-1), tok.view(-1), top.view(-1)
+            seqs, n_digits, last_digit, neg, done = seqs[src], n_digits[src], last_digit[src], neg[src], done[src]
+            state = tuple(x[:, src] for x in state) if isinstance(state, tuple) else state[:, src]
+            tok = torch.where(done, torch.full_like(tok, PAD), tok)
+            seqs[:, j] = tok
+            is_digit = tok <= 9
+            n_digits = n_digits + is_digit.long()
+            last_digit = torch.where(is_digit, tok, last_digit)
+            neg = neg | (tok == NEG)
+            done = done | (tok == EOS)
+            prev = torch.where(tok == PAD, torch.full_like(tok, EOS), tok)[:, None]
+            if bool(done.all()):
+                break
+        out = []
+        scores = scores.view(B, beam)
+        seqs = seqs.view(B, beam, J)
+        for i in range(B):
+            order = scores[i].argsort(descending=True)[:top_k]
+            out.append([(seqs[i, k].tolist(), float(scores[i, k])) for k in order if torch.isfinite(scores[i, k])])
+        return out
+
+    def _grammar(self, n_digits, last_digit, neg):
+        """Additive mask ``(BK, V)`` of the tokens allowed next."""
+        BK = n_digits.shape[0]
+        allow = torch.zeros(BK, VOCAB_SIZE, dtype=torch.bool, device=n_digits.device)
+        can_digit = ~neg & (n_digits < self.cfg.max_digits)
+        allow[:, :10] = can_digit[:, None]
+        # the last digit that fits is the most significant one: it cannot be a leading zero
+        allow[:, 0] &= ~((n_digits == self.cfg.max_digits - 1) & (n_digits > 0))
+        # a number may end once it has a digit and no leading zero: "0" alone, or a non-zero top digit
+        can_end = (n_digits == 1) | ((n_digits > 1) & (last_digit != 0))
+        allow[:, EOS] = can_end | neg
+        if self.cfg.allow_negative:
+            allow[:, NEG] = can_end & ~neg & ~((n_digits == 1) & (last_digit == 0))
+        return torch.where(allow, 0.0, float("-inf"))
+
+
+@torch.no_grad()
+def predict_numbers(net: Num2VecNet, seqs, batch_size: int = 512, beam_size: int = 1, top_k: int = 1):
+    """Next-number candidates for each integer sequence: a list of ``[(int, log_prob), ...]``.
+
+    Sequences are validated by the caller; they are encoded here in batches of
+    ``batch_size``, sorted by length so that padding stays small.
+    """
+    from .codec import decode_tokens, encode_sequences
+
+    device = next(net.parameters()).device
+    order = sorted(range(len(seqs)), key=lambda i: (len(seqs[i]), max((abs(v) for v in seqs[i]), default=0)))
+    out: list = [None] * len(seqs)
+    was_training = net.training
+    net.eval()
+    try:
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            tokens, lengths, n = encode_sequences([seqs[i] for i in idx], net.cfg.max_digits)
+            res = net.generate(torch.from_numpy(tokens).to(device), torch.from_numpy(lengths).to(device),
+                               torch.from_numpy(n).to(device), beam_size=beam_size, top_k=top_k)
+            for i, cands in zip(idx, res):
+                out[i] = [(decode_tokens(tok), lp) for tok, lp in cands]
+    finally:
+        net.train(was_training)
+    return out

@@ -1,0 +1,355 @@
+"""Training: presets, the loop, evaluation on held-out sequences, checkpoints, resume.
+
+A run lives in one folder::
+
+    run/checkpoint.safetensors   weights + AdamW + schedule + step + RNG states (atomic)
+    run/model/                   the latest model as a loadable folder (config.json, ...)
+    run/log.jsonl                one line per evaluation
+
+``train(cfg)`` starts a run or, with ``resume=True``, continues it from its
+checkpoint: the data stream, dropout and scheduled sampling continue from the
+saved RNG states, so the loss curve after a resume equals the uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import signal
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+import torch
+
+from .codec import encode_sequences
+from .data import DISTRIBUTIONS, GeneratorConfig, Sample, SequenceGenerator, heldout, overlaps
+from .model import ModelConfig, Num2VecNet, predict_numbers
+from .serialization import load_checkpoint, load_state, save_checkpoint, save_model
+
+CHECKPOINT_NAME = "checkpoint.safetensors"
+
+
+@dataclass
+class TrainConfig:
+    """Everything a run needs; stored in the checkpoint so ``--resume`` needs only the folder."""
+
+    out_dir: str = "runs/default"
+    preset: str = "default"
+    steps: int = 20000
+    batch_size: int = 256
+    lr: float = 3e-3
+    weight_decay: float = 0.01
+    warmup_steps: int = 300
+    min_lr_ratio: float = 0.05
+    grad_clip: float = 1.0
+    seed: int = 0
+    min_given: int = 3  # predict term t+1 from t >= min_given terms
+    sampling_max: float = 0.0  # scheduled sampling: rate reached at the end of training
+    eval_every: int = 500
+    eval_size: int = 500
+    checkpoint_every: int = 250
+    distribution: str = "mixed"
+    min_length: int = 6
+    max_length: int = 10
+    max_value: int = 10**7
+    allow_negative: bool = False
+    families: list[str] | None = None  # only these sequence families (None: the whole distribution)
+    model: ModelConfig = field(default_factory=ModelConfig)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.model, dict):
+            self.model = ModelConfig.from_dict(self.model)
+        for name in ("steps", "batch_size", "eval_every", "checkpoint_every", "eval_size"):
+            if int(getattr(self, name)) < 1:
+                raise ValueError(f"{name}={getattr(self, name)} must be at least 1")
+        if self.lr <= 0:
+            raise ValueError(f"lr={self.lr} must be positive")
+        if not 0 <= self.sampling_max < 1:
+            raise ValueError(f"sampling_max={self.sampling_max} must be in [0, 1)")
+        if self.min_given < 1 or self.min_given >= self.min_length:
+            raise ValueError(f"min_given={self.min_given} must be in 1..min_length-1 ({self.min_length - 1})")
+        if self.distribution not in DISTRIBUTIONS:
+            raise ValueError(f"distribution={self.distribution!r} is unknown; choose one of {', '.join(DISTRIBUTIONS)}")
+        self.model.allow_negative = self.allow_negative
+
+    def generator_config(self) -> GeneratorConfig:
+        return GeneratorConfig(self.min_length, self.max_length, self.max_value, self.allow_negative,
+                               self.distribution, tuple(self.families) if self.families else None)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["model"] = self.model.to_dict()
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ValueError(f"training config has unknown keys {unknown}")
+        return cls(**d)
+
+
+PRESETS: dict[str, dict] = {
+    # about a minute on one CPU thread: for tests and demos
+    "tiny": dict(
+        steps=1500, batch_size=64, lr=5e-3, warmup_steps=30, eval_every=100, eval_size=200, checkpoint_every=50,
+        min_length=6, max_length=8,
+        model=dict(d_digit=16, d_model=48, enc_hidden=48, nest_hidden=64, dec_hidden=64, context_numbers=4,
+                   d_column=8, max_digits=12),
+    ),
+    # the bundled model
+    "default": dict(steps=16000, max_length=12, model=dict(nest_hidden=192, dec_hidden=192)),
+}
+
+
+def make_config(preset: str = "default", **overrides) -> TrainConfig:
+    """A :class:`TrainConfig` from a preset plus overrides (``model`` overrides merge into the preset's)."""
+    if preset not in PRESETS:
+        raise ValueError(f"preset={preset!r} is unknown; choose one of {', '.join(PRESETS)}")
+    base = dict(PRESETS[preset])
+    model = dict(base.pop("model", {}))
+    model.update(overrides.pop("model", {}) or {})
+    base.update({k: v for k, v in overrides.items() if v is not None})
+    return TrainConfig(preset=preset, model=ModelConfig(**model), **base)
+
+
+def resolve_device(device: str) -> torch.device:
+    """``auto`` -> cuda when available, else cpu; ``cuda`` without a GPU is an error."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"device={device!r} is unknown; choose auto, cpu or cuda")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device='cuda' was requested but no CUDA GPU is available; use --device cpu or auto")
+    return torch.device(device)
+
+
+def lr_factor(step: int, cfg: TrainConfig) -> float:
+    """Linear warm-up, then cosine decay to ``min_lr_ratio``."""
+    if step < cfg.warmup_steps:
+        return (step + 1) / cfg.warmup_steps
+    progress = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.steps - cfg.warmup_steps))
+    return cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+def exclusion_set(max_value: int, allow_negative: bool) -> set[tuple[int, ...]]:
+    """Every 8-term sequence of the held-out splits of every distribution: never trained on."""
+    out: set[tuple[int, ...]] = set()
+    for dist in DISTRIBUTIONS:
+        gc = GeneratorConfig(8, 8, max_value, allow_negative, dist)
+        for split in ("valid", "test"):
+            out.update(s.terms for s in heldout(split, 3000, gc))
+    return out
+
+
+def evaluate(net: Num2VecNet, samples: list[Sample], batch_size: int = 512, beam_size: int = 1) -> dict:
+    """Exact-match accuracy of the last term given the others: overall and per family."""
+    preds = predict_numbers(net, [list(s.terms[:-1]) for s in samples], batch_size=batch_size, beam_size=beam_size)
+    per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for s, p in zip(samples, preds):
+        per[s.family][0] += int(bool(p) and p[0][0] == s.terms[-1])
+        per[s.family][1] += 1
+    correct = sum(c for c, _ in per.values())
+    return {
+        "accuracy": correct / max(1, len(samples)),
+        "families": {f: c / n for f, (c, n) in sorted(per.items())},
+        "counts": {f: n for f, (c, n) in sorted(per.items())},
+    }
+
+
+class Trainer:
+    """Owns the model, optimizer, data stream and checkpoints of one run."""
+
+    def __init__(self, cfg: TrainConfig, device: str = "cpu", progress: bool = True,
+                 log: Callable[[str], None] = print):
+        self.cfg = cfg
+        self.device = resolve_device(device)
+        self.progress = progress
+        self.log = log
+        self.out = Path(cfg.out_dir)
+        torch.manual_seed(cfg.seed)
+        self.net = Num2VecNet(cfg.model).to(self.device)
+        decay = [p for n, p in self.net.named_parameters() if p.dim() >= 2 and "embed" not in n]
+        other = [p for n, p in self.net.named_parameters() if not (p.dim() >= 2 and "embed" not in n)]
+        self.opt = torch.optim.AdamW(
+            [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": other, "weight_decay": 0.0}], lr=cfg.lr
+        )
+        self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda s: lr_factor(s, cfg))
+        self.gen = SequenceGenerator(cfg.generator_config(), seed=cfg.seed)
+        self.step = 0
+        self.seen = 0
+        self.history: list[dict] = []
+        self.exclude = exclusion_set(cfg.max_value, cfg.allow_negative)
+        gc = cfg.generator_config()
+        gc.min_length = gc.max_length = 8
+        self.valid = heldout("valid", cfg.eval_size, gc)
+
+    # --- checkpoints ------------------------------------------------------------
+    def checkpoint_path(self) -> Path:
+        return self.out / CHECKPOINT_NAME
+
+    def save(self) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        tensors = {f"model.{k}": v for k, v in self.net.state_dict().items()}
+        opt_state = self.opt.state_dict()
+        for pid, st in opt_state["state"].items():
+            for k, v in st.items():
+                tensors[f"optim.{pid}.{k}"] = v if torch.is_tensor(v) else torch.tensor(v)
+        tensors["rng.torch"] = torch.get_rng_state()
+        meta = {
+            "train_config": self.cfg.to_dict(),
+            "step": self.step,
+            "seen": self.seen,
+            "history": self.history,
+            "param_groups": opt_state["param_groups"],
+            "scheduler": self.sched.state_dict() | {"lr_lambdas": None},
+            "generator_state": self.gen.get_state(),
+        }
+        save_checkpoint(self.checkpoint_path(), tensors, meta)
+        save_model(self.net, self.out / "model", card=None, extra={"training": self.summary()})
+
+    def restore(self) -> None:
+        path = self.checkpoint_path()
+        tensors, meta = load_checkpoint(path)
+        model_state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
+        load_state(self.net, model_state, path)
+        opt_state: dict = {"state": defaultdict(dict), "param_groups": meta["param_groups"]}
+        for k, v in tensors.items():
+            if k.startswith("optim."):
+                _, pid, name = k.split(".", 2)
+                opt_state["state"][int(pid)][name] = v.to(self.device) if name != "step" else v
+        self.opt.load_state_dict({"state": dict(opt_state["state"]), "param_groups": meta["param_groups"]})
+        sched = dict(meta["scheduler"])
+        sched.pop("lr_lambdas", None)
+        self.sched.load_state_dict(sched | {"lr_lambdas": [None] * len(self.opt.param_groups)})
+        torch.set_rng_state(tensors["rng.torch"])
+        self.gen.set_state(meta["generator_state"])
+        self.step, self.seen, self.history = meta["step"], meta["seen"], meta["history"]
+
+    def summary(self) -> dict:
+        last = self.history[-1] if self.history else {}
+        return {"train_config": self.cfg.to_dict(), "step": self.step, "sequences_seen": self.seen,
+                "valid_accuracy": last.get("valid_accuracy")}
+
+    # --- loop -------------------------------------------------------------------
+    def next_batch(self):
+        batch = []
+        while len(batch) < self.cfg.batch_size:
+            s = self.gen.sample()
+            if not overlaps(s.terms, self.exclude):
+                batch.append(list(s.terms))
+        tokens, lengths, n = encode_sequences(batch, self.cfg.model.max_digits)
+        to = lambda a: torch.from_numpy(a).to(self.device)  # noqa: E731
+        return to(tokens), to(lengths), to(n)
+
+    def train_step(self) -> dict:
+        cfg = self.cfg
+        t0 = time.perf_counter()
+        tokens, lengths, n = self.next_batch()
+        t_data = time.perf_counter() - t0
+        sampling = cfg.sampling_max * min(1.0, self.step / max(1, cfg.steps))
+        self.net.train()
+        _, loss, stats = self.net(tokens, lengths, n, min_given=cfg.min_given, sampling=sampling)
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.net.parameters(), cfg.grad_clip)
+        self.opt.step()
+        self.sched.step()
+        self.step += 1
+        self.seen += cfg.batch_size
+        stats.update(loss=loss.item(), data_time=t_data, step_time=time.perf_counter() - t0)
+        return stats
+
+    def run(self, max_seconds: float | None = None) -> dict:
+        """Train until ``cfg.steps`` (or ``max_seconds``); Ctrl-C/SIGTERM save a checkpoint and stop cleanly."""
+        from tqdm.auto import tqdm
+
+        cfg = self.cfg
+        stop = {"flag": False}
+
+        def on_signal(signum, frame):  # noqa: ARG001
+            stop["flag"] = True
+
+        old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)} \
+            if _main_thread() else {}
+        start = time.perf_counter()
+        bar = tqdm(total=cfg.steps, initial=self.step, disable=not self.progress, dynamic_ncols=True)
+        ema: dict[str, float] = {}
+        seq_time = 0.0
+        data_time = 0.0
+        steps_here = 0
+        try:
+            while self.step < cfg.steps and not stop["flag"]:
+                stats = self.train_step()
+                steps_here += 1
+                seq_time += stats["step_time"]
+                data_time += stats["data_time"]
+                for k in ("loss", "number_acc"):
+                    ema[k] = stats[k] if k not in ema else 0.95 * ema[k] + 0.05 * stats[k]
+                bar.update(1)
+                bar.set_postfix(loss=f"{ema['loss']:.3f}", acc=f"{ema['number_acc']:.3f}",
+                                seq_s=f"{steps_here * cfg.batch_size / seq_time:.0f}")
+                if self.step % cfg.eval_every == 0 or self.step == cfg.steps:
+                    res = evaluate(self.net, self.valid)
+                    entry = {"step": self.step, "seen": self.seen, "loss": ema["loss"],
+                             "train_acc": ema["number_acc"], "valid_accuracy": res["accuracy"],
+                             "seq_per_s": steps_here * cfg.batch_size / seq_time,
+                             "data_share": data_time / seq_time, "families": res["families"]}
+                    self.history.append(entry)
+                    self.log(f"step {self.step}: loss {ema['loss']:.4f} valid accuracy {res['accuracy']:.4f} "
+                             f"({entry['seq_per_s']:.0f} seq/s)")
+                    self.out.mkdir(parents=True, exist_ok=True)
+                    with open(self.out / "log.jsonl", "a") as fh:
+                        fh.write(json.dumps(entry) + "\n")
+                if self.step % cfg.checkpoint_every == 0 or self.step == cfg.steps:
+                    self.save()
+                if max_seconds is not None and time.perf_counter() - start > max_seconds:
+                    break
+        finally:
+            bar.close()
+            for s, h in old.items():
+                signal.signal(s, h)
+        if stop["flag"] or self.step % cfg.checkpoint_every:
+            self.save()
+            if stop["flag"]:
+                self.log(f"interrupted at step {self.step}: checkpoint saved to {self.checkpoint_path()}")
+        return {"step": self.step, "interrupted": stop["flag"], "history": self.history}
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def train(cfg: TrainConfig, device: str = "auto", resume: bool = False, progress: bool = True,
+          max_seconds: float | None = None, log: Callable[[str], None] = print,
+          steps: int | None = None) -> Trainer:
+    """Train (or resume) a run; returns the :class:`Trainer` with the trained ``net``.
+
+    With ``resume=True`` the run's own saved config is used (only ``cfg.out_dir``
+    is read from ``cfg``); ``steps`` then extends or shortens the run.
+    """
+    if resume:
+        path = Path(cfg.out_dir) / CHECKPOINT_NAME
+        if not path.is_file():
+            raise FileNotFoundError(f"cannot resume: {path} does not exist")
+        _, meta = load_checkpoint(path)
+        saved = TrainConfig.from_dict(meta["train_config"])
+        saved.out_dir = cfg.out_dir
+        cfg = saved
+    if steps is not None:
+        cfg.steps = steps
+    trainer = Trainer(cfg, device=device, progress=progress, log=log)
+    if resume:
+        trainer.restore()
+        log(f"resumed {cfg.out_dir} at step {trainer.step}")
+    trainer.run(max_seconds=max_seconds)
+    return trainer
+
+
+__all__ = ["PRESETS", "TrainConfig", "Trainer", "evaluate", "make_config", "resolve_device", "train"]

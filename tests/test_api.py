@@ -1,0 +1,186 @@
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+from num2vec import Num2Vec
+from num2vec.api import bundled_model_path
+
+
+def test_predict_next_one_and_many(tiny_model):
+    one = tiny_model.predict_next([3, 4, 3, 4, 3, 4])
+    assert isinstance(one, int)
+    many = tiny_model.predict_next([[3, 4, 3, 4, 3, 4], [10, 20, 30, 40, 50]])
+    assert isinstance(many, list) and many[0] == one and len(many) == 2
+    arr = tiny_model.predict_next(np.array([[3, 4, 3, 4, 3, 4]]))
+    assert arr == [one]
+
+
+def test_batched_equals_single(tiny_model):
+    seqs = [[5, 6, 7, 8], [1, 2, 1, 2, 1], [100, 200, 300], [7, 14, 21, 28, 35, 42]]
+    assert tiny_model.predict_next(seqs) == [tiny_model.predict_next(s) for s in seqs]
+
+
+def test_top_k_is_ranked_probabilities(tiny_model):
+    cands = tiny_model.predict_next([2, 4, 6, 8], top_k=5)
+    assert len(cands) == 5
+    probs = [p for _, p in cands]
+    assert probs == sorted(probs, reverse=True)
+    assert all(0 < p <= 1 for p in probs) and sum(probs) <= 1 + 1e-6
+    assert cands[0][0] == tiny_model.predict_next([2, 4, 6, 8], beam_size=5)
+    assert len({v for v, _ in cands}) == 5
+
+
+def test_continue_sequence_feeds_back_its_predictions(tiny_model):
+    seq = [11, 12, 13, 14]
+    cont = tiny_model.continue_sequence(seq, 3)
+    assert len(cont) == 3
+    assert cont[0] == tiny_model.predict_next(seq)
+    assert cont[1] == tiny_model.predict_next(seq + cont[:1])
+
+
+def test_encode_shapes_and_dedup(tiny_model):
+    d = tiny_model.dim
+    assert tiny_model.encode(5).shape == (d,)
+    assert tiny_model.encode([1, 2, 3]).shape == (3, d)
+    big = tiny_model.encode(10**11)
+    assert big.shape == (d,)
+    col = np.array([7, 3, 7, 7, 3])
+    emb = tiny_model.encode(col)
+    assert np.allclose(emb[0], emb[2]) and np.allclose(emb[1], emb[4])
+    assert np.allclose(emb[0], tiny_model.encode(7), atol=1e-6)
+    assert np.allclose(tiny_model.encode([7, 3]), tiny_model.encode(np.array([7, 3])), atol=1e-6)
+    norm = tiny_model.encode([1, 2], normalize_embeddings=True)
+    assert np.allclose(np.linalg.norm(norm, axis=1), 1, atol=1e-5)
+    t = tiny_model.encode([1, 2], convert_to_tensor=True)
+    assert isinstance(t, torch.Tensor) and t.shape == (2, d)
+
+
+def test_encode_sequences(tiny_model):
+    one = tiny_model.encode_sequences([1, 2, 3])
+    many = tiny_model.encode_sequences([[1, 2, 3], [5, 5, 5, 5, 5]])
+    assert one.ndim == 1 and many.shape == (2, one.shape[0])
+    assert np.allclose(one, many[0], atol=1e-6)
+
+
+def test_similarity_and_most_similar(tiny_model):
+    assert tiny_model.similarity(5, 5) == pytest.approx(1.0, abs=1e-5)
+    res = tiny_model.most_similar(positive=[8, 3], negative=[4], topn=5, candidates=range(50))
+    assert len(res) == 5 and all(isinstance(k, int) for k, _ in res)
+    assert not {8, 3, 4} & {k for k, _ in res}
+    scores = [s for _, s in res]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_save_and_load_give_identical_predictions(tiny_model, tmp_path):
+    folder = tiny_model.save_pretrained(tmp_path / "m")
+    assert {p.name for p in folder.iterdir()} == {"config.json", "model.safetensors", "README.md"}
+    again = Num2Vec.from_pretrained(folder)
+    seqs = [[1, 2, 3, 4], [9, 8, 9, 8, 9]]
+    assert again.predict_next(seqs) == tiny_model.predict_next(seqs)
+    assert np.array_equal(again.encode([1, 2, 3]), tiny_model.encode([1, 2, 3]))
+
+
+@pytest.mark.parametrize(
+    "bad, exc, msg",
+    [
+        ([], ValueError, "empty"),
+        ([5], ValueError, "at least 2"),
+        ([1, 2.5], ValueError, "2.5"),
+        ([1, float("nan")], ValueError, "nan"),
+        ([1, None], TypeError, "None"),
+        ([1, True], TypeError, "True"),
+        ([1, "x"], ValueError, "'x'"),
+        ([1, -2], ValueError, "-2 is negative"),
+        ([1, 10**30], ValueError, "digits"),
+        ("1 2 3", TypeError, "str"),
+        ([[1, 2], 3], TypeError, "mixed"),
+        (np.zeros((2, 2, 2), int), ValueError, "shape"),
+    ],
+)
+def test_bad_sequences_raise_clear_errors(tiny_model, bad, exc, msg):
+    with pytest.raises(exc, match=msg):
+        tiny_model.predict_next(bad)
+
+
+@pytest.mark.parametrize("kw", [{"top_k": 0}, {"top_k": -1}, {"beam_size": 0}, {"top_k": 1.5}])
+def test_bad_options(tiny_model, kw):
+    with pytest.raises(ValueError):
+        tiny_model.predict_next([1, 2, 3], **kw)
+
+
+def test_bad_encode_inputs(tiny_model):
+    with pytest.raises(ValueError, match="1-D"):
+        tiny_model.encode(np.zeros((2, 2), dtype=np.int64))
+    with pytest.raises(ValueError, match="3.5"):
+        tiny_model.encode(np.array([1.0, 3.5]))
+    with pytest.raises(ValueError, match="negative"):
+        tiny_model.encode(np.array([-1, 2]))
+    with pytest.raises(ValueError, match="n=0"):
+        tiny_model.continue_sequence([1, 2], 0)
+
+
+def test_thread_safe_inference(tiny_model):
+    seqs = [[i, i + 1, i + 2] for i in range(0, 60, 3)]
+    want = [tiny_model.predict_next(s) for s in seqs]
+    want_emb = tiny_model.encode(list(range(100)))
+    got, errors = {}, []
+
+    def work(k):
+        try:
+            got[k] = ([tiny_model.predict_next(s) for s in seqs], tiny_model.encode(list(range(100))))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for preds, emb in got.values():
+        assert preds == want and np.array_equal(emb, want_emb)
+
+
+def test_refuses_pickles_and_broken_folders(tiny_model, tmp_path):
+    folder = tiny_model.save_pretrained(tmp_path / "m")
+    import pickle
+
+    (folder / "model.safetensors").write_bytes(pickle.dumps({"a": 1}))
+    with pytest.raises(ValueError, match="never unpickles"):
+        Num2Vec.from_pretrained(folder)
+    folder = tiny_model.save_pretrained(tmp_path / "m2")
+    data = (folder / "model.safetensors").read_bytes()
+    (folder / "model.safetensors").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="model.safetensors"):
+        Num2Vec.from_pretrained(folder)
+    with pytest.raises(FileNotFoundError, match="does-not-exist"):
+        Num2Vec.from_pretrained(tmp_path / "does-not-exist")
+    folder = tiny_model.save_pretrained(tmp_path / "m3")
+    cfg = (folder / "config.json").read_text().replace('"d_model": 48', '"d_model": 40')
+    (folder / "config.json").write_text(cfg)
+    with pytest.raises(ValueError, match="shape"):
+        Num2Vec.from_pretrained(folder)
+    (folder / "config.json").write_text(cfg.replace('"version": 1', '"version": 7'))
+    with pytest.raises(ValueError, match="newer"):
+        Num2Vec.from_pretrained(folder)
+
+
+bundled = pytest.mark.skipif(not (bundled_model_path() / "model.safetensors").is_file(), reason="no bundled model")
+
+
+@bundled
+@pytest.mark.parametrize(
+    "seq, want",
+    [
+        ([43424, 43425, 43426, 43427], 43428),
+        ([3, 4, 3, 4, 3, 4, 3, 4, 3, 4], 3),
+        ([2, 4, 8, 16, 32, 64, 128], 256),
+        ([10, 9, 8, 7, 6, 5, 4, 3], 2),
+        ([1000001, 1000002, 1000003, 1000004], 1000005),
+        ([13, 12, 11, 10, 9, 8], 7),
+    ],
+)
+def test_bundled_model_solves_the_posts_examples(seq, want):
+    assert Num2Vec.from_pretrained().predict_next(seq) == want

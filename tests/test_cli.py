@@ -1,0 +1,154 @@
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from num2vec.cli import main, parse_numbers
+
+
+@pytest.fixture(scope="module")
+def model_dir(tiny_model, tmp_path_factory):
+    return str(tiny_model.save_pretrained(tmp_path_factory.mktemp("cli") / "m"))
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, [str(a) for a in args], input=input)
+
+
+def test_predict_prints_the_api_answer(model_dir, tiny_model):
+    res = run("predict", "--model", model_dir, "3", "4", "3", "4", "3")
+    assert res.exit_code == 0, res.output
+    assert res.output.strip() == str(tiny_model.predict_next([3, 4, 3, 4, 3]))
+
+
+def test_predict_accepts_what_people_type(model_dir, tiny_model):
+    want = str(tiny_model.predict_next([1000, 2000, 3000]))
+    for args in (["1_000,", "2_000,", "+3000"], ["1000,2000,3000"], ["1000; 2000; 3000"]):
+        res = run("predict", "--model", model_dir, *args)
+        assert res.exit_code == 0 and res.output.strip() == want, (args, res.output)
+
+
+def test_predict_n_and_top_k(model_dir, tiny_model):
+    res = run("predict", "--model", model_dir, "-n", "3", "5", "10", "15")
+    assert res.output.split() == [str(v) for v in tiny_model.continue_sequence([5, 10, 15], 3)]
+    res = run("predict", "--model", model_dir, "--top-k", "3", "5", "10", "15")
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 3
+    values = [int(line.split("\t")[0]) for line in lines]
+    assert values == [v for v, _ in tiny_model.predict_next([5, 10, 15], top_k=3)]
+
+
+def test_predict_file_reports_bad_lines_and_keeps_good_ones(model_dir, tiny_model, tmp_path):
+    f = tmp_path / "seqs.txt"
+    f.write_text("1 2 3 4\n\n1 2 x\n7\n5, 10, 15\n")
+    res = CliRunner().invoke(main, ["predict", "--model", model_dir, "--file", str(f)])
+    assert res.exit_code == 2
+    out = res.stdout.split("\n")
+    assert out[0] == str(tiny_model.predict_next([1, 2, 3, 4]))
+    assert out[1] == "" and out[2] == "" and out[3] == ""
+    assert out[4] == str(tiny_model.predict_next([5, 10, 15]))
+    assert "line 3" in res.stderr and "'x'" in res.stderr
+    assert "line 4" in res.stderr and "at least 2" in res.stderr
+
+
+@pytest.mark.parametrize(
+    "args, msg",
+    [
+        (["predict", "1", "2.5"], "'2.5' is not an integer"),
+        (["predict", "1", "1e3"], "'1e3'"),
+        (["predict", "7"], "at least 2"),
+        (["predict"], "no numbers"),
+        (["predict", "-n", "0", "1", "2"], "-n 0"),
+        (["predict", "--top-k", "0", "1", "2"], "--top-k 0"),
+        (["predict", "1", "-5"], "-5 is negative"),
+        (["predict", "1", "1" * 40], "digits"),
+        (["predict", "--file", "/nonexistent/x.txt"], "does not exist"),
+        (["predict", "1", "٣"], "not an integer"),
+        (["embed", "1", "--output", "/nonexistent/dir/x.npy"], "does not exist"),
+        (["embed", "--range", "5", "1"], "STOP must be greater"),
+        (["generate", "--output", "/nonexistent/dir/x.jsonl"], "does not exist"),
+        (["generate", "--output", "x.jsonl", "--family", "primes"], "families"),
+    ],
+)
+def test_bad_input_one_line_exit_2(model_dir, args, msg):
+    if args[0] in ("predict", "embed"):
+        args = [args[0], "--model", model_dir, *args[1:]]
+    res = run(*args)
+    assert res.exit_code == 2, res.output
+    assert msg in res.output
+    assert "Traceback" not in res.output
+    assert len(res.output.strip().splitlines()) == 1
+
+
+def test_cuda_request_without_gpu_is_a_clear_error(model_dir):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    res = run("predict", "--model", model_dir, "--device", "cuda", "1", "2")
+    assert res.exit_code == 2 and "no CUDA GPU" in res.output
+
+
+def test_embed_formats(model_dir, tiny_model, tmp_path):
+    res = run("embed", "--model", model_dir, "1", "2", "3", "--output", tmp_path / "x.npy")
+    assert res.exit_code == 0, res.output
+    assert np.allclose(np.load(tmp_path / "x.npy"), tiny_model.encode([1, 2, 3]))
+    res = run("embed", "--model", model_dir, "--range", "0", "20", "--format", "w2v", "--output", tmp_path / "v.txt")
+    lines = (tmp_path / "v.txt").read_text().splitlines()
+    assert lines[0] == f"20 {tiny_model.dim}" and lines[1].split()[0] == "0" and len(lines) == 21
+    res = run("embed", "--model", model_dir, "--range", "0", "5", "--format", "tsv", "--output", tmp_path / "p.tsv")
+    assert len((tmp_path / "p.tsv").read_text().splitlines()) == 5
+    assert (tmp_path / "p_metadata.tsv").read_text().splitlines()[0].startswith("number")
+    res = run("embed", "--model", model_dir, "7")
+    assert res.output.split()[0] == "7" and len(res.output.split()) == tiny_model.dim + 1
+
+
+def test_generate_writes_jsonl_and_csv(tmp_path):
+    res = run("generate", "--count", "20", "--seed", "3", "--output", tmp_path / "d.jsonl")
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in (tmp_path / "d.jsonl").read_text().splitlines()]
+    assert len(rows) == 20 and {"terms", "family", "formula"} <= set(rows[0])
+    run("generate", "--count", "20", "--seed", "3", "--output", tmp_path / "d2.jsonl")
+    assert (tmp_path / "d.jsonl").read_text() == (tmp_path / "d2.jsonl").read_text()
+    run("generate", "--count", "5", "--family", "cycle", "--output", tmp_path / "d.csv")
+    assert (tmp_path / "d.csv").read_text().count("cycle") == 5
+
+
+def test_train_and_resume_from_the_cli(tmp_path):
+    out = tmp_path / "run"
+    res = run("train", "--preset", "tiny", "--out", out, "--steps", "20", "--no-progress")
+    assert res.exit_code == 0, res.output
+    assert (out / "model" / "model.safetensors").is_file()
+    res = run("train", "--preset", "tiny", "--out", out, "--steps", "30", "--resume", "--no-progress")
+    assert res.exit_code == 0, res.output
+    assert "resumed" in res.output and "step 30" in res.output
+    res = run("train", "--out", out, "--resume", "--lr", "0.1")
+    assert res.exit_code == 2 and "only --steps" in res.output
+
+
+def test_evaluate_prints_model_and_solver(model_dir):
+    pytest.importorskip("num2vec.solver")
+    res = run("evaluate", "--model", model_dir, "--count", "50", "--json")
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.output)
+    assert report["size"] == 50 and 0 <= report["accuracy"] <= 1 and 0 <= report["solver_accuracy"] <= 1
+
+
+def test_help_shows_defaults():
+    res = run("predict", "--help")
+    assert res.exit_code == 0 and "[default: 1]" in res.output and "--top-k" in res.output
+
+
+def test_real_entry_point_has_no_traceback():
+    res = subprocess.run([sys.executable, "-m", "num2vec", "predict", "1", "x"], capture_output=True, text=True)
+    assert res.returncode == 2
+    assert res.stderr.strip().startswith("Error:") and "Traceback" not in res.stderr
+
+
+def test_parse_numbers():
+    assert parse_numbers(" 1,2 ; 3\t+4  -5 1_000 ") == [1, 2, 3, 4, -5, 1000]
+    with pytest.raises(ValueError, match="'1.5'"):
+        parse_numbers("1.5")

@@ -1,0 +1,90 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from num2vec.codec import (
+    EOS,
+    NEG,
+    PAD,
+    decode_batch,
+    decode_tokens,
+    encode_batch,
+    encode_int,
+    encode_sequences,
+    to_int,
+)
+
+MAX = 40
+
+
+@given(st.integers(min_value=-(10**MAX) + 1, max_value=10**MAX - 1))
+def test_round_trip_any_int(v):
+    tokens = encode_int(v)
+    assert tokens[-1] == EOS
+    assert (NEG in tokens) == (v < 0)
+    assert decode_tokens(tokens) == v
+    batch, lengths = encode_batch([v], MAX)
+    assert lengths[0] == len(tokens)
+    assert decode_batch(batch) == [v]
+
+
+@given(st.lists(st.integers(min_value=-(2**63) + 1, max_value=2**63 - 1), min_size=1, max_size=50))
+def test_vectorised_int64_matches_python_path(values):
+    arr = np.array(values, dtype=np.int64)
+    fast, fast_len = encode_batch(arr, 19)
+    for row, n, v in zip(fast, fast_len, values):
+        assert row[:n].tolist() == encode_int(v)
+        assert (row[n:] == PAD).all()
+    assert decode_batch(fast) == values
+
+
+def test_least_significant_digit_first():
+    assert encode_int(123) == [3, 2, 1, EOS]
+    assert encode_int(-45) == [5, 4, NEG, EOS]
+    assert encode_int(0) == [0, EOS]
+
+
+def test_int64_extremes_and_unsigned():
+    values = np.array([np.iinfo(np.int64).min, np.iinfo(np.int64).max, 0], dtype=np.int64)
+    tokens, _ = encode_batch(values, 19)
+    assert decode_batch(tokens) == values.tolist()
+    u = np.array([2**64 - 1, 5], dtype=np.uint64)
+    tokens, _ = encode_batch(u, 20)
+    assert decode_batch(tokens) == [2**64 - 1, 5]
+
+
+@pytest.mark.parametrize("bad", [3.5, float("nan"), float("inf"), -float("inf"), "1e3", "3.5", "abc", "", "٣"])
+def test_non_integers_refused_with_value_named(bad):
+    with pytest.raises(ValueError) as err:
+        to_int(bad)
+    assert repr(bad)[:10].strip("'") in str(err.value) or str(bad) in str(err.value)
+
+
+@pytest.mark.parametrize("bad", [True, False, None, [1], object()])
+def test_wrong_types_refused(bad):
+    with pytest.raises(TypeError):
+        to_int(bad)
+
+
+def test_integral_values_accepted():
+    assert to_int(3.0) == 3
+    assert to_int(np.int32(-7)) == -7
+    assert to_int(" +17 ") == 17
+
+
+def test_too_many_digits_refused_never_cut():
+    with pytest.raises(ValueError, match="has 6 digits; this model handles at most 5"):
+        encode_batch([123456], 5)
+    with pytest.raises(ValueError, match="at most 5"):
+        encode_batch(np.array([1, 123456]), 5)
+    with pytest.raises(ValueError, match="at most 30"):
+        encode_batch([10**40], 30)
+
+
+def test_encode_sequences_pads_numbers_and_sequences():
+    tokens, lengths, n = encode_sequences([[1, 22], [333]], 5)
+    assert tokens.shape == (2, 2, 4)
+    assert lengths.tolist() == [[2, 3], [4, 0]]
+    assert n.tolist() == [2, 1]
+    assert (tokens[1, 1] == PAD).all()

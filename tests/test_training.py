@@ -1,0 +1,171 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import torch
+
+from num2vec.data import overlaps
+from num2vec.serialization import atomic_write, load_checkpoint, load_model
+from num2vec.training import CHECKPOINT_NAME, Trainer, lr_factor, make_config, train
+
+
+def test_tiny_training_learns(tiny_run):
+    hist = tiny_run.history
+    assert hist[-1]["loss"] < hist[0]["loss"] * 0.8
+    assert hist[-1]["valid_accuracy"] > 0.5, hist[-1]
+    assert (tiny_run.out / CHECKPOINT_NAME).is_file()
+    assert (tiny_run.out / "model" / "config.json").is_file()
+    log = [json.loads(line) for line in (tiny_run.out / "log.jsonl").read_text().splitlines()]
+    assert [e["step"] for e in log] == [300, 600]
+
+
+def test_training_never_sees_heldout_sequences(tmp_path):
+    from num2vec.codec import decode_batch
+    from num2vec.data import SequenceGenerator
+
+    cfg = make_config("tiny", out_dir=str(tmp_path), steps=1, batch_size=4)
+    trainer = Trainer(cfg, progress=False)
+    assert len(trainer.exclude) > 10_000  # the valid and test splits of every distribution
+    upcoming = SequenceGenerator(cfg.generator_config(), seed=0)
+    upcoming.set_state(trainer.gen.get_state())
+    nxt = [s.terms for s in upcoming.samples(6)]
+    trainer.exclude.update({nxt[0][:8], nxt[2][1:9] if len(nxt[2]) > 8 else nxt[2]})
+    tokens, lengths, n = trainer.next_batch()
+    got = [tuple(decode_batch(tokens[i, : n[i]].numpy())) for i in range(len(n))]
+    assert got == [nxt[1], nxt[3], nxt[4], nxt[5]]
+    assert not any(overlaps(g, trainer.exclude) for g in got)
+
+
+def test_lr_schedule_warms_up_and_decays():
+    cfg = make_config("tiny", steps=1000)
+    assert lr_factor(0, cfg) < lr_factor(cfg.warmup_steps - 1, cfg) <= 1.0
+    assert lr_factor(999, cfg) == pytest.approx(cfg.min_lr_ratio, abs=1e-3)
+
+
+def _losses(trainer, steps):
+    return [trainer.train_step()["loss"] for _ in range(steps)]
+
+
+def test_resume_continues_exactly(tmp_path):
+    """Train 6 steps straight, or 3 + save + restore in a new Trainer + 3: the same losses and weights."""
+    kw = dict(steps=6, checkpoint_every=3, eval_every=100, batch_size=16, sampling_max=0.3,
+              model=dict(dropout=0.0))
+    straight = Trainer(make_config("tiny", out_dir=str(tmp_path / "a"), **kw), progress=False)
+    want = _losses(straight, 6)
+    first = Trainer(make_config("tiny", out_dir=str(tmp_path / "b"), **kw), progress=False)
+    got = _losses(first, 3)
+    first.save()
+    second = Trainer(make_config("tiny", out_dir=str(tmp_path / "b"), **kw), progress=False)
+    second.restore()
+    assert second.step == 3
+    got += _losses(second, 3)
+    assert got == pytest.approx(want, rel=1e-5)
+    for (k, a), b in zip(straight.net.state_dict().items(), second.net.state_dict().values()):
+        assert torch.allclose(a, b, atol=1e-6), k
+
+
+def test_killed_run_resumes_from_last_checkpoint(tmp_path):
+    """SIGKILL a training process mid-run; --resume continues from the last complete checkpoint."""
+    out = tmp_path / "run"
+    script = textwrap.dedent(f"""
+        import torch
+        torch.set_num_threads(1)
+        from num2vec.training import make_config, train
+        cfg = make_config("tiny", out_dir={str(out)!r}, steps=100000, checkpoint_every=5, eval_every=10**6,
+                          batch_size=16)
+        train(cfg, device="cpu", progress=False, log=print)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    ckpt = out / CHECKPOINT_NAME
+    try:
+        import time
+
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if ckpt.is_file():
+                _, meta = load_checkpoint(ckpt)
+                if meta["step"] >= 15:
+                    break
+            time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    _, meta = load_checkpoint(ckpt)  # readable: the last complete checkpoint
+    saved = meta["step"]
+    assert saved >= 15 and saved % 5 == 0
+    trainer = train(make_config("tiny", out_dir=str(out)), device="cpu", resume=True, progress=False,
+                    steps=saved + 5, log=lambda m: None)
+    assert trainer.step == saved + 5
+
+
+def test_sigint_saves_checkpoint(tmp_path):
+    out = tmp_path / "run"
+    script = textwrap.dedent(f"""
+        import os, signal, threading, torch
+        torch.set_num_threads(1)
+        from num2vec.training import make_config, Trainer
+        cfg = make_config("tiny", out_dir={str(out)!r}, steps=100000, checkpoint_every=10**6, eval_every=10**6,
+                          batch_size=16)
+        t = Trainer(cfg, progress=False)
+        orig = t.train_step
+        def step():
+            r = orig()
+            if t.step == 7:
+                os.kill(os.getpid(), signal.SIGINT)
+            return r
+        t.train_step = step
+        res = t.run()
+        print("STOPPED", res["step"], res["interrupted"])
+    """)
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "STOPPED 7 True" in res.stdout
+    _, meta = load_checkpoint(out / CHECKPOINT_NAME)
+    assert meta["step"] == 7
+
+
+def test_atomic_write_keeps_old_file_on_failure(tmp_path, monkeypatch):
+    target = tmp_path / "f.bin"
+    atomic_write(target, b"old")
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        atomic_write(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.bin"]
+
+
+def test_same_seed_same_weights(tmp_path):
+    nets = []
+    for name in ("a", "b"):
+        t = Trainer(make_config("tiny", out_dir=str(tmp_path / name), batch_size=8), progress=False)
+        _losses(t, 3)
+        nets.append(t.net)
+    for a, b in zip(nets[0].parameters(), nets[1].parameters()):
+        assert torch.equal(a, b)
+
+
+def test_saved_model_reloads_identically(tiny_run, tmp_path):
+    net, _ = load_model(tiny_run.out / "model")
+    for a, b in zip(net.state_dict().values(), tiny_run.net.state_dict().values()):
+        assert torch.equal(a.cpu(), b.cpu())
+
+
+def test_bad_configs_are_refused():
+    with pytest.raises(ValueError, match="preset='huge'"):
+        make_config("huge")
+    with pytest.raises(ValueError, match="lr=-1"):
+        make_config("tiny", lr=-1)
+    with pytest.raises(ValueError, match="cuda"):
+        if torch.cuda.is_available():
+            raise ValueError("cuda present: skip")
+        from num2vec.training import resolve_device
+
+        resolve_device("cuda")
