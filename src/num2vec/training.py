@@ -30,6 +30,7 @@ from .model import ModelConfig, Num2VecNet, predict_numbers
 from .serialization import load_checkpoint, load_state, save_checkpoint, save_model
 
 CHECKPOINT_NAME = "checkpoint.safetensors"
+_AMP_DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 
 
 @dataclass
@@ -57,6 +58,7 @@ class TrainConfig:
     max_value: int = 10**7
     allow_negative: bool = False
     families: list[str] | None = None  # only these sequence families (None: the whole distribution)
+    precision: str = "fp32"  # "fp32", or mixed precision "bf16" / "fp16" (autocast; fp16 on CUDA only)
     model: ModelConfig = field(default_factory=ModelConfig)
 
     def __post_init__(self) -> None:
@@ -71,6 +73,8 @@ class TrainConfig:
             raise ValueError(f"sampling_max={self.sampling_max} must be in [0, 1)")
         if self.min_given < 1 or self.min_given >= self.min_length:
             raise ValueError(f"min_given={self.min_given} must be in 1..min_length-1 ({self.min_length - 1})")
+        if self.precision not in ("fp32", "bf16", "fp16"):
+            raise ValueError(f"precision={self.precision!r} is unknown; choose fp32, bf16 or fp16")
         if self.distribution not in DISTRIBUTIONS:
             raise ValueError(f"distribution={self.distribution!r} is unknown; choose one of {', '.join(DISTRIBUTIONS)}")
         self.model.allow_negative = self.allow_negative
@@ -161,25 +165,53 @@ def evaluate(net: Num2VecNet, samples: list[Sample], batch_size: int = 512, beam
     }
 
 
+def _dist():
+    """``(rank, world_size)`` of the running process group, ``(0, 1)`` without one."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+
 class Trainer:
-    """Owns the model, optimizer, data stream and checkpoints of one run."""
+    """Owns the model, optimizer, data stream and checkpoints of one run.
+
+    Under ``torchrun`` (an initialised process group) the model is wrapped in
+    DistributedDataParallel, each rank draws its own data stream from the seed,
+    and only rank 0 evaluates, logs, shows progress and writes checkpoints.
+    """
 
     def __init__(self, cfg: TrainConfig, device: str = "cpu", progress: bool = True,
                  log: Callable[[str], None] = print):
         self.cfg = cfg
+        self.rank, self.world = _dist()
         self.device = resolve_device(device)
-        self.progress = progress
-        self.log = log
+        if self.device.type == "cuda" and self.world > 1:
+            self.device = torch.device("cuda", torch.cuda.current_device())
+        self.progress = progress and self.rank == 0
+        self.log = log if self.rank == 0 else (lambda m: None)
         self.out = Path(cfg.out_dir)
-        torch.manual_seed(cfg.seed)
+        if cfg.precision == "fp16" and self.device.type != "cuda":
+            raise ValueError("precision='fp16' needs a CUDA device; use bf16 or fp32 on the CPU")
+        torch.manual_seed(cfg.seed)  # identical initial weights on every rank
         self.net = Num2VecNet(cfg.model).to(self.device)
+        self.model: torch.nn.Module = self.net
+        if self.world > 1:
+            from torch.nn.parallel import DistributedDataParallel
+
+            self.model = DistributedDataParallel(self.net, device_ids=[self.device] if self.device.type == "cuda"
+                                                 else None)
+        self.scaler = torch.amp.GradScaler("cuda", enabled=cfg.precision == "fp16")
         decay = [p for n, p in self.net.named_parameters() if p.dim() >= 2 and "embed" not in n]
         other = [p for n, p in self.net.named_parameters() if not (p.dim() >= 2 and "embed" not in n)]
         self.opt = torch.optim.AdamW(
             [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": other, "weight_decay": 0.0}], lr=cfg.lr
         )
         self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda s: lr_factor(s, cfg))
-        self.gen = SequenceGenerator(cfg.generator_config(), seed=cfg.seed)
+        # rank 0 draws the same stream as a single-process run; other ranks draw their own
+        self.gen = SequenceGenerator(cfg.generator_config(), seed=cfg.seed + 7919 * self.rank)
+        torch.manual_seed(cfg.seed + 7919 * self.rank)  # dropout and scheduled sampling per rank
         self.step = 0
         self.seen = 0
         self.history: list[dict] = []
@@ -193,13 +225,24 @@ class Trainer:
         return self.out / CHECKPOINT_NAME
 
     def save(self) -> None:
+        """Write the checkpoint and the model folder (rank 0; every rank must call it)."""
+        gen_states, rng_states = [self.gen.get_state()], [torch.get_rng_state()]
+        if self.world > 1:
+            import torch.distributed as dist
+
+            gen_states, rng_states = [None] * self.world, [None] * self.world
+            dist.all_gather_object(gen_states, self.gen.get_state())
+            dist.all_gather_object(rng_states, torch.get_rng_state())
+        if self.rank != 0:
+            return
         self.out.mkdir(parents=True, exist_ok=True)
         tensors = {f"model.{k}": v for k, v in self.net.state_dict().items()}
         opt_state = self.opt.state_dict()
         for pid, st in opt_state["state"].items():
             for k, v in st.items():
                 tensors[f"optim.{pid}.{k}"] = v if torch.is_tensor(v) else torch.tensor(v)
-        tensors["rng.torch"] = torch.get_rng_state()
+        for r, st in enumerate(rng_states):
+            tensors[f"rng.torch.{r}"] = st
         meta = {
             "train_config": self.cfg.to_dict(),
             "step": self.step,
@@ -207,7 +250,8 @@ class Trainer:
             "history": self.history,
             "param_groups": opt_state["param_groups"],
             "scheduler": self.sched.state_dict() | {"lr_lambdas": None},
-            "generator_state": self.gen.get_state(),
+            "generator_states": gen_states,
+            "world_size": self.world,
         }
         save_checkpoint(self.checkpoint_path(), tensors, meta)
         save_model(self.net, self.out / "model", card=None, extra={"training": self.summary()})
@@ -226,8 +270,12 @@ class Trainer:
         sched = dict(meta["scheduler"])
         sched.pop("lr_lambdas", None)
         self.sched.load_state_dict(sched | {"lr_lambdas": [None] * len(self.opt.param_groups)})
-        torch.set_rng_state(tensors["rng.torch"])
-        self.gen.set_state(meta["generator_state"])
+        saved_world = meta.get("world_size", 1)
+        if saved_world != self.world:
+            raise ValueError(f"{path} was written by a run of {saved_world} process(es); resume it with as many "
+                             f"(this run has {self.world})")
+        torch.set_rng_state(tensors[f"rng.torch.{self.rank}"])
+        self.gen.set_state(meta["generator_states"][self.rank])
         self.step, self.seen, self.history = meta["step"], meta["seen"], meta["history"]
 
     def summary(self) -> dict:
@@ -252,12 +300,15 @@ class Trainer:
         tokens, lengths, n = self.next_batch()
         t_data = time.perf_counter() - t0
         sampling = cfg.sampling_max * min(1.0, self.step / max(1, cfg.steps))
-        self.net.train()
-        _, loss, stats = self.net(tokens, lengths, n, min_given=cfg.min_given, sampling=sampling)
+        self.model.train()
+        with torch.autocast(self.device.type, dtype=_AMP_DTYPES[cfg.precision], enabled=cfg.precision != "fp32"):
+            _, loss, stats = self.model(tokens, lengths, n, min_given=cfg.min_given, sampling=sampling)
         self.opt.zero_grad(set_to_none=True)
-        loss.backward()
+        self.scaler.scale(loss).backward()
+        self.scaler.unscale_(self.opt)
         torch.nn.utils.clip_grad_norm_(self.net.parameters(), cfg.grad_clip)
-        self.opt.step()
+        self.scaler.step(self.opt)
+        self.scaler.update()
         self.sched.step()
         self.step += 1
         self.seen += cfg.batch_size
@@ -283,7 +334,7 @@ class Trainer:
         data_time = 0.0
         steps_here = 0
         try:
-            while self.step < cfg.steps and not stop["flag"]:
+            while self.step < cfg.steps and not self._agree(stop["flag"]):
                 stats = self.train_step()
                 steps_here += 1
                 seq_time += stats["step_time"]
@@ -293,7 +344,7 @@ class Trainer:
                 bar.update(1)
                 bar.set_postfix(loss=f"{ema['loss']:.3f}", acc=f"{ema['number_acc']:.3f}",
                                 seq_s=f"{steps_here * cfg.batch_size / seq_time:.0f}")
-                if self.step % cfg.eval_every == 0 or self.step == cfg.steps:
+                if (self.step % cfg.eval_every == 0 or self.step == cfg.steps) and self.rank == 0:
                     res = evaluate(self.net, self.valid)
                     entry = {"step": self.step, "seen": self.seen, "loss": ema["loss"],
                              "train_acc": ema["number_acc"], "valid_accuracy": res["accuracy"],
@@ -307,17 +358,29 @@ class Trainer:
                         fh.write(json.dumps(entry) + "\n")
                 if self.step % cfg.checkpoint_every == 0 or self.step == cfg.steps:
                     self.save()
-                if max_seconds is not None and time.perf_counter() - start > max_seconds:
+                if self._agree(max_seconds is not None and time.perf_counter() - start > max_seconds):
                     break
         finally:
             bar.close()
             for s, h in old.items():
                 signal.signal(s, h)
-        if stop["flag"] or self.step % cfg.checkpoint_every:
+        interrupted = self._agree(stop["flag"])
+        if interrupted or self.step % cfg.checkpoint_every:
             self.save()
-            if stop["flag"]:
+            if interrupted:
                 self.log(f"interrupted at step {self.step}: checkpoint saved to {self.checkpoint_path()}")
-        return {"step": self.step, "interrupted": stop["flag"], "history": self.history}
+        return {"step": self.step, "interrupted": interrupted, "history": self.history}
+
+
+    def _agree(self, flag: bool) -> bool:
+        """True on every rank if it is true on any (so all ranks stop at the same step)."""
+        if self.world == 1:
+            return flag
+        import torch.distributed as dist
+
+        t = torch.tensor([float(flag)], device=self.device if self.device.type == "cuda" else "cpu")
+        dist.all_reduce(t, op=dist.ReduceOp.MAX)
+        return bool(t.item())
 
 
 def _main_thread() -> bool:
@@ -344,12 +407,34 @@ def train(cfg: TrainConfig, device: str = "auto", resume: bool = False, progress
         cfg = saved
     if steps is not None:
         cfg.steps = steps
-    trainer = Trainer(cfg, device=device, progress=progress, log=log)
-    if resume:
-        trainer.restore()
-        log(f"resumed {cfg.out_dir} at step {trainer.step}")
-    trainer.run(max_seconds=max_seconds)
+    started = _init_distributed(device)
+    try:
+        trainer = Trainer(cfg, device=device, progress=progress, log=log)
+        if resume:
+            trainer.restore()
+            trainer.log(f"resumed {cfg.out_dir} at step {trainer.step}")
+        trainer.run(max_seconds=max_seconds)
+    finally:
+        if started:
+            import torch.distributed as dist
+
+            dist.destroy_process_group()
     return trainer
+
+
+def _init_distributed(device: str) -> bool:
+    """Start the process group when launched by torchrun (WORLD_SIZE > 1): NCCL on GPUs, gloo on CPUs."""
+    import os
+
+    import torch.distributed as dist
+
+    if int(os.environ.get("WORLD_SIZE", "1")) <= 1 or dist.is_initialized():
+        return False
+    use_cuda = resolve_device(device).type == "cuda"
+    if use_cuda:
+        torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
+    dist.init_process_group("nccl" if use_cuda else "gloo")
+    return True
 
 
 __all__ = ["PRESETS", "TrainConfig", "Trainer", "evaluate", "make_config", "resolve_device", "train"]
