@@ -274,8 +274,10 @@ class Trainer:
         if saved_world != self.world:
             raise ValueError(f"{path} was written by a run of {saved_world} process(es); resume it with as many "
                              f"(this run has {self.world})")
-        torch.set_rng_state(tensors[f"rng.torch.{self.rank}"])
-        self.gen.set_state(meta["generator_states"][self.rank])
+        # checkpoints of version 0.1.0 runs before distributed training held one state each
+        torch.set_rng_state(tensors.get(f"rng.torch.{self.rank}", tensors.get("rng.torch")))
+        self.gen.set_state(meta["generator_states"][self.rank] if "generator_states" in meta
+                           else meta["generator_state"])
         self.step, self.seen, self.history = meta["step"], meta["seen"], meta["history"]
 
     def summary(self) -> dict:
