@@ -164,41 +164,51 @@ class Num2Vec:
         """Number embeddings u: one int -> ``(d,)``, a list or 1-D array of N ints -> ``(N, d)``.
 
         Accepts Python ints of any size (up to the model's ``max_digits``), NumPy
-        integer arrays and integral floats. Each distinct value is computed once.
+        integer arrays and integral floats. Each distinct value is computed once,
+        in batches of ``batch_size``: memory beyond the ``(N, d)`` result stays
+        bounded (to write huge inputs straight to disk, use :meth:`export`).
         """
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size={batch_size!r} must be a positive integer")
+        single, uniq, inverse = self._distinct(numbers)
+        out = np.empty((len(inverse), self.dim), dtype=np.float32)
+        self._encode_into(out, uniq, inverse, batch_size, show_progress_bar, normalize_embeddings)
+        emb = out[0] if single else out
+        return torch.from_numpy(emb) if convert_to_tensor else emb
+
+    def _distinct(self, numbers) -> tuple[bool, Sequence[int] | np.ndarray, np.ndarray]:
+        """Validate ``numbers``; returns ``(single, distinct values, inverse index (N,))``."""
         single = not (isinstance(numbers, (np.ndarray, list, tuple, range)) or
                       (isinstance(numbers, Iterable) and not isinstance(numbers, (str, bytes))))
         if isinstance(numbers, np.ndarray) and numbers.ndim == 0:
             numbers, single = numbers.reshape(1), True
         if isinstance(numbers, np.ndarray) and numbers.dtype.kind in "iu" and numbers.ndim == 1:
             uniq, inverse = np.unique(numbers, return_inverse=True)
-            if uniq.size and (uniq[0] < 0 and not self.net.cfg.allow_negative):
+            if uniq.size and uniq[0] < 0:
                 self._check_number(int(uniq[0]))
-            values: Sequence[int] | np.ndarray = uniq
-        else:
-            ints = [self._check_number(v) for v in ([to_int(numbers)] if single else as_int_list(numbers))]
-            index: dict[int, int] = {}
-            inverse = np.array([index.setdefault(v, len(index)) for v in ints], dtype=np.int64)
-            values = list(index)
-        n = len(values)
-        out = torch.empty(n, self.dim)
+            return single, uniq, inverse.reshape(-1)
+        ints = [self._check_number(v) for v in ([to_int(numbers)] if single else as_int_list(numbers))]
+        index: dict[int, int] = {}
+        inverse = np.fromiter((index.setdefault(v, len(index)) for v in ints), dtype=np.int64, count=len(ints))
+        return single, list(index), inverse
+
+    def _encode_into(self, out: np.ndarray, uniq, inverse: np.ndarray, batch_size: int, progress: bool,
+                     normalize: bool) -> None:
+        """Fill ``out[i] = u(uniq[inverse[i]])``, encoding ``batch_size`` distinct values at a time."""
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size={batch_size!r} must be a positive integer")
         from tqdm.auto import tqdm
 
+        order = np.argsort(inverse, kind="stable")  # positions grouped by distinct value
+        starts = np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=len(uniq)))])
         with self._lock, torch.no_grad():
-            for start in tqdm(range(0, n, batch_size), disable=not show_progress_bar, desc="encode"):
-                chunk = values[start : start + batch_size]
-                tokens, lengths = encode_batch(chunk, self.max_digits)
+            for a in tqdm(range(0, len(uniq), batch_size), disable=not progress, desc="encode"):
+                b = min(a + batch_size, len(uniq))
+                tokens, lengths = encode_batch(uniq[a:b], self.max_digits)
                 u = self.net.encode_numbers(torch.from_numpy(tokens).to(self.device),
                                             torch.from_numpy(lengths).to(self.device))
-                out[start : start + len(chunk)] = u.cpu()
-        emb = out[torch.from_numpy(np.asarray(inverse, dtype=np.int64))] if n else out
-        if normalize_embeddings:
-            emb = torch.nn.functional.normalize(emb, dim=-1)
-        if single:
-            emb = emb[0]
-        return emb if convert_to_tensor else emb.numpy()
+                if normalize:
+                    u = torch.nn.functional.normalize(u, dim=-1)
+                pos = order[starts[a] : starts[b]]  # every input position holding one of uniq[a:b]
+                out[pos] = u.cpu().numpy()[inverse[pos] - a]
 
     def encode_sequences(self, seqs, batch_size: int = 512) -> np.ndarray:
         """Sequence embeddings: the nested RNN's state after the last number, ``(N, d_seq)``
@@ -225,15 +235,23 @@ class Num2Vec:
         """
         if fmt not in ("npy", "w2v", "tsv", "txt"):
             raise ValueError(f"format={fmt!r} is unknown; choose npy, w2v, tsv or txt")
-        values = as_int_list(numbers)
-        vectors = self.encode(values) if vectors is None else vectors
         path = Path(path)
         if not path.parent.is_dir():
             raise FileNotFoundError(f"cannot write {path}: folder {path.parent} does not exist")
-        if fmt == "npy":
-            with open(path, "wb") as fh:
-                np.save(fh, vectors)
+        if fmt == "npy":  # streamed into the file: memory stays bounded for any input size
+            if vectors is not None:
+                with open(path, "wb") as fh:  # a file object: np.save adds no ".npy" suffix
+                    np.save(fh, vectors)
+                return [path]
+            _, uniq, inverse = self._distinct(numbers if not isinstance(numbers, range) else np.arange(
+                numbers.start, numbers.stop, numbers.step, dtype=np.int64))
+            out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(len(inverse), self.dim))
+            self._encode_into(out, uniq, inverse, 4096, False, False)
+            out.flush()
+            del out
             return [path]
+        values = as_int_list(numbers)
+        vectors = self.encode(values) if vectors is None else vectors
         sep = "\t" if fmt == "tsv" else " "
         with open(path, "w") as fh:
             if fmt == "w2v":
@@ -277,6 +295,17 @@ class Num2Vec:
         order = np.argsort(-scores, kind="stable")
         out = [(int(cand[i]), float(scores[i])) for i in order if int(cand[i]) not in skip]
         return out[:topn]
+
+    def classify(self, seq, k: int = 10):
+        """The pattern type of one sequence: the majority family of its ``k`` nearest labelled reference
+        sequences, with their share and the neighbours (a :class:`num2vec.patterns.PatternMatch`).
+
+        >>> model.classify([1, 4, 9, 16, 25]).family      # doctest: +SKIP
+        'polynomial'
+        """
+        from .patterns import classify
+
+        return classify(self, seq, k=k)
 
 
 def model_card(config: dict) -> str:

@@ -43,6 +43,8 @@ def parse_numbers(text: str, where: str = "") -> list[int]:
     for tok in _SPLIT.split(text.strip()):
         if not tok:
             continue
+        if tok.startswith("--"):
+            raise ValueError(f"no such option {tok!r} (see --help)")
         if not _NUMBER.fullmatch(tok):
             shown = tok if len(tok) <= 30 else tok[:27] + "..."
             raise ValueError(f"{where}{shown!r} is not an integer (allowed: digits 0-9, an optional sign, '_' "
@@ -352,6 +354,66 @@ def evaluate(count, distribution, length, max_value, beam_size, top_k, as_json, 
     report = evaluate_model(model, count=count, distribution=distribution, length=length, max_value=max_value,
                             beam_size=beam_size, top_k=top_k)
     click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
+
+
+@main.command(context_settings=_NUMBERS_CONTEXT)
+@click.argument("numbers", nargs=-1)
+@click.option("-k", "k", type=click.IntRange(min=1), default=10, help="How many nearest reference sequences vote.")
+@click.option("--show", type=click.IntRange(min=0), default=5, help="How many of them to print.")
+@model_option
+@device_option
+@threads_option
+@_errors
+def classify(numbers, k, show, model_path, device, threads):
+    """Name the pattern type of an integer sequence by its nearest labelled sequences.
+
+    \b
+    num2vec classify 1 4 9 16 25      prints the family, its share of the
+                                      k neighbours, and the nearest ones
+    """
+    if not numbers:
+        raise ValueError("no numbers given: try 'num2vec classify 1 4 9 16 25'")
+    seq = parse_numbers(" ".join(numbers))
+    _setup(threads)
+    match = _load(model_path, device).classify(seq, k=k)
+    click.echo(f"{match.family}\t{match.share:.0%} of {len(match.neighbours)} neighbours")
+    for n in match.neighbours[:show]:
+        click.echo(f"{n.similarity:.3f}\t{n.family}\t{n.formula}\t{' '.join(map(str, n.terms))}")
+
+
+@main.command()
+@click.argument("kind")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Write the map as an image (PNG, or another matplotlib format by suffix).")
+@click.option("--html", type=click.Path(path_type=Path), default=None,
+              help="Write an interactive HTML page (hover a point for its label).")
+@model_option
+@device_option
+@threads_option
+@_errors
+def plot(kind, output, html, model_path, device, threads):
+    """Draw a t-SNE map of embeddings. KIND: digits100, path100, digits1000, path1000 or sequences.
+
+    \b
+    num2vec plot digits100 --output digits.png     0-99 coloured by last digit
+    num2vec plot path100 --html path.html          0-99 joined in order, hover labels
+    num2vec plot sequences --output seqs.png       300 sequences coloured by family
+    """
+    from .plots import make_map, save_html, save_png
+
+    if output is None and html is None:
+        raise ValueError("nothing to write: give --output FILE.png and/or --html FILE.html")
+    for path in (output, html):
+        if path is not None:
+            _check_output(path)
+    _setup(threads)
+    model = _load(model_path, device)
+    try:
+        scatter = make_map(model, kind)
+        written = [save(scatter, path) for save, path in ((save_png, output), (save_html, html)) if path is not None]
+    except ImportError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {', '.join(map(str, written))}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,156 @@
+"""What kind of pattern is this? The nearest labelled sequence embeddings vote.
+
+The blog post's idea: similar sequences lie close together in the nested RNN's
+state space, so the labels of a sequence's nearest neighbours approximate its
+pattern type. The neighbours come from a fixed reference set of labelled
+sequences, generated at first use by :class:`num2vec.data.SequenceGenerator`
+with their own seeds (distinct from the evaluation splits'):
+:data:`REFERENCE_SIZE` sequences of :data:`REFERENCE_LENGTH` terms, half from
+the ``"families"`` distribution and half from the ``"original"`` one. Their
+embeddings are computed once per model instance and cached.
+
+>>> from num2vec import Num2Vec
+>>> model = Num2Vec.from_pretrained()                  # doctest: +SKIP
+>>> match = classify(model, [1, 4, 9, 16, 25])           # doctest: +SKIP
+>>> match.family, match.share                            # doctest: +SKIP
+('polynomial', 0.8)
+>>> match.neighbours[0].formula                          # doctest: +SKIP
+'a(n) = n**2 + 3'
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import weakref
+from collections import Counter
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from .api import Num2Vec
+from .data import GeneratorConfig, Sample, SequenceGenerator, heldout
+
+#: sequences in the reference set, and terms per sequence
+REFERENCE_SIZE = 2000
+REFERENCE_LENGTH = 8
+#: seeds of the reference set's two halves ("families", "original")
+REFERENCE_SEEDS = {"families": 3_000_017, "original": 3_000_019}
+
+
+class Neighbour(NamedTuple):
+    """One labelled reference sequence and its cosine similarity to the query."""
+
+    terms: tuple[int, ...]
+    family: str
+    formula: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class PatternMatch:
+    """``family``: the majority label of the ``k`` nearest reference sequences;
+    ``share``: the fraction of them with that label; ``neighbours``: nearest first."""
+
+    family: str
+    share: float
+    neighbours: list[Neighbour]
+
+
+@functools.cache
+def reference_samples() -> tuple[Sample, ...]:
+    """The labelled reference sequences, all distinct (the same on every call and every machine).
+
+    A sequence that two formulas produce (``1 2 3 ...`` is common) is kept once,
+    with the label it was drawn with first.
+    """
+    seen: set[tuple[int, ...]] = set()
+    out: list[Sample] = []
+    for dist, seed in REFERENCE_SEEDS.items():
+        gen = SequenceGenerator(GeneratorConfig(REFERENCE_LENGTH, REFERENCE_LENGTH, distribution=dist), seed=seed)
+        stop = len(out) + REFERENCE_SIZE // len(REFERENCE_SEEDS)
+        while len(out) < stop:
+            s = gen.sample()
+            if s.terms not in seen:
+                seen.add(s.terms)
+                out.append(s)
+    return tuple(out)
+
+
+_cache: weakref.WeakKeyDictionary[Num2Vec, dict[int, np.ndarray]] = weakref.WeakKeyDictionary()
+_cache_lock = threading.Lock()
+
+
+def reference_embeddings(model: Num2Vec, length: int = REFERENCE_LENGTH) -> np.ndarray:
+    """L2-normalised embeddings ``(REFERENCE_SIZE, d_seq)`` of the reference sequences' first ``length`` terms.
+
+    A query of ``n`` terms is compared with the references' first ``min(n, REFERENCE_LENGTH)``
+    terms: the nested RNN's state depends on how many numbers it has read. Cached per model and length.
+    """
+    if not 2 <= length <= REFERENCE_LENGTH:
+        raise ValueError(f"length={length!r} must be from 2 to {REFERENCE_LENGTH}")
+    with _cache_lock:
+        by_length = _cache.setdefault(model, {})
+        if length not in by_length:
+            by_length[length] = _normalize(model.encode_sequences([list(s.terms[:length]) for s in reference_samples()]))
+    return by_length[length]
+
+
+def _normalize(x: np.ndarray) -> np.ndarray:
+    return x / (np.linalg.norm(x, axis=-1, keepdims=True) + 1e-12)
+
+
+def _check_k(k: int) -> int:
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= REFERENCE_SIZE:
+        raise ValueError(f"k={k!r} must be an integer from 1 to {REFERENCE_SIZE}")
+    return k
+
+
+def _nearest(sims: np.ndarray, k: int) -> np.ndarray:
+    """Indices ``(B, k)`` of the ``k`` largest similarities of each row of ``sims (B, R)``, largest first."""
+    top = np.argpartition(-sims, k - 1, axis=1)[:, :k]  # (B, k), unordered
+    order = np.argsort(-np.take_along_axis(sims, top, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(top, order, axis=1)
+
+
+def _vote(families: list[str]) -> tuple[str, float]:
+    """Majority label and its share; a tie goes to the label of the nearer neighbour."""
+    family, count = Counter(families).most_common(1)[0]  # Counter keeps first-seen order among equals
+    return family, count / len(families)
+
+
+def classify(model: Num2Vec, seq, k: int = 10) -> PatternMatch:
+    """The pattern type of one sequence (at least 2 integers) by its ``k`` nearest reference sequences."""
+    k = _check_k(k)
+    batch, single = model._sequences(seq)  # validates seq
+    if not single:
+        raise TypeError("classify takes one sequence of integers, not a list of sequences")
+    terms = batch[0]
+    query = _normalize(model.encode_sequences(terms))  # (d_seq,)
+    sims = reference_embeddings(model, min(len(terms), REFERENCE_LENGTH)) @ query  # (R,)
+    idx = _nearest(sims[None], k)[0]  # (k,)
+    ref = reference_samples()
+    neighbours = [Neighbour(ref[i].terms, ref[i].family, ref[i].formula, float(sims[i])) for i in idx]
+    family, share = _vote([n.family for n in neighbours])
+    return PatternMatch(family, share, neighbours)
+
+
+def knn_accuracy(model: Num2Vec, k: int = 10, n_test: int = 1000) -> float:
+    """Share of the first ``n_test`` held-out ``"test"`` sequences whose family the ``k``-NN vote gets right.
+
+    A reference sequence identical to a test sequence is left out of its neighbours, so
+    the figure measures generalisation, not look-up.
+    """
+    k = _check_k(k)
+    if isinstance(n_test, bool) or not isinstance(n_test, int) or n_test < 1:
+        raise ValueError(f"n_test={n_test!r} must be a positive integer")
+    test = heldout("test", n_test, GeneratorConfig(REFERENCE_LENGTH, REFERENCE_LENGTH))
+    ref = reference_samples()
+    sims = _normalize(model.encode_sequences([list(s.terms) for s in test])) @ reference_embeddings(model).T  # (T, R)
+    position = {s.terms: j for j, s in enumerate(ref)}  # the references are distinct
+    for i, s in enumerate(test):
+        if s.terms in position:
+            sims[i, position[s.terms]] = -np.inf
+    hits = [_vote([ref[j].family for j in row])[0] == s.family for row, s in zip(_nearest(sims, k), test)]
+    return float(np.mean(hits))

@@ -1,0 +1,145 @@
+"""Every row of the bad-input table in docs/errors.md, run as a test.
+
+The table is generated from CASES: ``python tests/test_bad_inputs.py > docs/errors.md``;
+``test_docs_table_is_current`` fails when the two drift apart.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+# (what, API call evaluated with `model` and `np` in scope, exception, message fragment)
+API_CASES = [
+    ("float with a fraction", "model.predict_next([1, 3.5])", ValueError, "3.5 is not an integer"),
+    ("float string", "model.predict_next([1, '1e3'])", ValueError, "'1e3' is not an integer"),
+    ("float string", "model.predict_next([1, '3.5'])", ValueError, "'3.5' is not an integer"),
+    ("NaN", "model.predict_next([1, float('nan')])", ValueError, "nan is not an integer"),
+    ("+inf", "model.predict_next([1, float('inf')])", ValueError, "inf is not an integer"),
+    ("-inf", "model.encode(float('-inf'))", ValueError, "-inf is not an integer"),
+    ("None", "model.predict_next([1, None])", TypeError, "None of type NoneType is not an integer"),
+    ("bool", "model.predict_next([1, True])", TypeError, "True is a bool"),
+    ("non-numeric string", "model.predict_next([1, 'abc'])", ValueError, "'abc' is not an integer"),
+    ("unicode digit", "model.encode('٣')", ValueError, "is not an integer"),
+    ("empty sequence", "model.predict_next([])", ValueError, "the sequence is empty: give at least 2"),
+    ("one number", "model.predict_next([5])", ValueError, "has 1 number(s); at least 2 are needed"),
+    ("too many digits", "model.predict_next([1, 10**25])", ValueError, "has 26 digits; this model handles at most"),
+    ("negative, model without negatives", "model.predict_next([1, -2])", ValueError,
+     "-2 is negative, but this model was trained on non-negative numbers only"),
+    ("top_k <= 0", "model.predict_next([1, 2], top_k=0)", ValueError, "top_k=0 must be a positive integer"),
+    ("n <= 0", "model.continue_sequence([1, 2], 0)", ValueError, "n=0 must be a positive integer"),
+    ("a string instead of a sequence", "model.predict_next('1 2 3')", TypeError, "got str"),
+    ("mixed sequence and numbers", "model.predict_next([[1, 2], 3])", TypeError, "mixed input"),
+    ("2-D array to encode", "model.encode(np.zeros((2, 2), dtype=np.int64))", ValueError, "must be 1-D"),
+    ("float array to encode", "model.encode(np.array([1.0, 2.5]))", ValueError, "2.5 is not an integer"),
+    ("3-D array of sequences", "model.predict_next(np.zeros((2, 2, 2), dtype=int))", ValueError, "1-D or 2-D"),
+    ("batch_size <= 0", "model.encode([1, 2], batch_size=0)", ValueError, "batch_size=0 must be a positive"),
+    ("missing model folder", "Num2Vec.from_pretrained('no/such/folder')", FileNotFoundError, "no/such/folder"),
+]
+
+# (what, CLI arguments after `num2vec`, message fragment); every one exits with status 2 and prints one line
+CLI_CASES = [
+    ("float", "predict 1 3.5", "'3.5' is not an integer"),
+    ("float string", "predict 1 1e3", "'1e3' is not an integer"),
+    ("unicode digit", "predict 1 ٣", "'٣' is not an integer"),
+    ("one number", "predict 7", "at least 2 are needed"),
+    ("no numbers", "predict", "no numbers given"),
+    ("-n <= 0", "predict -n 0 1 2", "-n 0: the number of terms must be at least 1"),
+    ("--top-k <= 0", "predict --top-k 0 1 2", "--top-k 0: must be at least 1"),
+    ("negative, model without negatives", "predict 1 -5", "-5 is negative"),
+    ("too many digits", "predict 1 " + "9" * 40, "has 40 digits"),
+    ("missing file", "predict --file no/such/file.txt", "no/such/file.txt does not exist"),
+    ("a folder as --file", "predict --file .", "is a folder, not a file"),
+    ("output in a missing folder", "embed 1 --output no/such/dir/x.npy", "folder no/such/dir does not exist"),
+    ("output in a missing folder", "generate --output no/such/dir/x.jsonl", "folder no/such/dir does not exist"),
+    ("--device cuda without a GPU", "predict --device cuda 1 2", "no CUDA GPU is available"),
+    ("resume without a checkpoint", "train --preset tiny --out no/such/run --resume", "cannot resume"),
+    ("unknown option", "predict --frobnicate 1 2", "no such option '--frobnicate'"),
+    ("unknown option", "generate --frobnicate", "No such option '--frobnicate'"),
+    ("bad --range", "embed --range 5 1", "STOP must be greater than START"),
+]
+
+
+def _rows() -> list[str]:
+    rows = ["| input | API call | raises | message contains |", "| --- | --- | --- | --- |"]
+    for what, call, exc, msg in API_CASES:
+        rows.append(f"| {what} | `{call}` | `{exc.__name__}` | {msg} |")
+    rows += ["", "| input | command | message on stderr (exit status 2) |", "| --- | --- | --- |"]
+    for what, args, msg in CLI_CASES:
+        shown = args if len(args) < 60 else args[:57] + "..."
+        rows.append(f"| {what} | `num2vec {shown}` | Error: …{msg}… |")
+    return rows
+
+
+DOC_HEAD = """# Bad input: what num2vec says
+
+Every row is a test (`tests/test_bad_inputs.py`; regenerate this page with
+`python tests/test_bad_inputs.py > docs/errors.md`). The API raises `ValueError`
+for a wrong value and `TypeError` for a wrong type, naming the value; the CLI
+prints one line `Error: ...` on stderr and exits with status 2, never a traceback.
+
+What the CLI accepts, as a person would type it: numbers separated by spaces,
+commas or semicolons (`1, 2, 3`, `1,2,3`, `1;2;3`), a leading `+`, digit groups
+with `_` (`1_000_000`); a comma always separates numbers, so `1,000` is two
+numbers. Integral floats (`3.0`) are accepted by the API, not by the CLI.
+
+`predict --file`: one sequence per line; blank lines and lines starting with `#`
+give blank output lines; a bad line is reported on stderr as
+`Error: FILE line N: ...`, gives a blank output line, the valid lines are still
+predicted, and the exit status is 2. Invalid UTF-8 bytes become U+FFFD and are
+reported like any other bad character.
+
+Model files: weights load only from safetensors with a JSON config. A pickle, a
+truncated or missing weights file, a config of a newer format version, or
+weights whose shapes do not match the config each raise a `ValueError` or
+`FileNotFoundError` naming the file; nothing is ever loaded partially.
+
+"""
+
+
+def render() -> str:
+    return DOC_HEAD + "\n".join(_rows()) + "\n"
+
+
+@pytest.mark.parametrize("what, call, exc, msg", API_CASES, ids=[c[1] for c in API_CASES])
+def test_api_bad_input(tiny_model, what, call, exc, msg):
+    from num2vec import Num2Vec
+
+    with pytest.raises(exc) as err:
+        eval(call, {"model": tiny_model, "np": np, "Num2Vec": Num2Vec})  # noqa: S307 - our own table
+    assert msg in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("what, args, msg", CLI_CASES, ids=[c[1][:40] for c in CLI_CASES])
+def test_cli_bad_input(tiny_model, tmp_path_factory, what, args, msg):
+    import torch
+
+    from num2vec.cli import main
+
+    if "cuda" in args and torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    folder = tmp_path_factory.getbasetemp() / "bad-input-model"
+    if not folder.exists():
+        tiny_model.save_pretrained(folder)
+    argv = args.split()
+    if argv[0] in ("predict", "embed"):
+        argv = [argv[0], "--model", str(folder), *argv[1:]]
+    res = CliRunner().invoke(main, argv)
+    assert res.exit_code == 2, res.output
+    assert res.stdout == ""
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and msg in lines[0], res.stderr
+
+
+def test_docs_table_is_current():
+    doc = Path(__file__).resolve().parent.parent / "docs" / "errors.md"
+    assert doc.read_text() == render(), "regenerate: python tests/test_bad_inputs.py > docs/errors.md"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render())

@@ -1,0 +1,91 @@
+"""Pattern types from the nearest labelled sequence embeddings."""
+
+import pytest
+from click.testing import CliRunner
+
+from num2vec.cli import main
+from num2vec.data import FAMILIES, SPLIT_SEEDS, evaluate_formula
+from num2vec.patterns import (
+    REFERENCE_LENGTH,
+    REFERENCE_SEEDS,
+    REFERENCE_SIZE,
+    Neighbour,
+    PatternMatch,
+    classify,
+    knn_accuracy,
+    reference_embeddings,
+    reference_samples,
+)
+
+
+def test_reference_set_is_fixed_distinct_and_mixed():
+    ref = reference_samples()
+    assert len(ref) == REFERENCE_SIZE and len({s.terms for s in ref}) == REFERENCE_SIZE
+    assert all(len(s.terms) == REFERENCE_LENGTH for s in ref)
+    assert not set(REFERENCE_SEEDS.values()) & set(SPLIT_SEEDS.values())
+    half = REFERENCE_SIZE // 2
+    assert {s.family for s in ref[:half]} == set(FAMILIES)  # the "families" distribution
+    assert {s.family for s in ref[half:]} >= {"cycle", "expr_linear"}  # the "original" one
+    reference_samples.cache_clear()
+    assert reference_samples() == ref
+
+
+def test_embeddings_are_cached_per_model_and_length(tiny_model):
+    emb = reference_embeddings(tiny_model)
+    assert emb.shape == (REFERENCE_SIZE, tiny_model.net.cfg.nest_hidden)
+    assert reference_embeddings(tiny_model) is emb
+    assert reference_embeddings(tiny_model, 4).shape == emb.shape
+    with pytest.raises(ValueError, match="length=1"):
+        reference_embeddings(tiny_model, 1)
+
+
+def test_classify_returns_majority_share_and_neighbours(tiny_model):
+    match = classify(tiny_model, [3, 4, 3, 4, 3, 4], k=7)
+    assert isinstance(match, PatternMatch) and len(match.neighbours) == 7
+    assert all(isinstance(n, Neighbour) for n in match.neighbours)
+    families = [n.family for n in match.neighbours]
+    assert match.share == families.count(match.family) / 7 == max(families.count(f) for f in families) / 7
+    sims = [n.similarity for n in match.neighbours]
+    assert sims == sorted(sims, reverse=True) and all(-1.0001 <= s <= 1.0001 for s in sims)
+    for n in match.neighbours:
+        assert list(n.terms) == evaluate_formula(n.formula, len(n.terms))
+    assert tiny_model.classify([3, 4, 3, 4, 3, 4], k=7) == match
+
+
+def test_a_reference_sequence_finds_itself(tiny_model):
+    ref = reference_samples()[10]
+    for terms in (ref.terms, ref.terms[:4]):  # a shorter query is compared with the references' prefixes
+        match = classify(tiny_model, list(terms), k=3)
+        top = [n for n in match.neighbours if n.similarity > 0.9999]
+        assert ref.terms in [n.terms for n in top]
+
+
+def test_classify_errors(tiny_model):
+    with pytest.raises(ValueError, match="k=0"):
+        classify(tiny_model, [1, 2, 3], k=0)
+    with pytest.raises(ValueError, match="k=True"):
+        classify(tiny_model, [1, 2, 3], k=True)
+    with pytest.raises(TypeError, match="one sequence"):
+        classify(tiny_model, [[1, 2, 3], [4, 5, 6]])
+    with pytest.raises(ValueError, match="1 number"):
+        classify(tiny_model, [5])
+
+
+def test_knn_accuracy(tiny_model):
+    acc = knn_accuracy(tiny_model, k=5, n_test=200)
+    assert 1 / 13 < acc <= 1  # better than chance among the 13 labels
+    assert knn_accuracy(tiny_model, k=5, n_test=200) == acc
+    with pytest.raises(ValueError, match="n_test=0"):
+        knn_accuracy(tiny_model, n_test=0)
+
+
+def test_cli_classify(tiny_run, tiny_model):
+    res = CliRunner().invoke(main, ["classify", "--model", str(tiny_run.out / "model"), "-k", "6", "--show", "2",
+                                    "3,", "4,", "3,", "4,", "3"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.strip().splitlines()
+    match = tiny_model.classify([3, 4, 3, 4, 3], k=6)
+    assert lines[0].split("\t")[0] == match.family and "of 6 neighbours" in lines[0]
+    assert len(lines) == 3 and lines[1].split("\t")[3] == " ".join(map(str, match.neighbours[0].terms))
+    bad = CliRunner().invoke(main, ["classify", "--model", str(tiny_run.out / "model"), "5"])
+    assert bad.exit_code == 2 and "at least 2" in bad.output
