@@ -115,4 +115,4 @@ def test_write_jsonl_and_csv(tmp_path):
     assert [tuple(r["terms"]) for r in rows] == [s.terms for s in samples]
     write_samples(samples, str(tmp_path / "d.csv"))
     lines = (tmp_path / "d.csv").read_text().splitlines()
-    assert lines[0] == "family,formula,terms" and len(lines) == 6
+    assert lines[0] == "family,pattern,formula,terms" and len(lines) == 6

@@ -44,7 +44,9 @@ def test_classify_returns_majority_share_and_neighbours(tiny_model):
     assert isinstance(match, PatternMatch) and len(match.neighbours) == 7
     assert all(isinstance(n, Neighbour) for n in match.neighbours)
     families = [n.family for n in match.neighbours]
-    assert match.share == families.count(match.family) / 7 == max(families.count(f) for f in families) / 7
+    assert match.family_share == families.count(match.family) / 7 == max(families.count(f) for f in families) / 7
+    patterns = [n.pattern for n in match.neighbours]
+    assert match.share == patterns.count(match.pattern) / 7 == max(patterns.count(p) for p in patterns) / 7
     sims = [n.similarity for n in match.neighbours]
     assert sims == sorted(sims, reverse=True) and all(-1.0001 <= s <= 1.0001 for s in sims)
     for n in match.neighbours:
@@ -73,8 +75,9 @@ def test_classify_errors(tiny_model):
 
 def test_knn_accuracy(tiny_model):
     acc = knn_accuracy(tiny_model, k=5, n_test=200)
-    assert 1 / 13 < acc <= 1  # better than chance among the 13 labels
+    assert 1 / 6 < acc <= 1  # better than chance among the 6 pattern types
     assert knn_accuracy(tiny_model, k=5, n_test=200) == acc
+    assert 1 / 13 < knn_accuracy(tiny_model, k=5, n_test=200, label="family") <= acc
     with pytest.raises(ValueError, match="n_test=0"):
         knn_accuracy(tiny_model, n_test=0)
 
@@ -85,7 +88,7 @@ def test_cli_classify(tiny_run, tiny_model):
     assert res.exit_code == 0, res.output
     lines = res.output.strip().splitlines()
     match = tiny_model.classify([3, 4, 3, 4, 3], k=6)
-    assert lines[0].split("\t")[0] == match.family and "of 6 neighbours" in lines[0]
+    assert lines[0].split("\t")[0] == match.pattern and "of 6 neighbours" in lines[0]
     assert len(lines) == 3 and lines[1].split("\t")[3] == " ".join(map(str, match.neighbours[0].terms))
     bad = CliRunner().invoke(main, ["classify", "--model", str(tiny_run.out / "model"), "5"])
     assert bad.exit_code == 2 and "at least 2" in bad.output

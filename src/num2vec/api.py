@@ -329,7 +329,11 @@ def model_card(config: dict) -> str:
     if evaluation:
         lines += ["## Evaluation", "", f"Command: `{evaluation.get('command', '')}`", "",
                   f"Exact-match accuracy of the 8th term from the first 7, {evaluation.get('size')} held-out "
-                  f"sequences: **{evaluation.get('accuracy', 0) * 100:.1f} %**", "", "| family | accuracy | n |",
+                  f"sequences: **{evaluation.get('accuracy', 0) * 100:.1f} %**"]
+        if evaluation.get("top_k_accuracy") is not None:
+            lines.append(f"(top-5 by beam search: {evaluation['top_k_accuracy'] * 100:.1f} %; the rule-based solver "
+                         f"`num2vec.solver` on the same sequences: {evaluation.get('solver_accuracy', 0) * 100:.1f} %)")
+        lines += ["", "| family | accuracy | n |",
                   "| --- | --- | --- |"]
         for fam, acc in evaluation.get("families", {}).items():
             lines.append(f"| {fam} | {acc * 100:.1f} % | {evaluation.get('counts', {}).get(fam, '')} |")

@@ -368,7 +368,7 @@ def classify(numbers, k, show, model_path, device, threads):
     """Name the pattern type of an integer sequence by its nearest labelled sequences.
 
     \b
-    num2vec classify 1 4 9 16 25      prints the family, its share of the
+    num2vec classify 1 4 9 16 25      prints the pattern type, its share of the
                                       k neighbours, and the nearest ones
     """
     if not numbers:
@@ -376,9 +376,10 @@ def classify(numbers, k, show, model_path, device, threads):
     seq = parse_numbers(" ".join(numbers))
     _setup(threads)
     match = _load(model_path, device).classify(seq, k=k)
-    click.echo(f"{match.family}\t{match.share:.0%} of {len(match.neighbours)} neighbours")
+    click.echo(f"{match.pattern}\t{match.share:.0%} of {len(match.neighbours)} neighbours "
+               f"(generator family: {match.family}, {match.family_share:.0%})")
     for n in match.neighbours[:show]:
-        click.echo(f"{n.similarity:.3f}\t{n.family}\t{n.formula}\t{' '.join(map(str, n.terms))}")
+        click.echo(f"{n.similarity:.3f}\t{n.pattern}\t{n.formula}\t{' '.join(map(str, n.terms))}")
 
 
 @main.command()

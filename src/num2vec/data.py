@@ -32,6 +32,7 @@ import ast
 import csv
 import json
 import random
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 
@@ -51,14 +52,46 @@ ALL_FAMILIES = FAMILIES + EXPRESSION_FAMILIES
 DISTRIBUTIONS = ("original", "families", "mixed")
 
 
+#: coarse pattern types: what a person would call the sequence, whichever generator made it
+PATTERN_TYPES = ("periodic", "linear", "polynomial", "exponential", "recursive", "division")
+
+
 @dataclass(frozen=True)
 class Sample:
     terms: tuple[int, ...]
     family: str
     formula: str
 
+    @property
+    def pattern(self) -> str:
+        """The coarse pattern type (one of :data:`PATTERN_TYPES`).
+
+        Families name the generator; several generators make the same kind of
+        sequence (``arithmetic`` and ``expr_linear`` are both linear), so
+        classifiers are scored on these types.
+        """
+        return pattern_type(self.family, self.formula)
+
     def to_dict(self) -> dict:
-        return {"terms": list(self.terms), "family": self.family, "formula": self.formula}
+        return {"terms": list(self.terms), "family": self.family, "pattern": self.pattern, "formula": self.formula}
+
+
+_PATTERN_OF_FAMILY = {
+    "cycle": "periodic", "arithmetic": "linear", "subtraction": "linear", "expr_linear": "linear",
+    "polynomial": "polynomial", "expr_poly": "polynomial", "geometric": "exponential", "recurrence1": "exponential",
+    "recurrence2": "recursive", "division": "division", "expr_division": "division",
+}
+
+
+def pattern_type(family: str, formula: str) -> str:
+    """Coarse pattern type of a family + formula: powers ``c**n`` are exponential, ``n**c`` polynomial.
+
+    >>> pattern_type("power", "a(n) = 3**(n + 2)"), pattern_type("expr_power", "a(n) = (n**2) + (7)")
+    ('exponential', 'polynomial')
+    """
+    if family in ("power", "expr_power"):
+        return "exponential" if re.search(r"\d\*\*\(?n", formula) else "polynomial"
+    return _PATTERN_OF_FAMILY[family]
 
 
 @dataclass
@@ -444,9 +477,9 @@ def write_samples(samples: Iterable[Sample], path: str, fmt: str | None = None) 
     with open(path, "w", newline="") as fh:
         if fmt == "csv":
             writer = csv.writer(fh)
-            writer.writerow(["family", "formula", "terms"])
+            writer.writerow(["family", "pattern", "formula", "terms"])
             for s in samples:
-                writer.writerow([s.family, s.formula, " ".join(map(str, s.terms))])
+                writer.writerow([s.family, s.pattern, s.formula, " ".join(map(str, s.terms))])
                 count += 1
         else:
             for s in samples:

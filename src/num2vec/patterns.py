@@ -12,7 +12,7 @@ embeddings are computed once per model instance and cached.
 >>> from num2vec import Num2Vec
 >>> model = Num2Vec.from_pretrained()                  # doctest: +SKIP
 >>> match = classify(model, [1, 4, 9, 16, 25])           # doctest: +SKIP
->>> match.family, match.share                            # doctest: +SKIP
+>>> match.pattern, match.share                           # doctest: +SKIP
 ('polynomial', 0.8)
 >>> match.neighbours[0].formula                          # doctest: +SKIP
 'a(n) = n**2 + 3'
@@ -44,17 +44,21 @@ class Neighbour(NamedTuple):
 
     terms: tuple[int, ...]
     family: str
+    pattern: str
     formula: str
     similarity: float
 
 
 @dataclass(frozen=True)
 class PatternMatch:
-    """``family``: the majority label of the ``k`` nearest reference sequences;
-    ``share``: the fraction of them with that label; ``neighbours``: nearest first."""
+    """``pattern``: the majority pattern type (:data:`num2vec.data.PATTERN_TYPES`) of the ``k``
+    nearest reference sequences, ``share``: the fraction of them with that type; ``family``:
+    their majority generator family, ``family_share`` its fraction; ``neighbours``: nearest first."""
 
-    family: str
+    pattern: str
     share: float
+    family: str
+    family_share: float
     neighbours: list[Neighbour]
 
 
@@ -131,18 +135,23 @@ def classify(model: Num2Vec, seq, k: int = 10) -> PatternMatch:
     sims = reference_embeddings(model, min(len(terms), REFERENCE_LENGTH)) @ query  # (R,)
     idx = _nearest(sims[None], k)[0]  # (k,)
     ref = reference_samples()
-    neighbours = [Neighbour(ref[i].terms, ref[i].family, ref[i].formula, float(sims[i])) for i in idx]
-    family, share = _vote([n.family for n in neighbours])
-    return PatternMatch(family, share, neighbours)
+    neighbours = [Neighbour(ref[i].terms, ref[i].family, ref[i].pattern, ref[i].formula, float(sims[i])) for i in idx]
+    pattern, share = _vote([n.pattern for n in neighbours])
+    family, family_share = _vote([n.family for n in neighbours])
+    return PatternMatch(pattern, share, family, family_share, neighbours)
 
 
-def knn_accuracy(model: Num2Vec, k: int = 10, n_test: int = 1000) -> float:
-    """Share of the first ``n_test`` held-out ``"test"`` sequences whose family the ``k``-NN vote gets right.
+def knn_accuracy(model: Num2Vec, k: int = 10, n_test: int = 1000, label: str = "pattern") -> float:
+    """Share of the first ``n_test`` held-out ``"test"`` sequences whose label the ``k``-NN vote gets right.
+
+    ``label``: ``"pattern"`` (the coarse pattern type) or ``"family"`` (the generator).
 
     A reference sequence identical to a test sequence is left out of its neighbours, so
     the figure measures generalisation, not look-up.
     """
     k = _check_k(k)
+    if label not in ("pattern", "family"):
+        raise ValueError(f"label={label!r} is unknown; choose pattern or family")
     if isinstance(n_test, bool) or not isinstance(n_test, int) or n_test < 1:
         raise ValueError(f"n_test={n_test!r} must be a positive integer")
     test = heldout("test", n_test, GeneratorConfig(REFERENCE_LENGTH, REFERENCE_LENGTH))
@@ -152,5 +161,6 @@ def knn_accuracy(model: Num2Vec, k: int = 10, n_test: int = 1000) -> float:
     for i, s in enumerate(test):
         if s.terms in position:
             sims[i, position[s.terms]] = -np.inf
-    hits = [_vote([ref[j].family for j in row])[0] == s.family for row, s in zip(_nearest(sims, k), test)]
+    hits = [_vote([getattr(ref[j], label) for j in row])[0] == getattr(s, label)
+            for row, s in zip(_nearest(sims, k), test)]
     return float(np.mean(hits))
