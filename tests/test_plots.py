@@ -41,8 +41,8 @@ def test_number_map_png_and_html(tiny_model, tmp_path):
 
 def test_sequence_map(tiny_model, tmp_path):
     scatter = sequence_map(tiny_model, count=30)
-    assert scatter.xy.shape == (30, 2) and scatter.legend == "family"
-    assert len(scatter.labels) == len(set(scatter.groups))  # one labelled sequence per family
+    assert scatter.xy.shape == (30, 2) and scatter.legend == "pattern type"
+    assert len(scatter.labels) == len(set(scatter.groups))  # one labelled sequence per pattern type
     check_png(save_png(scatter, tmp_path / "s.png"))
     _, titles = check_html(save_html(scatter, tmp_path / "s.html"), 30)
     assert all(": " in t and "a(n)" in t for t in titles)

@@ -169,3 +169,14 @@ def test_bad_configs_are_refused():
         from num2vec.training import resolve_device
 
         resolve_device("cuda")
+
+
+def test_bf16_autocast_trains_on_cpu(tmp_path):
+    t = Trainer(make_config("tiny", out_dir=str(tmp_path), batch_size=8, precision="bf16"), progress=False)
+    losses = _losses(t, 3)
+    assert all(0 < x < 10 for x in losses)
+    assert all(p.dtype == torch.float32 for p in t.net.parameters())  # master weights stay fp32
+    with pytest.raises(ValueError, match="fp16"):
+        if torch.cuda.is_available():
+            raise ValueError("fp16: a GPU is present")
+        Trainer(make_config("tiny", out_dir=str(tmp_path), precision="fp16"), progress=False)

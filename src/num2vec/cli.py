@@ -305,13 +305,15 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 @click.option("--layers", type=click.IntRange(min=1), default=None, help="Layers of each RNN.")
 @click.option("--sampling", type=click.FloatRange(0, 1, max_open=True), default=None,
               help="Scheduled sampling rate reached at the end (0: pure teacher forcing).")
+@click.option("--precision", type=click.Choice(["fp32", "bf16", "fp16"]), default=None,
+              help="Mixed precision (autocast); fp16 needs CUDA. [default: fp32]")
 @click.option("--max-minutes", type=float, default=None, help="Stop (with a checkpoint) after this long.")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
 @device_option
 @threads_option
 @_errors
 def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, negative, cell, attention,
-          bidirectional, layers, sampling, max_minutes, progress, device, threads):
+          bidirectional, layers, sampling, precision, max_minutes, progress, device, threads):
     """Train a model (or --resume one). Ctrl-C saves a checkpoint and stops."""
     from .training import make_config
     from .training import train as run_training
@@ -321,10 +323,12 @@ def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, ne
              if v is not None}
     if layers is not None:
         model.update(enc_layers=layers, nest_layers=layers, dec_layers=layers)
-    if resume and (model or any(v is not None for v in (batch_size, lr, seed, distribution, negative, sampling))):
+    if resume and (model or any(v is not None for v in (batch_size, lr, seed, distribution, negative, sampling,
+                                                         precision))):
         raise ValueError("--resume continues a run with its saved settings; only --steps may change")
     cfg = make_config(preset, out_dir=str(out_dir), batch_size=batch_size, lr=lr, seed=seed,
-                      distribution=distribution, allow_negative=negative, sampling_max=sampling, model=model)
+                      distribution=distribution, allow_negative=negative, sampling_max=sampling, precision=precision,
+                      model=model)
     trainer = run_training(cfg, device=device, resume=resume, progress=progress, steps=steps,
                            max_seconds=max_minutes * 60 if max_minutes else None,
                            log=lambda m: click.echo(m, err=True))

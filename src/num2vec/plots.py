@@ -91,7 +91,7 @@ def number_map(model: Num2Vec, numbers: Iterable[int], path: bool = False) -> Sc
 
 
 def sequence_map(model: Num2Vec, count: int = 300) -> Scatter:
-    """t-SNE of ``count`` reference sequences' embeddings, coloured by family."""
+    """t-SNE of ``count`` reference sequences' embeddings, coloured by pattern type."""
     from .patterns import reference_embeddings, reference_samples
 
     ref = reference_samples()
@@ -102,11 +102,11 @@ def sequence_map(model: Num2Vec, count: int = 300) -> Scatter:
     xy = tsne(reference_embeddings(model)[idx])  # (count, 2)
     first = {}
     for i, s in enumerate(samples):
-        first.setdefault(s.family, i)
+        first.setdefault(s.pattern, i)
     return Scatter(
-        title=f"t-SNE of {count} sequence embeddings", legend="family", xy=xy,
-        groups=[s.family for s in samples],
-        hover=[f"{s.family}: {' '.join(map(str, s.terms))}  [{s.formula}]" for s in samples],
+        title=f"t-SNE of {count} sequence embeddings", legend="pattern type", xy=xy,
+        groups=[s.pattern for s in samples],
+        hover=[f"{s.pattern} ({s.family}): {' '.join(map(str, s.terms))}  [{s.formula}]" for s in samples],
         labels={i: " ".join(map(str, samples[i].terms[:4])) + " ..." for i in first.values()})
 
 
