@@ -152,3 +152,13 @@ def test_parse_numbers():
     assert parse_numbers(" 1,2 ; 3\t+4  -5 1_000 ") == [1, 2, 3, 4, -5, 1000]
     with pytest.raises(ValueError, match="'1.5'"):
         parse_numbers("1.5")
+
+
+def test_evaluate_real_sequences(model_dir):
+    res = run("evaluate", "--model", model_dir, "--real", "--given", "6", "--json")
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.output)
+    assert report["size"] >= 100 and report["given"] == 6
+    assert report["solver_accuracy"] > 0.3  # squares, cubes, Fibonacci ... are rule-solvable
+    squares = next(r for r in report["rows"] if r["name"] == "squares")
+    assert squares["given"] == [0, 1, 4, 9, 16, 25] and squares["want"] == 36 and squares["solver"] == 36

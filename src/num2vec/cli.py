@@ -342,19 +342,34 @@ def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, ne
 @click.option("--max-value", type=int, default=10**7)
 @click.option("--beam-size", type=click.IntRange(min=1), default=1)
 @click.option("--top-k", type=click.IntRange(min=1), default=5, help="Also report top-K accuracy (beam search).")
+@click.option("--real", is_flag=True, help="Score the curated real sequences (num2vec.catalog) instead.")
+@click.option("--given", type=click.IntRange(min=2), default=10, help="With --real: terms shown.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @model_option
 @device_option
 @threads_option
 @_errors
-def evaluate(count, distribution, length, max_value, beam_size, top_k, as_json, model_path, device, threads):
-    """Next-term accuracy on held-out generated sequences, beside the rule-based solver."""
+def evaluate(count, distribution, length, max_value, beam_size, top_k, real, given, as_json, model_path, device,
+             threads):
+    """Next-term accuracy on held-out generated sequences, beside the rule-based solver.
+
+    \b
+    num2vec evaluate                          3000 mixed 8-term sequences
+    num2vec evaluate --distribution original  the original project's test distribution
+    num2vec evaluate --length 12              longer sequences than the 8 of training's held-out sets
+    num2vec evaluate --max-value 1000000000000000 --distribution families   terms of up to 15 digits
+    num2vec evaluate --real                   the curated real sequences (squares, Fibonacci, Catalan, ...)
+    """
     import json
 
-    from .evaluation import evaluate_model, format_report
+    from .evaluation import evaluate_catalog, evaluate_model, format_catalog_report, format_report
 
     _setup(threads)
     model = _load(model_path, device)
+    if real:
+        report = evaluate_catalog(model, given=given)
+        click.echo(json.dumps(report, indent=2) if as_json else format_catalog_report(report))
+        return
     report = evaluate_model(model, count=count, distribution=distribution, length=length, max_value=max_value,
                             beam_size=beam_size, top_k=top_k)
     click.echo(json.dumps(report, indent=2) if as_json else format_report(report))

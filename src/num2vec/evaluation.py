@@ -69,3 +69,45 @@ def format_report(r: dict) -> str:
     lines.append(row("all", r["size"], r["accuracy"], r["top_k_accuracy"], r["solver_accuracy"]))
     lines.append(f"model: {r['predict_seq_per_s']:.0f} sequences/s")
     return "\n".join(lines)
+
+
+def evaluate_catalog(model, given: int = 10) -> dict:
+    """Next-term accuracy on the curated real sequences (:mod:`num2vec.catalog`), model beside the solver.
+
+    Each sequence gives its first ``given`` terms and the ``given+1``-th is predicted.
+    A sequence whose terms exceed what the model reads (``max_digits``) counts as
+    a miss for the model; the solver has no such limit.
+    """
+    from .catalog import CATALOG
+    from .solver import solve
+
+    rows = []
+    for seq in CATALOG:
+        terms = seq.terms(given + 1)
+        want, shown = terms[-1], terms[:-1]
+        try:
+            pred = model.predict_next(shown)
+        except ValueError:  # longer than the model's digits
+            pred = None
+        rows.append({"name": seq.name, "oeis": seq.oeis, "given": shown, "want": want, "model": pred,
+                     "solver": solve(shown)})
+    n = len(rows)
+    return {
+        "size": n, "given": given,
+        "accuracy": sum(r["model"] == r["want"] for r in rows) / n,
+        "solver_accuracy": sum(r["solver"] == r["want"] for r in rows) / n,
+        "either": sum(r["model"] == r["want"] or r["solver"] == r["want"] for r in rows) / n,
+        "rows": rows,
+    }
+
+
+def format_catalog_report(r: dict) -> str:
+    lines = [f"{r['size']} real sequences, next term from the first {r['given']}:",
+             f"model {r['accuracy'] * 100:.1f} %   rule solver {r['solver_accuracy'] * 100:.1f} %   "
+             f"either {r['either'] * 100:.1f} %", "", f"{'sequence':<28} {'want':>14} {'model':>14} {'solver':>14}"]
+    for row in r["rows"]:
+        mark = lambda v: "" if v is None else ("*" if v == row["want"] else "")  # noqa: E731
+        fmt = lambda v: "-" if v is None else str(v)[:13] + mark(v)  # noqa: E731
+        lines.append(f"{row['name'][:28]:<28} {str(row['want'])[:14]:>14} {fmt(row['model']):>14} "
+                     f"{fmt(row['solver']):>14}")
+    return "\n".join(lines)
