@@ -8,8 +8,22 @@ import torch
 
 from num2vec import probes
 from num2vec.probes import (
-    CHAR_PAD, FAMILIES, QUICK_BUDGET, Budget, NumberInput, Results, Row, encode_bins, encode_chars, encode_dice,
-    encode_digits, encode_onehot, encodings, markdown_table, property_tasks, train_probe,
+    CHAR_PAD,
+    FAMILIES,
+    QUICK_BUDGET,
+    Budget,
+    NumberInput,
+    Results,
+    Row,
+    encode_bins,
+    encode_chars,
+    encode_dice,
+    encode_digits,
+    encode_onehot,
+    encodings,
+    markdown_table,
+    property_tasks,
+    train_probe,
 )
 
 NAMES = ["num2vec", "minmax", "onehot", "bins", "dice", "digits", "char-lstm"]
@@ -123,7 +137,7 @@ def test_quick_main_writes_the_table_and_json(tiny_run, tmp_path, capsys):
     for name in NAMES:
         assert f" {name} |" in header
     n_rows = sum(len(make(QUICK_BUDGET, 0)) for make in FAMILIES.values())
-    assert len([line for line in table.splitlines() if line.startswith("| ")]) == n_rows + 1
+    assert len([line for line in table.splitlines() if line.startswith("| ")]) == n_rows + 2   # header, rule
     assert "**" in table and "--quick" in table
     result = json.loads(js.read_text())
     assert len(result["rows"]) == n_rows and result["seeds"] == 2
