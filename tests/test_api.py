@@ -167,10 +167,13 @@ def test_refuses_pickles_and_broken_folders(tiny_model, tmp_path):
         Num2Vec.from_pretrained(folder)
 
 
-bundled = pytest.mark.skipif(not (bundled_model_path() / "model.safetensors").is_file(), reason="no bundled model")
+def test_bundled_model_ships_with_the_package():
+    folder = bundled_model_path()
+    assert {p.name for p in folder.iterdir()} >= {"config.json", "model.safetensors", "README.md"}
+    model = Num2Vec.from_pretrained()
+    assert model.config["evaluation"]["size"] == 3000 and "command" in model.config["training"]
 
 
-@bundled
 @pytest.mark.parametrize(
     "seq, want",
     [
