@@ -79,8 +79,12 @@ class Num2Vec:
             raise ValueError(f"{v} is negative, but this model was trained on non-negative numbers only")
         return v
 
-    def _sequences(self, seqs: object) -> tuple[list[list[int]], bool]:
-        """Normalise one sequence or many into a list of int lists; returns ``(seqs, single)``."""
+    def check_sequences(self, seqs: object) -> tuple[list[list[int]], bool]:
+        """Validate one sequence or a list of them as :meth:`predict_next` does.
+
+        Returns ``(seqs, single)``: the sequences as lists of Python ints, and
+        whether one sequence was given. Raises the same errors as the predictions.
+        """
         if isinstance(seqs, np.ndarray):
             if seqs.ndim == 1:
                 seqs, single = [seqs], True
@@ -128,7 +132,7 @@ class Num2Vec:
             raise ValueError(f"top_k={top_k!r} must be a positive integer")
         if beam_size is not None and (isinstance(beam_size, bool) or not isinstance(beam_size, int) or beam_size < 1):
             raise ValueError(f"beam_size={beam_size!r} must be a positive integer")
-        batch, single = self._sequences(seqs)
+        batch, single = self.check_sequences(seqs)
         k = top_k or 1
         beam = beam_size or (max(k, 4) if top_k else 1)
         with self._lock:
@@ -143,7 +147,7 @@ class Num2Vec:
         """The next ``n`` terms, each predicted from the sequence extended by the ones before."""
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise ValueError(f"n={n!r} must be a positive integer")
-        (terms,), single = self._sequences(seq)
+        (terms,), single = self.check_sequences(seq)
         if not single:
             raise TypeError("continue_sequence takes one sequence of integers")
         out: list[int] = []
@@ -213,7 +217,7 @@ class Num2Vec:
     def encode_sequences(self, seqs, batch_size: int = 512) -> np.ndarray:
         """Sequence embeddings: the nested RNN's state after the last number, ``(N, d_seq)``
         (one sequence in -> ``(d_seq,)``)."""
-        batch, single = self._sequences(seqs)
+        batch, single = self.check_sequences(seqs)
         out = []
         with self._lock, torch.no_grad():
             for start in range(0, len(batch), batch_size):

@@ -194,7 +194,7 @@ def _predict_file(file, count, top_k, beam_size, model_path, device, threads):
             seq = parse_numbers(line)
             if len(seq) < MIN_TERMS:
                 raise ValueError(f"{len(seq)} number(s); at least {MIN_TERMS} are needed")
-            model._sequences(seq)  # same checks as the API: digits, sign
+            model.check_sequences(seq)  # same checks as the API: digits, sign
             seqs[i] = seq
         except ValueError as exc:
             bad += 1

@@ -127,7 +127,7 @@ def _vote(families: list[str]) -> tuple[str, float]:
 def classify(model: Num2Vec, seq, k: int = 10) -> PatternMatch:
     """The pattern type of one sequence (at least 2 integers) by its ``k`` nearest reference sequences."""
     k = _check_k(k)
-    batch, single = model._sequences(seq)  # validates seq
+    batch, single = model.check_sequences(seq)  # validates seq
     if not single:
         raise TypeError("classify takes one sequence of integers, not a list of sequences")
     terms = batch[0]
