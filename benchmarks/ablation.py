@@ -7,7 +7,8 @@ steps (same seed, same data stream), then predicts the last term of 1000
 held-out 8-term sequences of the ``original`` and ``mixed`` distributions.
 Results go to a JSON file as they come (``--results``, re-running skips the
 variants already there) and to a Markdown table. Throughput is measured on
-whatever else the machine is doing, so compare sequences/s only within a run.
+whatever else the machine is doing, so the JSON's sequences/s are indicative
+only and the table leaves them out (``benchmarks/speed.py`` measures speed).
 """
 
 from __future__ import annotations
@@ -65,11 +66,11 @@ def run_variant(name: str, steps: int, count: int) -> dict:
 def table(results: list[dict], steps: int) -> str:
     lines = [f"Equal budget: {steps} steps of 128 sequences each, seed 0, one CPU thread; accuracy = exact match of "
              "the 8th term on 1000 held-out sequences per distribution.", "",
-             "| variant | params | seq/s | original | mixed |", "| --- | --- | --- | --- | --- |"]
+             "| variant | params | original | mixed |", "| --- | --- | --- | --- |"]
     best = {d: max(r[d] for r in results) for d in ("original", "mixed")}
     for r in results:
         cells = [f"**{r[d] * 100:.1f} %**" if r[d] == best[d] else f"{r[d] * 100:.1f} %" for d in ("original", "mixed")]
-        lines.append(f"| {r['variant']} | {r['params'] / 1e3:.0f} k | {r['seq_per_s']:.0f} | {cells[0]} | {cells[1]} |")
+        lines.append(f"| {r['variant']} | {r['params'] / 1e3:.0f} k | {cells[0]} | {cells[1]} |")
     fams = sorted({f for r in results for f in r["mixed_families"]})
     lines += ["", "Per family (mixed distribution):", "", "| variant | " + " | ".join(fams) + " |",
               "| --- |" + " --- |" * len(fams)]
