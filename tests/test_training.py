@@ -180,3 +180,19 @@ def test_bf16_autocast_trains_on_cpu(tmp_path):
         if torch.cuda.is_available():
             raise ValueError("fp16: a GPU is present")
         Trainer(make_config("tiny", out_dir=str(tmp_path), precision="fp16"), progress=False)
+
+
+def test_negative_numbers_end_to_end(tmp_path):
+    """A model trained with negatives reads and writes them; evaluation can keep the sequences crossing zero."""
+    from num2vec import Num2Vec
+    from num2vec.evaluation import evaluate_model
+
+    t = train(make_config("tiny", out_dir=str(tmp_path), steps=5, batch_size=16, allow_negative=True),
+              device="cpu", progress=False, log=lambda m: None)
+    model = Num2Vec.from_pretrained(tmp_path / "model")
+    assert model.net.cfg.allow_negative and t.cfg.allow_negative
+    assert isinstance(model.predict_next([5, 3, 1, -1, -3]), int)
+    cands = model.predict_next([5, 3, 1, -1, -3], top_k=10)
+    assert len(cands) == 10  # the grammar admits <neg>, so negative candidates can be ranked
+    r = evaluate_model(model, count=300, top_k=1, crossing_zero=True)
+    assert 0 < r["size"] < 300 and r["crossing_zero"]

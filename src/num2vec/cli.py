@@ -342,6 +342,7 @@ def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, ne
 @click.option("--max-value", type=int, default=10**7)
 @click.option("--beam-size", type=click.IntRange(min=1), default=1)
 @click.option("--top-k", type=click.IntRange(min=1), default=5, help="Also report top-K accuracy (beam search).")
+@click.option("--crossing-zero", is_flag=True, help="Only the sequences with negative and positive terms.")
 @click.option("--real", is_flag=True, help="Score the curated real sequences (num2vec.catalog) instead.")
 @click.option("--given", type=click.IntRange(min=2), default=10, help="With --real: terms shown.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
@@ -349,8 +350,8 @@ def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, ne
 @device_option
 @threads_option
 @_errors
-def evaluate(count, distribution, length, max_value, beam_size, top_k, real, given, as_json, model_path, device,
-             threads):
+def evaluate(count, distribution, length, max_value, beam_size, top_k, crossing_zero, real, given, as_json, model_path,
+             device, threads):
     """Next-term accuracy on held-out generated sequences, beside the rule-based solver.
 
     \b
@@ -371,7 +372,7 @@ def evaluate(count, distribution, length, max_value, beam_size, top_k, real, giv
         click.echo(json.dumps(report, indent=2) if as_json else format_catalog_report(report))
         return
     report = evaluate_model(model, count=count, distribution=distribution, length=length, max_value=max_value,
-                            beam_size=beam_size, top_k=top_k)
+                            beam_size=beam_size, top_k=top_k, crossing_zero=crossing_zero)
     click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
 
 

@@ -15,13 +15,23 @@ from .data import GeneratorConfig, heldout
 
 
 def evaluate_model(model, count: int = 3000, distribution: str = "mixed", length: int = 8, max_value: int = 10**7,
-                   beam_size: int = 1, top_k: int = 5, samples=None) -> dict:
-    """Score ``model`` (a :class:`num2vec.Num2Vec`) and the rule solver on the same sequences."""
+                   beam_size: int = 1, top_k: int = 5, samples=None, crossing_zero: bool = False) -> dict:
+    """Score ``model`` (a :class:`num2vec.Num2Vec`) and the rule solver on the same sequences.
+
+    ``crossing_zero``: keep only the sequences (of the ``count`` held-out ones)
+    that have both negative and positive terms; needs a model trained with negatives.
+    """
     from .solver import solve
 
     if samples is None:
         gc = GeneratorConfig(length, length, max_value, model.net.cfg.allow_negative, distribution)
         samples = heldout("test", count, gc)
+    if crossing_zero:
+        if not model.net.cfg.allow_negative:
+            raise ValueError("crossing_zero needs a model trained with negative numbers (train --negative)")
+        samples = [s for s in samples if min(s.terms) < 0 < max(s.terms)]
+        if not samples:
+            raise ValueError(f"none of the {count} held-out sequences crosses zero; raise count")
     given = [list(s.terms[:-1]) for s in samples]
     t0 = time.perf_counter()
     preds = model.predict_next(given, beam_size=beam_size)
@@ -43,6 +53,7 @@ def evaluate_model(model, count: int = 3000, distribution: str = "mixed", length
                 "top_k": d["topk"] / d["n"] if tops is not None else None}
 
     return {
+        "crossing_zero": crossing_zero,
         "distribution": distribution, "length": length, "max_value": max_value, "size": len(samples),
         "beam_size": beam_size, "top_k": top_k if tops is not None else None,
         "accuracy": per["all"]["model"] / len(samples),
@@ -57,7 +68,9 @@ def format_report(r: dict) -> str:
     """A plain-text table of :func:`evaluate_model`'s result."""
     k = r["top_k"]
     head = f"{'family':<14} {'n':>5} {'model':>8} " + (f"{'top-' + str(k):>8} " if k else "") + f"{'solver':>8}"
-    lines = [f"{r['size']} held-out sequences ({r['distribution']}, {r['length']} terms, |terms| < {r['max_value']}),"
+    which = " crossing zero" if r.get("crossing_zero") else ""
+    lines = [f"{r['size']} held-out sequences{which} ({r['distribution']}, {r['length']} terms, "
+             f"|terms| < {r['max_value']}),"
              f" last term predicted from the others; beam {r['beam_size']}", head, "-" * len(head)]
 
     def row(name, n, m, t, s):
