@@ -35,6 +35,8 @@ VARIANTS: dict[str, dict] = {
     "stacked: 2 layers each": {"model": {"enc_layers": 2, "nest_layers": 2, "dec_layers": 2}},
     "LSTM cells": {"model": {"cell": "lstm"}},
     "scheduled sampling 0.25": {"sampling_max": 0.25},
+    "combined: bidirectional; 2 layers; attention numbers": {
+        "model": {"bidirectional": True, "enc_layers": 2, "nest_layers": 2, "dec_layers": 2, "attention": "numbers"}},
 }
 
 

@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import threading
 from collections.abc import Iterable, Sequence
 from importlib import resources
@@ -231,7 +233,8 @@ class Num2Vec:
     def export(self, numbers, path: str | Path, fmt: str = "npy", vectors: np.ndarray | None = None) -> list[Path]:
         """Save the embeddings of ``numbers``; returns the files written.
 
-        ``npy``: an ``(N, d)`` array. ``w2v``: word2vec text format (``N d`` then
+        ``npy``: an ``(N, d)`` float32 array, streamed to disk in chunks (bounded
+        memory). ``w2v``: word2vec text format (``N d`` then
         ``number v1 ... vd`` per line), loadable with gensim's
         ``KeyedVectors.load_word2vec_format``. ``tsv``: TensorBoard projector
         files, vectors in ``path`` and labels in ``<stem>_metadata.tsv``.
@@ -242,17 +245,11 @@ class Num2Vec:
         path = Path(path)
         if not path.parent.is_dir():
             raise FileNotFoundError(f"cannot write {path}: folder {path.parent} does not exist")
-        if fmt == "npy":  # streamed into the file: memory stays bounded for any input size
-            if vectors is not None:
-                with open(path, "wb") as fh:  # a file object: np.save adds no ".npy" suffix
-                    np.save(fh, vectors)
-                return [path]
-            _, uniq, inverse = self._distinct(numbers if not isinstance(numbers, range) else np.arange(
-                numbers.start, numbers.stop, numbers.step, dtype=np.int64))
-            out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(len(inverse), self.dim))
-            self._encode_into(out, uniq, inverse, 4096, False, False)
-            out.flush()
-            del out
+        if fmt == "npy":
+            if vectors is None:
+                return [self._export_npy(numbers, path)]
+            with open(path, "wb") as fh:  # a file object: np.save adds no ".npy" suffix
+                np.save(fh, vectors)
             return [path]
         values = as_int_list(numbers)
         vectors = self.encode(values) if vectors is None else vectors
@@ -271,6 +268,30 @@ class Num2Vec:
             for v in values:
                 fh.write(f"{v}\t{abs(v) % 10}\t{len(str(abs(v)))}\n")
         return [path, meta]
+
+    def _export_npy(self, numbers, path: Path, chunk: int = 1 << 18) -> Path:
+        """Stream the embeddings into an ``.npy`` file chunk by chunk: memory stays bounded for any input size.
+
+        Written to a temporary file and renamed, so a failure leaves no partial file.
+        """
+        values = np.arange(numbers.start, numbers.stop, numbers.step, dtype=np.int64) \
+            if isinstance(numbers, range) else numbers
+        if not isinstance(values, np.ndarray):
+            values = as_int_list(values)
+        n = len(values)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.lib.format.write_array_header_1_0(fh, {"descr": "<f4", "fortran_order": False,
+                                                          "shape": (n, self.dim)})
+                for start in range(0, n, chunk):
+                    fh.write(self.encode(values[start : start + chunk]).astype("<f4", copy=False).tobytes())
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        return path
 
     def similarity(self, a: int, b: int) -> float:
         """Cosine similarity of two numbers' embeddings."""

@@ -119,8 +119,13 @@ def format_catalog_report(r: dict) -> str:
              f"model {r['accuracy'] * 100:.1f} %   rule solver {r['solver_accuracy'] * 100:.1f} %   "
              f"either {r['either'] * 100:.1f} %", "", f"{'sequence':<28} {'want':>14} {'model':>14} {'solver':>14}"]
     for row in r["rows"]:
-        mark = lambda v: "" if v is None else ("*" if v == row["want"] else "")  # noqa: E731
-        fmt = lambda v: "-" if v is None else str(v)[:13] + mark(v)  # noqa: E731
-        lines.append(f"{row['name'][:28]:<28} {str(row['want'])[:14]:>14} {fmt(row['model']):>14} "
-                     f"{fmt(row['solver']):>14}")
+        lines.append(f"{row['name'][:28]:<28} {str(row['want'])[:14]:>14} {_cell(row['model'], row['want']):>14} "
+                     f"{_cell(row['solver'], row['want']):>14}")
     return "\n".join(lines)
+
+
+def _cell(value, want) -> str:
+    """A prediction for the table: '-' for none, '*' marks a correct one."""
+    if value is None:
+        return "-"
+    return str(value)[:13] + ("*" if value == want else "")
