@@ -187,3 +187,13 @@ def test_bundled_model_ships_with_the_package():
 )
 def test_bundled_model_solves_the_posts_examples(seq, want):
     assert Num2Vec.from_pretrained().predict_next(seq) == want
+
+
+@pytest.mark.parametrize("table_bytes", [1 << 30, 0])
+def test_npy_export_streams_the_same_vectors(tiny_model, tmp_path, table_bytes):
+    x = np.random.default_rng(0).integers(0, 500, 3000)
+    path = tiny_model._export_npy(x, tmp_path / "v.npy", chunk=700, table_bytes=table_bytes)
+    assert np.allclose(np.load(path), tiny_model.encode(x), atol=1e-6)
+    with pytest.raises(ValueError, match="-3 is negative"):
+        tiny_model.export([1, -3], tmp_path / "bad.npy")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v.npy"]  # nothing partial left behind

@@ -269,23 +269,30 @@ class Num2Vec:
                 fh.write(f"{v}\t{abs(v) % 10}\t{len(str(abs(v)))}\n")
         return [path, meta]
 
-    def _export_npy(self, numbers, path: Path, chunk: int = 1 << 18) -> Path:
+    def _export_npy(self, numbers, path: Path, chunk: int = 1 << 18, table_bytes: int = 1 << 30) -> Path:
         """Stream the embeddings into an ``.npy`` file chunk by chunk: memory stays bounded for any input size.
 
-        Written to a temporary file and renamed, so a failure leaves no partial file.
+        The distinct values are encoded once into a table when it fits in
+        ``table_bytes``; otherwise each chunk is encoded on its own. Written to a
+        temporary file and renamed, so a failure leaves no partial file.
         """
-        values = np.arange(numbers.start, numbers.stop, numbers.step, dtype=np.int64) \
-            if isinstance(numbers, range) else numbers
-        if not isinstance(values, np.ndarray):
-            values = as_int_list(values)
-        n = len(values)
+        if isinstance(numbers, range):
+            numbers = np.arange(numbers.start, numbers.stop, numbers.step, dtype=np.int64)
+        _, uniq, inverse = self._distinct(numbers)  # validates everything before writing
+        table = None
+        if len(uniq) * self.dim * 4 <= table_bytes:
+            table = np.empty((len(uniq), self.dim), dtype=np.float32)  # (U, d)
+            self._encode_into(table, uniq, np.arange(len(uniq)), 4096, False, False)
+        n = len(inverse)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
                 np.lib.format.write_array_header_1_0(fh, {"descr": "<f4", "fortran_order": False,
                                                           "shape": (n, self.dim)})
                 for start in range(0, n, chunk):
-                    fh.write(self.encode(values[start : start + chunk]).astype("<f4", copy=False).tobytes())
+                    idx = inverse[start : start + chunk]
+                    rows = table[idx] if table is not None else self.encode([uniq[i] for i in idx])
+                    fh.write(rows.astype("<f4", copy=False).tobytes())
             os.replace(tmp, path)
         except BaseException:
             if os.path.exists(tmp):
