@@ -7,7 +7,9 @@ integer. See README.md for the whole story.
 Modules, each depending only on those before it:
 ``codec`` (integers <-> digit tokens) -> ``data`` (sequence generator) ->
 ``model`` (the network) -> ``serialization`` (safe files) -> ``training`` ->
-``api`` (:class:`Num2Vec`) -> ``cli``.
+``api`` (:class:`Num2Vec`) -> ``embeddings`` / ``patterns`` / ``plots`` /
+``evaluation`` / ``probes`` (what is built on the API) -> ``cli``.
+``solver`` (rule-based reference) and ``catalog`` (real sequences) stand alone.
 """
 
 from .api import Num2Vec
