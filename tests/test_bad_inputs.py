@@ -39,6 +39,10 @@ API_CASES = [
     ("3-D array of sequences", "model.predict_next(np.zeros((2, 2, 2), dtype=int))", ValueError, "1-D or 2-D"),
     ("batch_size <= 0", "model.encode([1, 2], batch_size=0)", ValueError, "batch_size=0 must be a positive"),
     ("missing model folder", "Num2Vec.from_pretrained('no/such/folder')", FileNotFoundError, "no/such/folder"),
+    ("float tensor to NumberEmbedding", "emb(torch.tensor([1.5]))", TypeError, "integer tensors, got dtype torch.float32"),
+    ("negative, to NumberEmbedding", "emb(torch.tensor([[1, -4]]))", ValueError, "-4 is negative"),
+    ("too many digits, to NumberEmbedding", "emb([10**30])", ValueError, "has 31 digits"),
+    ("a string, to NumberEmbedding", "emb(['7'])", TypeError, "'7' of type str"),
 ]
 
 # (what, CLI arguments after `num2vec`, message fragment); every one exits with status 2 and prints one line
@@ -107,10 +111,14 @@ def render() -> str:
 
 @pytest.mark.parametrize("what, call, exc, msg", API_CASES, ids=[c[1] for c in API_CASES])
 def test_api_bad_input(tiny_model, what, call, exc, msg):
-    from num2vec import Num2Vec
+    import torch
 
+    from num2vec import Num2Vec
+    from num2vec.embeddings import NumberEmbedding
+
+    scope = {"model": tiny_model, "np": np, "Num2Vec": Num2Vec, "emb": NumberEmbedding(tiny_model), "torch": torch}
     with pytest.raises(exc) as err:
-        eval(call, {"model": tiny_model, "np": np, "Num2Vec": Num2Vec})  # noqa: S307 - our own table
+        eval(call, scope)  # noqa: S307 - our own table
     assert msg in str(err.value)
     assert "\n" not in str(err.value)
 

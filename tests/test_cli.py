@@ -162,3 +162,13 @@ def test_evaluate_real_sequences(model_dir):
     assert report["solver_accuracy"] > 0.3  # squares, cubes, Fibonacci ... are rule-solvable
     squares = next(r for r in report["rows"] if r["name"] == "squares")
     assert squares["given"] == [0, 1, 4, 9, 16, 25] and squares["want"] == 36 and squares["solver"] == 36
+
+
+def test_word2vec_export_loads_in_gensim(model_dir, tiny_model, tmp_path):
+    gensim = pytest.importorskip("gensim")
+    res = run("embed", "--model", model_dir, "--range", "0", "50", "--format", "w2v", "--output", tmp_path / "v.txt")
+    assert res.exit_code == 0, res.output
+    kv = gensim.models.KeyedVectors.load_word2vec_format(str(tmp_path / "v.txt"), binary=False)
+    assert len(kv) == 50 and kv.vector_size == tiny_model.dim
+    assert np.allclose(kv["7"], tiny_model.encode(7), atol=1e-5)
+    assert kv.most_similar("7", topn=3)[0][0] in {str(i) for i in range(50)}
