@@ -1,7 +1,7 @@
 """The ``num2vec`` command line.
 
     num2vec predict 2 4 8 16            -> 32
-    num2vec predict -n 3 1 1 2 3 5      -> 8 13 21
+    num2vec predict -n 3 1 4 9 16 25    -> 36 49 64
     num2vec predict --top-k 3 1 2 3     -> three candidates with probabilities
     num2vec predict --file seqs.txt     -> one prediction per line
     num2vec embed 1 2 3 --output x.npy
@@ -133,7 +133,7 @@ def predict(numbers, file, count, top_k, beam_size, model_path, device, threads)
 
     \b
     num2vec predict 2 4 8 16          prints 32
-    num2vec predict -n 3 1 1 2 3 5    prints 8 13 21
+    num2vec predict -n 3 1 4 9 16 25  prints 36 49 64
     num2vec predict --top-k 3 1 2 3   prints 3 candidates and their probabilities
 
     With --file, each line is a sequence; blank lines give blank output lines and
