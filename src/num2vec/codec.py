@@ -139,11 +139,6 @@ def decode_tokens(tokens: Iterable[int]) -> int:
     return -value if negative else value
 
 
-def token_length(max_digits: int) -> int:
-    """Longest token sequence of a number with ``max_digits`` digits (sign and eos included)."""
-    return max_digits + 2
-
-
 def as_int_list(values: object, name: str = "numbers") -> list[int]:
     """Validate a scalar or an iterable of integers into a list of Python ints."""
     if isinstance(values, np.ndarray):

@@ -34,7 +34,7 @@ import json
 import random
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 FAMILIES = (
     "cycle",
@@ -486,12 +486,6 @@ def write_samples(samples: Iterable[Sample], path: str, fmt: str | None = None) 
                 fh.write(json.dumps(s.to_dict()) + "\n")
                 count += 1
     return count
-
-
-def config_dict(config: GeneratorConfig) -> dict:
-    d = asdict(config)
-    d["families"] = list(config.families) if config.families else None
-    return d
 
 
 __all__ = [
