@@ -289,7 +289,8 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 
 
 @main.command()
-@click.option("--preset", type=click.Choice(["tiny", "default"]), default="default")
+@click.option("--preset", type=click.Choice(["tiny", "default", "quality"]), default="default",
+              help="tiny: a minute, for tests; default: the bundled model; quality: the ablation's best switches.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("runs/default"),
               help="Run folder: checkpoint.safetensors, model/, log.jsonl.")
 @click.option("--resume", is_flag=True, help="Continue the run in --out from its checkpoint.")

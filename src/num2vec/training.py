@@ -107,6 +107,9 @@ PRESETS: dict[str, dict] = {
     ),
     # the bundled model
     "default": dict(steps=16000, max_length=12, model=dict(nest_hidden=192, dec_hidden=192)),
+    # the default plus the switches the ablation found best; a long run, resumed across sessions
+    "quality": dict(steps=60000, max_length=12, checkpoint_every=500,
+                    model=dict(nest_hidden=192, dec_hidden=192, bidirectional=True, attention="numbers")),
 }
 
 
