@@ -28,6 +28,9 @@ VARIANTS: dict[str, dict] = {
     "base (digit columns K=8; GRU)": {},
     "no digit columns (the post's architecture)": {"model": {"context_numbers": 0}},
     "digit columns K=3": {"model": {"context_numbers": 3}},
+    "difference columns D=1": {"model": {"difference_orders": 1}},
+    "difference columns D=2": {"model": {"difference_orders": 2}},
+    "pattern head (auxiliary loss 0.1)": {"model": {"pattern_classes": 6}},
     "attention: digits": {"model": {"attention": "digits"}},
     "attention: numbers": {"model": {"attention": "numbers"}},
     "attention: both; no digit columns": {"model": {"attention": "both", "context_numbers": 0}},
@@ -37,6 +40,8 @@ VARIANTS: dict[str, dict] = {
     "scheduled sampling 0.25": {"sampling_max": 0.25},
     "combined: bidirectional; 2 layers; attention numbers": {
         "model": {"bidirectional": True, "enc_layers": 2, "nest_layers": 2, "dec_layers": 2, "attention": "numbers"}},
+    "combined: bidirectional; attention numbers; D=2; pattern head (the bundled model's switches)": {
+        "model": {"bidirectional": True, "attention": "numbers", "difference_orders": 2, "pattern_classes": 6}},
 }
 
 

@@ -12,6 +12,7 @@ from num2vec.data import (
     evaluate_formula,
     heldout,
     overlaps,
+    pattern_type,
     write_samples,
 )
 
@@ -116,3 +117,32 @@ def test_write_jsonl_and_csv(tmp_path):
     write_samples(samples, str(tmp_path / "d.csv"))
     lines = (tmp_path / "d.csv").read_text().splitlines()
     assert lines[0] == "family,pattern,formula,terms" and len(lines) == 6
+
+
+@pytest.mark.parametrize("family, formula, pattern", [
+    ("cycle", "a(n) = a(n-3); a(1) = 4; a(2) = 9; a(3) = 1", "periodic"),
+    ("expr_linear", "a(n) = (n) + (202)", "linear"),
+    ("expr_linear", "a(n) = ((n) - (n)) + (194)", "linear"),  # a constant
+    ("expr_division", "a(n) = ((n) + (901)) - ((126) // 4)", "linear"),  # the division is of constants
+    ("expr_poly", "a(n) = 79585 - ((79)*(n))", "linear"),
+    ("expr_poly", "a(n) = 19048 - ((n)*(n))", "polynomial"),
+    ("expr_power", "a(n) = (n**5) + ((987) + (n))", "polynomial"),
+    ("geometric", "a(n) = 6 * 2**(n - 1)", "exponential"),
+    ("recurrence1", "a(n) = 3*a(n-1) + 4; a(1) = 2", "exponential"),
+    ("recurrence2", "a(n) = 3*a(n-1) + -2*a(n-2); a(1) = 68; a(2) = 95", "exponential"),
+    ("recurrence2", "a(n) = 2*a(n-1) + -1*a(n-2); a(1) = 18; a(2) = 35", "linear"),
+    ("recurrence2", "a(n) = 1*a(n-1) + 1*a(n-2); a(1) = 43; a(2) = 4", "recursive"),
+    ("expr_power", "a(n) = (2**n) + (n)", "exponential"),
+    ("division", "a(n) = (n + 532) // 8", "division"),
+    ("expr_power", "a(n) = ((n**2) // 9) + (n)", "division"),
+])
+def test_pattern_type_names_what_the_sequence_does(family, formula, pattern):
+    assert pattern_type(family, formula) == pattern
+
+
+def test_every_generated_sample_has_a_known_pattern_type():
+    from num2vec.data import PATTERN_TYPES
+
+    gen = SequenceGenerator(GeneratorConfig(distribution="mixed"), seed=4)
+    seen = {s.pattern for s in gen.samples(3000)}
+    assert seen == set(PATTERN_TYPES)

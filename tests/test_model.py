@@ -1,6 +1,8 @@
 import numpy as np
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
 
 from num2vec.codec import EOS, PAD, VOCAB_SIZE, decode_tokens, encode_sequences
 from num2vec.model import ModelConfig, Num2VecNet, predict_numbers
@@ -103,3 +105,87 @@ def test_config_errors():
     with pytest.raises(ValueError, match="newer"):
         ModelConfig.from_dict({"version": 99})
     assert EOS != PAD
+
+
+# --- difference columns and the pattern head ---------------------------------------------------------------
+
+
+@given(st.lists(st.integers(-(10**17) + 1, 10**17 - 1), min_size=1, max_size=30))
+def test_token_values_round_trip(values):
+    from num2vec.codec import encode_batch
+    from num2vec.model import token_values, value_tokens
+
+    tokens, _ = encode_batch(values, max_digits=20)
+    got, ok = token_values(torch.from_numpy(tokens))
+    assert got.tolist() == values and bool(ok.all())
+    assert torch.equal(value_tokens(got, tokens.shape[1]), torch.from_numpy(tokens))
+
+
+def test_token_values_flag_numbers_too_long_for_exact_differences():
+    from num2vec.model import token_values
+
+    tokens, _, _ = encode_sequences([[10**17, 5]], max_digits=20)
+    _, ok = token_values(torch.from_numpy(tokens)[0])
+    assert ok.tolist() == [False, True]
+
+
+def test_difference_columns_hold_the_differences_of_the_last_numbers():
+    from num2vec.model import token_values
+
+    net = Num2VecNet(ModelConfig(difference_orders=2, **SMALL))
+    tokens, lengths, n = batch([[5, 8, 14, 23, 35]])
+    b, idx = torch.tensor([0]), torch.tensor([[4, 3, 2]])  # predicting term 6: columns of positions 4, 3, 2
+    cols = net._difference_columns(tokens, b, idx, 6)  # (1, 2*3, 6)
+    assert cols.shape == (1, 6, 6)
+    values, _ = token_values(cols[0].masked_fill(cols[0] == VOCAB_SIZE, PAD))
+    assert values.tolist()[:3] == [12, 9, 6]  # first differences at positions 4, 3, 2
+    assert values.tolist()[3:] == [3, 3, 3]  # second differences
+    # at position 1 there is no second difference yet: the "no such number" token fills the column
+    cols = net._difference_columns(tokens, b, torch.tensor([[1, 0, -1]]), 6)
+    assert (cols[0, 3:] == VOCAB_SIZE).all() and (cols[0, 1:3] == VOCAB_SIZE).all()
+    assert token_values(cols[0, :1])[0].tolist() == [3]
+    # negative differences are written with <neg>
+    tokens, _, _ = batch([[9, 4, 2]])
+    neg = net._difference_columns(tokens, torch.tensor([0]), torch.tensor([[2, 1, 0]]), 6)
+    assert token_values(neg[0, :2])[0].tolist() == [-2, -5]
+
+
+def test_difference_columns_change_the_prediction_inputs_and_train():
+    torch.manual_seed(0)
+    net = Num2VecNet(ModelConfig(difference_orders=2, attention="numbers", **SMALL))
+    tokens, lengths, n = batch([[1, 4, 9, 16, 25], [3, 3, 3, 3]])
+    _, loss, _ = net(tokens, lengths, n, min_given=2)
+    loss.backward()
+    assert net.decoder.weight_ih_l0.shape[1] == SMALL["d_digit"] + 3 * SMALL["context_numbers"] * SMALL["d_column"]
+    assert predict_numbers(net, [[1, 4, 9, 16]], beam_size=2, top_k=2)[0]
+
+
+@pytest.mark.parametrize("bad, message", [
+    (dict(difference_orders=4), "difference_orders=4 must be in 0..3"),
+    (dict(difference_orders=1, context_numbers=0), "needs context_numbers > 0"),
+    (dict(pattern_classes=-1), "pattern_classes=-1 must be >= 0"),
+])
+def test_config_rejects_bad_difference_and_pattern_settings(bad, message):
+    with pytest.raises(ValueError, match=message):
+        ModelConfig(**(SMALL | bad))
+
+
+def test_pattern_head_adds_a_loss_and_reports_its_accuracy():
+    torch.manual_seed(0)
+    net = Num2VecNet(ModelConfig(pattern_classes=6, **SMALL))
+    tokens, lengths, n = batch([[1, 2, 3, 4, 5], [2, 4, 8, 16]])
+    labels = torch.tensor([1, 3])
+    _, plain, stats = net(tokens, lengths, n, min_given=2)
+    assert "pattern_acc" not in stats
+    _, with_head, stats = net(tokens, lengths, n, min_given=2, patterns=labels, pattern_weight=0.5)
+    assert 0.0 <= stats["pattern_acc"] <= 1.0 and with_head > plain
+    with_head.backward()
+    assert net.pattern_head.weight.grad.abs().sum() > 0
+    # the head learns: a few steps on the two labelled sequences fit them
+    opt = torch.optim.Adam(net.parameters(), lr=1e-2)
+    for _ in range(60):
+        opt.zero_grad()
+        _, loss, stats = net(tokens, lengths, n, min_given=2, patterns=labels, pattern_weight=1.0)
+        loss.backward()
+        opt.step()
+    assert stats["pattern_acc"] == 1.0

@@ -34,7 +34,8 @@ def test_training_never_sees_heldout_sequences(tmp_path):
     upcoming.set_state(trainer.gen.get_state())
     nxt = [s.terms for s in upcoming.samples(6)]
     trainer.exclude.update({nxt[0][:8], nxt[2][1:9] if len(nxt[2]) > 8 else nxt[2]})
-    tokens, lengths, n = trainer.next_batch()
+    tokens, lengths, n, patterns = trainer.next_batch()
+    assert patterns is None  # the tiny preset has no pattern head
     got = [tuple(decode_batch(tokens[i, : n[i]].numpy())) for i in range(len(n))]
     assert got == [nxt[1], nxt[3], nxt[4], nxt[5]]
     assert not any(overlaps(g, trainer.exclude) for g in got)

@@ -17,7 +17,9 @@ Distributions (``SequenceGenerator(distribution=...)``):
 
 * ``"original"`` -- the original project's test distribution: 16 % repeating
   cycles of 2-4 numbers in 1..99, the rest random expression trees of depth <= 3
-  over ``n`` with ``+ - * //`` and powers, all 8 terms positive and below 10^7.
+  over ``n`` with ``+ - * //`` and powers, all 8 terms positive and below 10^7;
+  about 15 % of all sequences contain a floor division and 6 % a power, as in
+  the original test file (the weights below are calibrated to those shares).
 * ``"families"`` -- the post's families in equal shares: arithmetic,
   subtraction, geometric (multiplication), division, power, polynomial, affine
   and second-order recursions, cycles.
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import functools
 import json
 import random
 import re
@@ -83,15 +86,61 @@ _PATTERN_OF_FAMILY = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def pattern_type(family: str, formula: str) -> str:
-    """Coarse pattern type of a family + formula: powers ``c**n`` are exponential, ``n**c`` polynomial.
+    """Coarse pattern type of a sequence, from what its formula *does*, not how it is written.
+
+    The formula is evaluated for :data:`PATTERN_TERMS` terms and the simplest
+    description that fits all of them wins: ``periodic`` (period 2-4), ``linear``
+    (constant first differences, constants included), ``polynomial`` (some k-th
+    difference constant), ``exponential`` (``a(n+1) = r*a(n) + c`` with an integer
+    ``r`` other than 0 and 1), ``recursive`` (a second-order recursion that is none
+    of those). Anything else is named by its formula: ``c**n`` -> exponential, a
+    floor division -> division, ``n**c`` -> polynomial, else the family's type.
+    So ``(n + 901) - 126 // 4`` is linear, ``2*a(n-1) - a(n-2)`` is linear and
+    ``(n + 532) // 8`` is division.
 
     >>> pattern_type("power", "a(n) = 3**(n + 2)"), pattern_type("expr_power", "a(n) = (n**2) + (7)")
     ('exponential', 'polynomial')
+    >>> pattern_type("expr_division", "a(n) = ((n) + (901)) - ((126) // 4)")
+    'linear'
+    >>> pattern_type("recurrence2", "a(n) = 2*a(n-1) + -1*a(n-2); a(1) = 18; a(2) = 35")
+    'linear'
     """
+    t = evaluate_formula(formula, PATTERN_TERMS)
+    if len(set(t)) > 1 and any(all(t[i] == t[i - p] for i in range(p, len(t))) for p in (2, 3, 4)):
+        return "periodic"
+    d = t
+    for order in range(1, PATTERN_TERMS - 1):
+        d = [b - a for a, b in zip(d, d[1:])]
+        if len(set(d)) == 1:
+            return "linear" if order == 1 else "polynomial"
+    if len(set(t)) > 1 and _affine_ratio(t) is not None:
+        return "exponential"
+    if family == "recurrence2":
+        return "recursive"
+    if re.search(r"\d\*\*\(?n", formula):
+        return "exponential"
+    if "//" in formula:
+        return "division"
     if family in ("power", "expr_power"):
-        return "exponential" if re.search(r"\d\*\*\(?n", formula) else "polynomial"
+        return "polynomial"
     return _PATTERN_OF_FAMILY[family]
+
+
+#: terms evaluated to name a sequence's pattern type
+PATTERN_TERMS = 16
+
+
+def _affine_ratio(t: Sequence[int]) -> int | None:
+    """The integer ``r`` (not 0 or 1) with ``t[i+1] = r*t[i] + c`` for every ``i``, if there is one."""
+    d = [b - a for a, b in zip(t, t[1:])]  # d[i+1] = r * d[i]
+    if d[0] == 0 or d[1] % d[0]:
+        return None
+    r = d[1] // d[0]
+    if r in (0, 1) or any(b != r * a for a, b in zip(d, d[1:])):
+        return None
+    return r
 
 
 @dataclass
@@ -242,7 +291,9 @@ class SequenceGenerator:
             "recurrence2": self._recurrence2,
         }
         # (weight, maker) pairs of the chosen distribution
-        original = [(0.16, self._cycle), (0.84, self._expression)]
+        # expression trees are rejected more often than cycles (no ``n``, out of range), so a
+        # weight of 0.105 gives 16 % cycles among the accepted samples
+        original = [(0.105, self._cycle), (0.895, self._expression)]
         families = [(1.0 / len(FAMILIES), makers[f]) for f in FAMILIES]
         if cfg.distribution == "original":
             table = original
@@ -413,7 +464,7 @@ class SequenceGenerator:
             if rng.random() < 0.6:
                 return "n", set()
             return str(rng.randint(1, 1000)), set()
-        op = rng.choices(["+", "-", "*", "//", "**"], [0.34, 0.2, 0.22, 0.16, 0.08])[0]
+        op = rng.choices(["+", "-", "*", "//", "**"], _OP_WEIGHTS)[0]
         if op == "**":
             c = rng.randint(2, 10)
             return (f"n**{c}" if rng.random() < 0.5 else f"{c}**n"), {"pow"}
@@ -430,6 +481,10 @@ class SequenceGenerator:
             return f"{rng.randint(1, 99999)} - ({left})", kl
         right, kr = self._expr_tree(depth - 1)
         return f"({left}) {op} ({right})", kl | kr
+
+
+# operator weights of the expression trees: 15 % of original sequences hold a ``//``, 6 % a ``**``
+_OP_WEIGHTS = (0.34, 0.2, 0.22, 0.09, 0.037)
 
 
 def _expression_family(text: str, kinds: set[str]) -> str:

@@ -12,7 +12,9 @@ to predict, K = previous numbers whose digit columns the decoder reads.
    starts the decoder.
 3. **Decoder** R^d: an RNN started from v_i that writes the digits of number i+1.
    At digit step j it reads the previous token and *digit j of each of the last K
-   numbers* (the columns line up because digits run least significant first),
+   numbers* (the columns line up because digits run least significant first) and,
+   with ``difference_orders`` D > 0, digit j of the last K first, ..., D-th
+   differences of the sequence (what a finite-difference solver looks at),
    optionally attends to the encoder's digit states of those numbers and to the
    nested RNN's outputs, and emits a distribution over tokens through an MLP.
 
@@ -34,6 +36,10 @@ from .codec import EOS, NEG, PAD, SOS, VOCAB_SIZE
 
 CONFIG_VERSION = 1
 ATTENTION_CHOICES = ("none", "digits", "numbers", "both")
+MAX_DIFFERENCE_ORDER = 3
+# differences are computed exactly in int64 from numbers of at most this many digits
+# (|x| < 10^17, so a 3rd difference stays below 8 * 10^17 < 2^63); longer numbers get no difference columns
+_DIFF_DIGITS = 17
 
 
 @dataclass
@@ -52,6 +58,8 @@ class ModelConfig:
     dec_layers: int = 1
     context_numbers: int = 8  # K: previous numbers whose digit columns feed the decoder
     d_column: int = 16  # embedding size of one column token
+    difference_orders: int = 0  # D: the decoder also reads digit columns of the last K 1st..D-th differences
+    pattern_classes: int = 0  # > 0: an auxiliary head predicts the pattern type from the nested state
     attention: str = "none"  # "none", "digits", "numbers" or "both"
     dropout: float = 0.0
     max_digits: int = 20
@@ -71,6 +79,12 @@ class ModelConfig:
                 raise ValueError(f"{name}={getattr(self, name)} must be at least 1")
         if self.context_numbers < 0:
             raise ValueError(f"context_numbers={self.context_numbers} must be >= 0")
+        if self.pattern_classes < 0:
+            raise ValueError(f"pattern_classes={self.pattern_classes} must be >= 0")
+        if not 0 <= self.difference_orders <= MAX_DIFFERENCE_ORDER:
+            raise ValueError(f"difference_orders={self.difference_orders} must be in 0..{MAX_DIFFERENCE_ORDER}")
+        if self.difference_orders and not self.context_numbers:
+            raise ValueError("difference_orders > 0 needs context_numbers > 0 (difference columns are digit columns)")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -88,6 +102,43 @@ class ModelConfig:
         if unknown:
             raise ValueError(f"model config has unknown keys {unknown}")
         return cls(**d)
+
+
+def token_values(tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Token rows ``(..., L)`` -> int64 values ``(...)`` and a mask of the rows that fit (<= 17 digits, not empty).
+
+    >>> from num2vec.codec import encode_batch
+    >>> tok, _ = encode_batch([305, -42, 0], max_digits=20)
+    >>> token_values(torch.from_numpy(tok))[0].tolist()
+    [305, -42, 0]
+    """
+    L = tokens.shape[-1]
+    Lm = min(L, _DIFF_DIGITS)
+    head = tokens[..., :Lm]
+    is_digit = head <= 9
+    pow10 = torch.tensor([10**j for j in range(Lm)], dtype=torch.long, device=tokens.device)
+    v = (head.masked_fill(~is_digit, 0).long() * pow10).sum(-1)
+    n_digits = (tokens <= 9).sum(-1)
+    neg = (tokens == NEG).any(-1)
+    return torch.where(neg, -v, v), (n_digits > 0) & (n_digits <= _DIFF_DIGITS)
+
+
+def value_tokens(v: torch.Tensor, L: int) -> torch.Tensor:
+    """int64 values ``(...)`` -> token rows ``(..., L)`` of the codec (cut at ``L``), the inverse of :func:`token_values`.
+
+    >>> value_tokens(torch.tensor([305, -42]), 5).tolist()
+    [[5, 0, 3, 10, 11], [2, 4, 13, 10, 11]]
+    """
+    a = v.abs()
+    j = torch.arange(L, device=v.device)
+    p = torch.tensor([10 ** min(i, 18) for i in range(L)], dtype=torch.long, device=v.device)
+    digits = (a[..., None] // p) % 10  # (..., L)
+    thresholds = torch.tensor([10**i for i in range(1, 19)], dtype=torch.long, device=v.device)
+    nd = 1 + (a[..., None] >= thresholds).sum(-1, keepdim=True)  # (..., 1)
+    neg = (v < 0).long()[..., None]
+    out = torch.where(j < nd, digits, torch.full_like(digits, PAD))
+    out = torch.where((j == nd) & (neg == 1), torch.full_like(out, NEG), out)
+    return torch.where(j == nd + neg, torch.full_like(out, EOS), out)
 
 
 def _rnn(cfg: ModelConfig, d_in: int, hidden: int, layers: int, bidirectional: bool = False) -> nn.RNNBase:
@@ -136,7 +187,7 @@ class Num2VecNet(nn.Module):
         self.init_dec = nn.Linear(cfg.nest_hidden, cfg.dec_layers * cfg.dec_hidden)  # O^n
         self.dec_embed = nn.Embedding(VOCAB_SIZE, cfg.d_digit, padding_idx=PAD)
         self.col_embed = nn.Embedding(VOCAB_SIZE + 1, cfg.d_column) if cfg.context_numbers else None
-        d_in = cfg.d_digit + cfg.context_numbers * cfg.d_column
+        d_in = cfg.d_digit + (1 + cfg.difference_orders) * cfg.context_numbers * cfg.d_column
         self.decoder = _rnn(cfg, d_in, cfg.dec_hidden, cfg.dec_layers)
         d_out = cfg.dec_hidden
         if cfg.attention in ("digits", "both"):
@@ -146,6 +197,8 @@ class Num2VecNet(nn.Module):
             self.att_numbers = nn.Linear(cfg.dec_hidden, cfg.nest_hidden, bias=False)
             d_out += cfg.nest_hidden
         self.head = nn.Sequential(nn.Linear(d_out, cfg.dec_hidden), nn.GELU(), nn.Linear(cfg.dec_hidden, VOCAB_SIZE))
+        # auxiliary: the sequence embedding s^n also names the pattern type (shapes it for k-NN look-up)
+        self.pattern_head = nn.Linear(cfg.nest_hidden, cfg.pattern_classes) if cfg.pattern_classes else None
         # decoding never emits <pad> or <sos>
         mask = torch.zeros(VOCAB_SIZE)
         mask[[PAD, SOS]] = float("-inf")
@@ -190,8 +243,25 @@ class Num2VecNet(nn.Module):
         missing = idx < 0
         cols = tokens[b[:, None], idx.clamp(min=0), :L_out]  # (M, K, L_out)
         cols = cols.masked_fill(missing[:, :, None], VOCAB_SIZE)  # "no such number" token
-        emb = self.col_embed(cols.transpose(1, 2))  # (M, L_out, K, d_column)
+        if self.cfg.difference_orders:
+            cols = torch.cat([cols, self._difference_columns(tokens, b, idx, L_out)], dim=1)  # (M, (1+D)K, L_out)
+        emb = self.col_embed(cols.transpose(1, 2))  # (M, L_out, (1+D)K, d_column)
         return emb.flatten(2)
+
+    def _difference_columns(self, tokens: torch.Tensor, b: torch.Tensor, idx: torch.Tensor, L_out: int):
+        """Digit columns of the 1st..D-th differences at positions ``idx`` ``(M, K)`` -> ``(M, D*K, L_out)``."""
+        values, ok = token_values(tokens)  # (B, T)
+        out = []
+        diff, diff_ok = values, ok
+        for _ in range(self.cfg.difference_orders):
+            # the k-th difference at position i needs numbers i-k..i: shift right by one each order
+            diff = torch.cat([torch.zeros_like(diff[:, :1]), diff[:, 1:] - diff[:, :-1]], dim=1)
+            diff_ok = torch.cat([torch.zeros_like(diff_ok[:, :1]), diff_ok[:, 1:] & diff_ok[:, :-1]], dim=1)
+            ic = idx.clamp(min=0)
+            cols = value_tokens(diff[b[:, None], ic], L_out)  # (M, K, L_out)
+            valid = diff_ok[b[:, None], ic] & (idx >= 0)
+            out.append(cols.masked_fill(~valid[:, :, None], VOCAB_SIZE))
+        return torch.cat(out, dim=1)
 
     def _memory(self, states: torch.Tensor, lengths: torch.Tensor, s: torch.Tensor, b: torch.Tensor, t: torch.Tensor):
         """Attention memories for each target: digit states of the last K numbers, nested outputs up to t."""
@@ -236,12 +306,16 @@ class Num2VecNet(nn.Module):
         return self.decoder(x, state)  # z (M, J, H_d), state
 
     # --- training -------------------------------------------------------------
-    def forward(self, tokens, lengths, n_numbers, min_given: int = 2, sampling: float = 0.0):
+    def forward(self, tokens, lengths, n_numbers, min_given: int = 2, sampling: float = 0.0,
+                patterns=None, pattern_weight: float = 0.1):
         """Teacher-forced loss over every next-number target of the batch.
 
         tokens ``(B, T, L)``, lengths ``(B, T)``, n_numbers ``(B,)``. Number t+1
         is predicted from numbers 1..t for every t >= ``min_given``.
         ``sampling`` is the scheduled-sampling rate (0: pure teacher forcing).
+        ``patterns`` ``(B,)``: pattern-type labels for the auxiliary head (if the
+        model has one), scored from every nested state after ``min_given`` numbers
+        and added to the loss with ``pattern_weight``.
         Returns ``(logits (M, J, V), loss, stats)``.
         """
         B, T, L = tokens.shape
@@ -269,6 +343,14 @@ class Num2VecNet(nn.Module):
         z, _ = self._decode(prev, cols, state)
         logits = self._head(z, mem)  # (M, J, V)
         loss = F.cross_entropy(logits.reshape(-1, VOCAB_SIZE), target.reshape(-1), ignore_index=PAD)
+        pattern_acc = None
+        if patterns is not None and self.pattern_head is not None:
+            seen = (pos[None, :] >= min_given - 1) & (pos[None, :] < n_numbers[:, None])  # (B, T)
+            pb, pt = seen.nonzero(as_tuple=True)
+            p_logits = self.pattern_head(s[pb, pt])  # (P, C)
+            loss = loss + pattern_weight * F.cross_entropy(p_logits, patterns[pb])
+            with torch.no_grad():
+                pattern_acc = (p_logits.argmax(-1) == patterns[pb]).float().mean().item()
         with torch.no_grad():
             pred = logits.argmax(-1)
             real = target != PAD
@@ -279,6 +361,8 @@ class Num2VecNet(nn.Module):
                 "number_acc": number_ok.float().mean().item(),
                 "targets": int(b.numel()),
             }
+            if pattern_acc is not None:
+                stats["pattern_acc"] = pattern_acc
         return logits, loss, stats
 
     # --- inference ------------------------------------------------------------

@@ -25,7 +25,7 @@ from pathlib import Path
 import torch
 
 from .codec import encode_sequences
-from .data import DISTRIBUTIONS, GeneratorConfig, Sample, SequenceGenerator, heldout, overlaps
+from .data import DISTRIBUTIONS, PATTERN_TYPES, GeneratorConfig, Sample, SequenceGenerator, heldout, overlaps
 from .model import ModelConfig, Num2VecNet, predict_numbers
 from .serialization import load_checkpoint, load_state, save_checkpoint, save_model
 
@@ -49,6 +49,7 @@ class TrainConfig:
     seed: int = 0
     min_given: int = 3  # predict term t+1 from t >= min_given terms
     sampling_max: float = 0.0  # scheduled sampling: rate reached at the end of training
+    pattern_weight: float = 0.1  # weight of the auxiliary pattern-type loss (models with model.pattern_classes)
     eval_every: int = 500
     eval_size: int = 500
     checkpoint_every: int = 250
@@ -105,11 +106,15 @@ PRESETS: dict[str, dict] = {
         model=dict(d_digit=16, d_model=48, enc_hidden=48, nest_hidden=64, dec_hidden=64, context_numbers=4,
                    d_column=8, max_digits=12),
     ),
-    # the bundled model
-    "default": dict(steps=16000, max_length=12, model=dict(nest_hidden=192, dec_hidden=192)),
-    # the default plus the switches the ablation found best; a long run, resumed across sessions
-    "quality": dict(steps=60000, max_length=12, checkpoint_every=500,
-                    model=dict(nest_hidden=192, dec_hidden=192, bidirectional=True, attention="numbers")),
+    # the bundled model: the ablation's best switches (bidirectional encoder, attention over the nested
+    # outputs, difference columns) plus the pattern head that shapes sequence embeddings; ~2 h on one thread
+    "default": dict(steps=13000, max_length=12,
+                    model=dict(nest_hidden=192, dec_hidden=192, bidirectional=True, attention="numbers",
+                               difference_orders=2, pattern_classes=6)),
+    # the same, three times longer: for an accelerator or a run resumed across sessions
+    "quality": dict(steps=40000, max_length=12, checkpoint_every=500,
+                    model=dict(nest_hidden=192, dec_hidden=192, bidirectional=True, attention="numbers",
+                               difference_orders=2, pattern_classes=6)),
 }
 
 
@@ -290,24 +295,29 @@ class Trainer:
 
     # --- loop -------------------------------------------------------------------
     def next_batch(self):
-        batch = []
+        """``tokens (B, T, L), lengths (B, T), n (B,)`` and pattern labels ``(B,)`` (None without a pattern head)."""
+        batch: list[Sample] = []
         while len(batch) < self.cfg.batch_size:
             s = self.gen.sample()
             if not overlaps(s.terms, self.exclude):
-                batch.append(list(s.terms))
-        tokens, lengths, n = encode_sequences(batch, self.cfg.model.max_digits)
+                batch.append(s)
+        tokens, lengths, n = encode_sequences([list(s.terms) for s in batch], self.cfg.model.max_digits)
         to = lambda a: torch.from_numpy(a).to(self.device)  # noqa: E731
-        return to(tokens), to(lengths), to(n)
+        patterns = None
+        if self.cfg.model.pattern_classes:
+            patterns = torch.tensor([PATTERN_TYPES.index(s.pattern) for s in batch], device=self.device)
+        return to(tokens), to(lengths), to(n), patterns
 
     def train_step(self) -> dict:
         cfg = self.cfg
         t0 = time.perf_counter()
-        tokens, lengths, n = self.next_batch()
+        tokens, lengths, n, patterns = self.next_batch()
         t_data = time.perf_counter() - t0
         sampling = cfg.sampling_max * min(1.0, self.step / max(1, cfg.steps))
         self.model.train()
         with torch.autocast(self.device.type, dtype=_AMP_DTYPES[cfg.precision], enabled=cfg.precision != "fp32"):
-            _, loss, stats = self.model(tokens, lengths, n, min_given=cfg.min_given, sampling=sampling)
+            _, loss, stats = self.model(tokens, lengths, n, min_given=cfg.min_given, sampling=sampling,
+                                        patterns=patterns, pattern_weight=cfg.pattern_weight)
         self.opt.zero_grad(set_to_none=True)
         self.scaler.scale(loss).backward()
         self.scaler.unscale_(self.opt)
