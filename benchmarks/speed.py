@@ -49,22 +49,37 @@ def _rnn_flops(rnn: torch.nn.RNNBase, steps: int) -> int:
     return total
 
 
-def forward_flops(net, lengths: torch.Tensor, n: torch.Tensor, min_given: int) -> int:
-    """Multiply-add FLOPs of one teacher-forced forward pass over a batch."""
+def forward_flops(net, lengths: torch.Tensor, n: torch.Tensor, min_given: int, tokens: torch.Tensor | None = None) -> int:
+    """Multiply-add FLOPs of one teacher-forced forward pass over a batch, as num2vec executes it.
+
+    The encoder runs once per distinct number of the batch (pass ``tokens`` to
+    count that; without it every number counts) over its real tokens; the decoder
+    and output MLP run over the real target tokens only (no padding).
+    """
     cfg = net.cfg
-    tokens = int(lengths.sum())
-    numbers = int((lengths > 0).sum())
+    flat_len = lengths.reshape(-1)
+    if tokens is not None:
+        rows, inverse = torch.unique(tokens.reshape(flat_len.shape[0], -1), dim=0, return_inverse=True)
+        row_len = torch.zeros(rows.shape[0], dtype=flat_len.dtype)
+        row_len[inverse] = flat_len
+        flat_len = row_len
+    enc_tokens = int(flat_len.sum())
+    numbers = int((flat_len > 0).sum())
     T = lengths.shape[1]
     pos = torch.arange(T)
     want = (pos[None, :] >= min_given - 1) & (pos[None, :] + 1 < n[:, None])
     b, t = want.nonzero(as_tuple=True)
-    J = int(lengths[b, t + 1].max())
-    dec_steps = len(b) * J
-    flops = _rnn_flops(net.encoder.rnn, tokens) + 2 * net.encoder.proj.in_features * cfg.d_model * numbers
+    dec_steps = int(lengths[b, t + 1].sum())  # real target tokens
+    flops = _rnn_flops(net.encoder.rnn, enc_tokens) + 2 * net.encoder.proj.in_features * cfg.d_model * numbers
     flops += _rnn_flops(net.nested, int(n.sum()))
     flops += 2 * cfg.nest_hidden * cfg.dec_layers * cfg.dec_hidden * len(b)
     flops += _rnn_flops(net.decoder, dec_steps)
     head = sum(2 * m.in_features * m.out_features for m in net.head if isinstance(m, torch.nn.Linear))
+    if hasattr(net, "att_numbers"):  # query projection, scores and weighted sum over the T nested outputs
+        head += 2 * cfg.dec_hidden * cfg.nest_hidden + 4 * T * cfg.nest_hidden
+    if hasattr(net, "att_digits"):
+        K, L = max(1, cfg.context_numbers), lengths.shape[1]
+        head += 2 * cfg.dec_hidden * net.encoder.state_size + 4 * K * L * net.encoder.state_size
     return flops + head * dec_steps
 
 
@@ -73,7 +88,7 @@ def bench_training(preset: str, peak: float, steps: int = 8) -> dict:
 
     tr = Trainer(make_config(preset, out_dir="/tmp/num2vec-speed"), progress=False)
     batches = [tr.next_batch() for _ in range(steps)]
-    flops = [3 * forward_flops(tr.net, lengths, n, tr.cfg.min_given) for _, lengths, n, _ in batches]
+    flops = [3 * forward_flops(tr.net, lengths, n, tr.cfg.min_given, tokens) for tokens, lengths, n, _ in batches]
 
     def step(i=[0]):  # noqa: B006 - cycles through the prepared batches
         tokens, lengths, n, patterns = batches[i[0] % steps]

@@ -129,6 +129,18 @@ def test_train_and_resume_from_the_cli(tmp_path):
     assert res.exit_code == 2 and "only --steps" in res.output
 
 
+def test_train_switches_reach_the_saved_model_config(tmp_path):
+    out = tmp_path / "run"
+    res = run("train", "--preset", "tiny", "--out", out, "--steps", "3", "--no-progress", "--difference-orders", "2",
+              "--pattern-head", "--bidirectional", "--attention", "numbers")
+    assert res.exit_code == 0, res.output
+    cfg = json.loads((out / "model" / "config.json").read_text())["model"]
+    assert cfg["difference_orders"] == 2 and cfg["pattern_classes"] == 6
+    assert cfg["bidirectional"] is True and cfg["attention"] == "numbers"
+    res = run("train", "--preset", "tiny", "--out", tmp_path / "r2", "--difference-orders", "4")
+    assert res.exit_code == 2 and "Traceback" not in res.output
+
+
 def test_evaluate_prints_model_and_solver(model_dir):
     pytest.importorskip("num2vec.solver")
     res = run("evaluate", "--model", model_dir, "--count", "50", "--json")

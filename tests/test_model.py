@@ -189,3 +189,29 @@ def test_pattern_head_adds_a_loss_and_reports_its_accuracy():
         loss.backward()
         opt.step()
     assert stats["pattern_acc"] == 1.0
+
+
+@pytest.mark.parametrize("cell", [torch.nn.GRU, torch.nn.LSTM])
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("with_state", [False, True])
+def test_run_by_length_equals_running_each_row_alone(cell, bidirectional, with_state):
+    from num2vec.model import run_by_length
+
+    torch.manual_seed(0)
+    rnn = cell(5, 7, num_layers=2, batch_first=True, bidirectional=bidirectional)
+    dirs = 2 if bidirectional else 1
+    x, lengths = torch.randn(6, 4, 5), torch.tensor([4, 1, 3, 4, 2, 3])
+    state = None
+    if with_state:
+        h = torch.randn(2 * dirs, 6, 7)
+        state = (h, torch.randn_like(h)) if cell is torch.nn.LSTM else h
+    out, final = run_by_length(rnn, x, lengths, state)
+    assert out.shape == (6, 4, dirs * 7)
+    for i, n in enumerate(lengths.tolist()):
+        init = None if state is None else (
+            tuple(s[:, i : i + 1] for s in state) if isinstance(state, tuple) else state[:, i : i + 1])
+        o, h = rnn(x[i : i + 1, :n], init)
+        torch.testing.assert_close(out[i, :n], o[0])
+        assert (out[i, n:] == 0).all()
+        got = final[0][:, i] if isinstance(final, tuple) else final[:, i]
+        torch.testing.assert_close(got, (h[0] if isinstance(h, tuple) else h)[:, 0])

@@ -290,7 +290,8 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 
 @main.command()
 @click.option("--preset", type=click.Choice(["tiny", "default", "quality"]), default="default",
-              help="tiny: a minute, for tests; default: the bundled model; quality: the ablation's best switches.")
+              help="tiny: a minute, for tests; default: the bundled model's recipe (~2 h on one thread); "
+                   "quality: the same, 3x longer.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("runs/default"),
               help="Run folder: checkpoint.safetensors, model/, log.jsonl.")
 @click.option("--resume", is_flag=True, help="Continue the run in --out from its checkpoint.")
@@ -304,6 +305,10 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 @click.option("--attention", type=click.Choice(["none", "digits", "numbers", "both"]), default=None)
 @click.option("--bidirectional/--no-bidirectional", default=None, help="Bidirectional encoder.")
 @click.option("--layers", type=click.IntRange(min=1), default=None, help="Layers of each RNN.")
+@click.option("--difference-orders", type=click.IntRange(0, 3), default=None,
+              help="The decoder also reads digit columns of the 1st..Nth differences (0: none).")
+@click.option("--pattern-head/--no-pattern-head", default=None,
+              help="Auxiliary pattern-type loss on the sequence embedding (sharper `classify`).")
 @click.option("--sampling", type=click.FloatRange(0, 1, max_open=True), default=None,
               help="Scheduled sampling rate reached at the end (0: pure teacher forcing).")
 @click.option("--precision", type=click.Choice(["fp32", "bf16", "fp16"]), default=None,
@@ -314,13 +319,18 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 @threads_option
 @_errors
 def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, negative, cell, attention,
-          bidirectional, layers, sampling, precision, max_minutes, progress, device, threads):
+          bidirectional, layers, difference_orders, pattern_head, sampling, precision, max_minutes, progress, device,
+          threads):
     """Train a model (or --resume one). Ctrl-C saves a checkpoint and stops."""
     from .training import make_config
     from .training import train as run_training
 
     _setup(threads)
-    model = {k: v for k, v in dict(cell=cell, attention=attention, bidirectional=bidirectional).items()
+    from .data import PATTERN_TYPES
+
+    pattern_classes = None if pattern_head is None else (len(PATTERN_TYPES) if pattern_head else 0)
+    model = {k: v for k, v in dict(cell=cell, attention=attention, bidirectional=bidirectional,
+                                   difference_orders=difference_orders, pattern_classes=pattern_classes).items()
              if v is not None}
     if layers is not None:
         model.update(enc_layers=layers, nest_layers=layers, dec_layers=layers)

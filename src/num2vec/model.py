@@ -147,6 +147,38 @@ def _rnn(cfg: ModelConfig, d_in: int, hidden: int, layers: int, bidirectional: b
                dropout=cfg.dropout if layers > 1 else 0.0)
 
 
+def run_by_length(rnn: nn.RNNBase, x: torch.Tensor, lengths: torch.Tensor, state=None):
+    """Run a batch-first ``rnn`` over rows ``x (N, L, d)`` of ``lengths (N,)`` real steps, grouped by length.
+
+    Rows of equal length run together without padding, so the work is the real
+    steps only and the final states are exact in both directions (a padded batch
+    would run every row for L steps; ``pack_padded_sequence`` was slower on CPU).
+    ``state``: initial states ``(layers*dirs, N, H)`` (a pair for LSTMs) or None.
+    Returns outputs ``(N, L, dirs*H)``, zero past each row's length, and final
+    states ``(layers*dirs, N, H)`` (a pair for LSTMs).
+    """
+    N, L = x.shape[:2]
+    if N == 0:
+        dirs = 2 if rnn.bidirectional else 1
+        h = x.new_zeros(rnn.num_layers * dirs, 0, rnn.hidden_size)
+        return x.new_zeros(0, L, dirs * rnn.hidden_size), ((h, h) if isinstance(rnn, nn.LSTM) else h)
+    outs, hs, cs, order = [], [], [], []
+    for length in lengths.unique().tolist():
+        idx = (lengths == length).nonzero(as_tuple=True)[0]
+        init = None if state is None else (
+            tuple(s[:, idx] for s in state) if isinstance(state, tuple) else state[:, idx])
+        o, h = rnn(x[idx, :length], init)
+        outs.append(F.pad(o, (0, 0, 0, L - length)))
+        hs.append(h[0] if isinstance(h, tuple) else h)
+        if isinstance(h, tuple):
+            cs.append(h[1])
+        order.append(idx)
+    inverse = torch.argsort(torch.cat(order))
+    out = torch.cat(outs)[inverse]
+    h = torch.cat(hs, dim=1)[:, inverse]
+    return out, ((h, torch.cat(cs, dim=1)[:, inverse]) if cs else h)
+
+
 class DigitEncoder(nn.Module):
     """Numbers as token rows ``(N, L)`` -> embeddings ``(N, d_model)`` and digit states ``(N, L, H)``."""
 
@@ -160,19 +192,10 @@ class DigitEncoder(nn.Module):
         self.state_size = dirs * cfg.enc_hidden
 
     def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        N, L = tokens.shape
         x = self.embed(tokens)  # (N, L, d_digit)
-        if self.cfg.bidirectional:
-            packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
-            out, h = self.rnn(packed)
-            out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=L)
-            h = h[0] if isinstance(h, tuple) else h  # (layers*2, N, H)
-            final = torch.cat([h[-2], h[-1]], dim=-1)  # (N, 2H)
-        else:
-            # padding comes after <eos> and the RNN is causal: the state at the
-            # last real token is exact without packing
-            out, _ = self.rnn(x)  # (N, L, H)
-            final = out[torch.arange(N, device=tokens.device), lengths - 1]  # (N, H)
+        out, h = run_by_length(self.rnn, x, lengths)  # (N, L, dirs*H), (layers*dirs, N, H)
+        h = h[0] if isinstance(h, tuple) else h
+        final = torch.cat([h[-2], h[-1]], dim=-1) if self.cfg.bidirectional else h[-1]  # (N, dirs*H)
         return self.proj(final), out
 
 
@@ -223,13 +246,17 @@ class Num2VecNet(nn.Module):
         states s^n ``(B, T, nest_hidden)``.
         """
         B, T, L = tokens.shape
-        flat_len = lengths.reshape(-1)
-        valid = flat_len > 0
-        u_valid, states_valid = self.encoder(tokens.reshape(B * T, L)[valid], flat_len[valid])
-        u = u_valid.new_zeros(B * T, self.cfg.d_model)
+        # a number that occurs several times in the batch (cycles, staircases, small values) is encoded once
+        rows, inverse = torch.unique(tokens.reshape(B * T, L), dim=0, return_inverse=True)  # (U, L), (B*T,)
+        row_len = torch.zeros(rows.shape[0], dtype=lengths.dtype, device=lengths.device)
+        row_len[inverse] = lengths.reshape(-1)  # (U,)
+        valid = row_len > 0  # the all-<pad> row of missing numbers stays zero
+        u_valid, states_valid = self.encoder(rows[valid], row_len[valid])
+        u = u_valid.new_zeros(rows.shape[0], self.cfg.d_model)
         u[valid] = u_valid
-        states = states_valid.new_zeros(B * T, L, states_valid.shape[-1])
+        states = states_valid.new_zeros(rows.shape[0], L, states_valid.shape[-1])
         states[valid] = states_valid
+        u, states = u[inverse], states[inverse]  # (B*T, d_model), (B*T, L, H_e)
         s, _ = self.nested(u.view(B, T, -1))  # (B, T, nest_hidden); causal, so end padding is harmless
         return u.view(B, T, -1), states.view(B, T, L, -1), s
 
@@ -282,8 +309,12 @@ class Num2VecNet(nn.Module):
             mem["numbers"] = (s[b], mask)
         return mem
 
-    def _head(self, z: torch.Tensor, mem: dict) -> torch.Tensor:
-        """Decoder outputs z ``(M, J, H_d)`` -> logits ``(M, J, V)`` (Luong-style attention after the RNN)."""
+    def _head(self, z: torch.Tensor, mem: dict, real: torch.Tensor | None = None) -> torch.Tensor:
+        """Decoder outputs z ``(M, J, H_d)`` -> logits ``(M, J, V)`` (Luong-style attention after the RNN).
+
+        ``real`` ``(M, J)``: compute the output MLP only there (training skips the
+        padding after each target); other positions get logits of 0.
+        """
         parts = [z]
         for name, proj in (("digits", "att_digits"), ("numbers", "att_numbers")):
             if name in mem:
@@ -292,18 +323,27 @@ class Num2VecNet(nn.Module):
                 scores = q @ keys.transpose(1, 2) / math.sqrt(keys.shape[-1])  # (M, J, S)
                 scores = scores.masked_fill(~mask[:, None, :], float("-inf"))
                 parts.append(torch.softmax(scores, dim=-1) @ keys)  # (M, J, H)
-        return self.head(torch.cat(parts, dim=-1)) + self.out_mask
+        features = torch.cat(parts, dim=-1)  # (M, J, d_out)
+        if real is None:
+            return self.head(features) + self.out_mask
+        out = self.head(features[real]) + self.out_mask  # (R, V)
+        logits = out.new_zeros(*features.shape[:2], VOCAB_SIZE)
+        logits[real] = out  # (M, J, V)
+        return logits
 
     def _init_state(self, s_t: torch.Tensor):
         cfg = self.cfg
         h0 = torch.tanh(self.init_dec(s_t)).view(-1, cfg.dec_layers, cfg.dec_hidden).transpose(0, 1).contiguous()
         return (h0, torch.zeros_like(h0)) if cfg.cell == "lstm" else h0
 
-    def _decode(self, prev_tokens, cols, state):
+    def _decode(self, prev_tokens, cols, state, lengths=None):
+        """Decoder outputs ``z (M, J, H_d)`` and states; with target ``lengths (M,)`` the work stops at each one's end."""
         x = self.dec_embed(prev_tokens)  # (M, J, d_digit)
         if cols is not None:
             x = torch.cat([x, cols], dim=-1)
-        return self.decoder(x, state)  # z (M, J, H_d), state
+        if lengths is None:
+            return self.decoder(x, state)
+        return run_by_length(self.decoder, x, lengths, state)
 
     # --- training -------------------------------------------------------------
     def forward(self, tokens, lengths, n_numbers, min_given: int = 2, sampling: float = 0.0,
@@ -327,6 +367,7 @@ class Num2VecNet(nn.Module):
         target = tokens[b, t + 1]  # (M, L)
         J = int(lengths[b, t + 1].max())
         target = target[:, :J]
+        target_len = lengths[b, t + 1]  # (M,)
         prev = torch.cat([torch.full_like(target[:, :1], SOS), target[:, :-1]], dim=1)  # (M, J)
         prev = prev.masked_fill(prev == PAD, EOS)
         cols = self._columns(tokens, b, t, J) if self.col_embed is not None else None
@@ -334,15 +375,16 @@ class Num2VecNet(nn.Module):
         state = self._init_state(s[b, t])
         if sampling > 0:
             with torch.no_grad():
-                z0, _ = self._decode(prev, cols, state)
-                guess = self._head(z0, mem).argmax(-1)  # (M, J)
+                z0, _ = self._decode(prev, cols, state, target_len)
+                guess = self._head(z0, mem, target != PAD).argmax(-1)  # (M, J)
             swap = torch.rand(prev.shape, device=prev.device) < sampling
             swap[:, 0] = False
             guess_prev = torch.cat([prev[:, :1], guess[:, :-1]], dim=1)
             prev = torch.where(swap, guess_prev, prev)
-        z, _ = self._decode(prev, cols, state)
-        logits = self._head(z, mem)  # (M, J, V)
-        loss = F.cross_entropy(logits.reshape(-1, VOCAB_SIZE), target.reshape(-1), ignore_index=PAD)
+        z, _ = self._decode(prev, cols, state, target_len)
+        real = target != PAD  # (M, J)
+        logits = self._head(z, mem, real)  # (M, J, V), zero on padding
+        loss = F.cross_entropy(logits[real], target[real])
         pattern_acc = None
         if patterns is not None and self.pattern_head is not None:
             seen = (pos[None, :] >= min_given - 1) & (pos[None, :] < n_numbers[:, None])  # (B, T)
@@ -353,7 +395,6 @@ class Num2VecNet(nn.Module):
                 pattern_acc = (p_logits.argmax(-1) == patterns[pb]).float().mean().item()
         with torch.no_grad():
             pred = logits.argmax(-1)
-            real = target != PAD
             token_ok = (pred == target) | ~real
             number_ok = token_ok.all(dim=1)
             stats = {
