@@ -2,9 +2,12 @@
 
     python scripts/bundle_model.py runs/default --wall-minutes 101 --machine "2-core x86-64 CPU, 1 thread"
 
-Evaluates the model on the held-out test split (3000 8-term sequences of the
-``mixed`` distribution; the first 7 given, the 8th predicted), then writes
-``src/num2vec/pretrained/`` (config.json with the training and evaluation
+Scores the model beside the rule solver on every held-out evaluation the README
+reports -- the training mixture, the original project's distribution, the
+post's families, 15 given terms, terms of up to 15 digits (3000 sequences
+each), the curated real sequences -- and the k-NN pattern-type accuracy of its
+sequence embeddings; writes each report to ``benchmarks/results/eval_*.txt``
+and ``src/num2vec/pretrained/`` (config.json with the training and evaluation
 figures, model.safetensors, README.md model card).
 """
 
@@ -16,9 +19,20 @@ from pathlib import Path
 import torch
 
 from num2vec.api import Num2Vec, bundled_model_path
-from num2vec.evaluation import evaluate_model
+from num2vec.evaluation import evaluate_catalog, evaluate_model, format_catalog_report, format_report
+from num2vec.patterns import knn_accuracy
 
 COMMAND = "num2vec train --preset default --out runs/default --threads 1"
+
+# (name, the CLI command that reproduces it, evaluate_model arguments)
+EVALUATIONS = [
+    ("mixed", "num2vec evaluate", dict(distribution="mixed")),
+    ("original", "num2vec evaluate --distribution original", dict(distribution="original")),
+    ("families", "num2vec evaluate --distribution families", dict(distribution="families")),
+    ("length16", "num2vec evaluate --length 16", dict(distribution="mixed", length=16)),
+    ("long_numbers", "num2vec evaluate --distribution families --max-value 1000000000000000",
+     dict(distribution="families", max_value=10**15)),
+]
 
 
 def main() -> None:
@@ -28,26 +42,49 @@ def main() -> None:
     ap.add_argument("--wall-minutes", type=float, default=None)
     ap.add_argument("--machine", default="2-core x86-64 CPU, one PyTorch thread")
     ap.add_argument("--dest", type=Path, default=bundled_model_path())
+    ap.add_argument("--results", type=Path, default=Path("benchmarks/results"))
     args = ap.parse_args()
     torch.set_num_threads(1)
     model = Num2Vec.from_pretrained(args.run / "model")
-    report = evaluate_model(model, count=args.count, distribution="mixed", top_k=5)
+    args.results.mkdir(parents=True, exist_ok=True)
+    evaluations = []
+    for name, command, kwargs in EVALUATIONS:
+        r = evaluate_model(model, count=args.count, top_k=5, **kwargs)
+        (args.results / f"eval_{name}.txt").write_text(format_report(r) + "\n")
+        evaluations.append({
+            "name": name, "command": command, "size": r["size"], "accuracy": r["accuracy"],
+            "top_k_accuracy": r["top_k_accuracy"], "solver_accuracy": r["solver_accuracy"],
+            "families": {f: d["model"] for f, d in r["families"].items()},
+            "solver_families": {f: d["solver"] for f, d in r["families"].items()},
+            "counts": {f: d["n"] for f, d in r["families"].items()},
+        })
+        print(f"{name}: model {r['accuracy']:.4f} top-5 {r['top_k_accuracy']:.4f} solver {r['solver_accuracy']:.4f}",
+              flush=True)
+    real = evaluate_catalog(model)
+    (args.results / "eval_real.txt").write_text(format_catalog_report(real) + "\n")
+    evaluations.append({"name": "real", "command": "num2vec evaluate --real", "size": real["size"],
+                        "accuracy": real["accuracy"], "top_k_accuracy": None,
+                        "solver_accuracy": real["solver_accuracy"]})
+    print(f"real: model {real['accuracy']:.4f} solver {real['solver_accuracy']:.4f}", flush=True)
+    knn = {k: knn_accuracy(model, k=k) for k in (1, 5, 10)}
+    knn_family = knn_accuracy(model, k=5, label="family")
+    (args.results / "knn.txt").write_text("".join(f"k={k}: pattern type {v:.3f}\n" for k, v in knn.items())
+                                          + f"k=5: generator family {knn_family:.3f}\n")
+    print(f"k-NN pattern type: {knn}", flush=True)
+
     training = dict(model.config.get("training", {}))
     training["command"] = COMMAND
     training["machine"] = args.machine
     if args.wall_minutes:
         training["wall_seconds"] = args.wall_minutes * 60
     model.config["training"] = training
-    model.config["evaluation"] = {
-        "command": "num2vec evaluate --count 3000 --distribution mixed",
-        "size": report["size"], "accuracy": report["accuracy"], "top_k_accuracy": report["top_k_accuracy"],
-        "solver_accuracy": report["solver_accuracy"],
-        "families": {f: d["model"] for f, d in report["families"].items()},
-        "counts": {f: d["n"] for f, d in report["families"].items()},
-    }
+    model.config.pop("evaluation", None)
+    model.config["evaluations"] = evaluations
+    model.config["embeddings"] = {"knn_pattern_accuracy": knn, "knn_family_accuracy_k5": knn_family,
+                                  "command": "python -c \"from num2vec import Num2Vec; from num2vec.patterns import "
+                                             "knn_accuracy; print(knn_accuracy(Num2Vec.from_pretrained(), k=5))\""}
     model.save_pretrained(args.dest)
-    print(f"bundled into {args.dest}: accuracy {report['accuracy']:.4f}, top-5 {report['top_k_accuracy']:.4f}, "
-          f"solver {report['solver_accuracy']:.4f}")
+    print(f"bundled into {args.dest}")
 
 
 if __name__ == "__main__":

@@ -79,7 +79,8 @@ def test_save_and_load_give_identical_predictions(tiny_model, tmp_path):
     again = Num2Vec.from_pretrained(folder)
     seqs = [[1, 2, 3, 4], [9, 8, 9, 8, 9]]
     assert again.predict_next(seqs) == tiny_model.predict_next(seqs)
-    assert np.array_equal(again.encode([1, 2, 3]), tiny_model.encode([1, 2, 3]))
+    # equal up to float rounding: BLAS kernels may round differently for weights at other memory addresses
+    assert np.allclose(again.encode([1, 2, 3]), tiny_model.encode([1, 2, 3]), rtol=0, atol=1e-6)
 
 
 @pytest.mark.parametrize(

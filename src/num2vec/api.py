@@ -358,16 +358,31 @@ def model_card(config: dict) -> str:
                   f"terms, values below {tc.get('max_value')}", ""]
         if training.get("wall_seconds"):
             lines.insert(-1, f"- wall time: {training['wall_seconds'] / 60:.0f} min on {training.get('machine', '?')}")
-    if evaluation:
-        lines += ["## Evaluation", "", f"Command: `{evaluation.get('command', '')}`", "",
-                  f"Exact-match accuracy of the 8th term from the first 7, {evaluation.get('size')} held-out "
-                  f"sequences: **{evaluation.get('accuracy', 0) * 100:.1f} %**"]
-        if evaluation.get("top_k_accuracy") is not None:
-            lines.append(f"(top-5 by beam search: {evaluation['top_k_accuracy'] * 100:.1f} %; the rule-based solver "
-                         f"`num2vec.solver` on the same sequences: {evaluation.get('solver_accuracy', 0) * 100:.1f} %)")
-        lines += ["", "| family | accuracy | n |",
-                  "| --- | --- | --- |"]
-        for fam, acc in evaluation.get("families", {}).items():
-            lines.append(f"| {fam} | {acc * 100:.1f} % | {evaluation.get('counts', {}).get(fam, '')} |")
+    evaluations = config.get("evaluations") or ([dict(evaluation, name="mixed")] if evaluation else [])
+    if evaluations:
+        lines += ["## Evaluation", "",
+                  "Exact-match accuracy of the next term on held-out sequences (never trained on), beside the",
+                  "rule-based solver `num2vec.solver` on the same sequences; top-5 by beam search.", "",
+                  "| evaluation | command | n | model | top-5 | rule solver |", "| --- | --- | --- | --- | --- | --- |"]
+        for ev in evaluations:
+            top = "–" if ev.get("top_k_accuracy") is None else f"{ev['top_k_accuracy'] * 100:.1f} %"
+            lines.append(f"| {ev.get('name', '')} | `{ev.get('command', '')}` | {ev.get('size')} | "
+                         f"**{ev.get('accuracy', 0) * 100:.1f} %** | {top} | "
+                         f"{ev.get('solver_accuracy', 0) * 100:.1f} % |")
+        for ev in evaluations:
+            if not ev.get("families"):
+                continue
+            lines += ["", f"Per family, `{ev.get('command', '')}`:", "", "| family | n | model | rule solver |",
+                      "| --- | --- | --- | --- |"]
+            solver = ev.get("solver_families", {})
+            for fam, acc in ev["families"].items():
+                s_acc = f"{solver[fam] * 100:.1f} %" if fam in solver else "–"
+                lines.append(f"| {fam} | {ev.get('counts', {}).get(fam, '')} | {acc * 100:.1f} % | {s_acc} |")
         lines.append("")
+    emb = config.get("embeddings")
+    if emb:
+        knn = ", ".join(f"k={k}: {v * 100:.1f} %" for k, v in emb.get("knn_pattern_accuracy", {}).items())
+        lines += ["## Sequence embeddings", "",
+                  f"k-NN pattern type of 1000 held-out sequences from 2000 labelled references: {knn}",
+                  f"(`{emb.get('command', '')}`).", ""]
     return "\n".join(lines)

@@ -93,7 +93,8 @@ class NumberEmbedding(nn.Module):
             raise ValueError(f"{values[0]} is negative, but this model was trained on non-negative numbers only")
         tokens, lengths = encode_batch(values, self.max_digits)  # (U, L), (U,); checks the digit count
         with torch.set_grad_enabled(torch.is_grad_enabled() and not self.freeze):
-            u = self.encoder(torch.from_numpy(tokens).to(device), torch.from_numpy(lengths).to(device))[0]  # (U, d)
+            u = self.encoder(torch.from_numpy(tokens).to(device), torch.from_numpy(lengths).to(device),
+                             states=False)[0]  # (U, d)
         return u[inverse.to(device)].reshape(*shape, self.embedding_dim)
 
     @staticmethod

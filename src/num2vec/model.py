@@ -147,15 +147,15 @@ def _rnn(cfg: ModelConfig, d_in: int, hidden: int, layers: int, bidirectional: b
                dropout=cfg.dropout if layers > 1 else 0.0)
 
 
-def run_by_length(rnn: nn.RNNBase, x: torch.Tensor, lengths: torch.Tensor, state=None):
+def run_by_length(rnn: nn.RNNBase, x: torch.Tensor, lengths: torch.Tensor, state=None, outputs: bool = True):
     """Run a batch-first ``rnn`` over rows ``x (N, L, d)`` of ``lengths (N,)`` real steps, grouped by length.
 
     Rows of equal length run together without padding, so the work is the real
     steps only and the final states are exact in both directions (a padded batch
     would run every row for L steps; ``pack_padded_sequence`` was slower on CPU).
     ``state``: initial states ``(layers*dirs, N, H)`` (a pair for LSTMs) or None.
-    Returns outputs ``(N, L, dirs*H)``, zero past each row's length, and final
-    states ``(layers*dirs, N, H)`` (a pair for LSTMs).
+    Returns outputs ``(N, L, dirs*H)``, zero past each row's length (None with
+    ``outputs=False``), and final states ``(layers*dirs, N, H)`` (a pair for LSTMs).
     """
     N, L = x.shape[:2]
     if N == 0:
@@ -168,13 +168,14 @@ def run_by_length(rnn: nn.RNNBase, x: torch.Tensor, lengths: torch.Tensor, state
         init = None if state is None else (
             tuple(s[:, idx] for s in state) if isinstance(state, tuple) else state[:, idx])
         o, h = rnn(x[idx, :length], init)
-        outs.append(F.pad(o, (0, 0, 0, L - length)))
+        if outputs:
+            outs.append(F.pad(o, (0, 0, 0, L - length)))
         hs.append(h[0] if isinstance(h, tuple) else h)
         if isinstance(h, tuple):
             cs.append(h[1])
         order.append(idx)
     inverse = torch.argsort(torch.cat(order))
-    out = torch.cat(outs)[inverse]
+    out = torch.cat(outs)[inverse] if outputs else None
     h = torch.cat(hs, dim=1)[:, inverse]
     return out, ((h, torch.cat(cs, dim=1)[:, inverse]) if cs else h)
 
@@ -191,9 +192,10 @@ class DigitEncoder(nn.Module):
         self.proj = nn.Linear(dirs * cfg.enc_hidden, cfg.d_model)
         self.state_size = dirs * cfg.enc_hidden
 
-    def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, tokens: torch.Tensor, lengths: torch.Tensor, states: bool = True):
+        """Returns embeddings ``(N, d_model)`` and digit states ``(N, L, dirs*H)`` (None with ``states=False``)."""
         x = self.embed(tokens)  # (N, L, d_digit)
-        out, h = run_by_length(self.rnn, x, lengths)  # (N, L, dirs*H), (layers*dirs, N, H)
+        out, h = run_by_length(self.rnn, x, lengths, outputs=states)  # (N, L, dirs*H), (layers*dirs, N, H)
         h = h[0] if isinstance(h, tuple) else h
         final = torch.cat([h[-2], h[-1]], dim=-1) if self.cfg.bidirectional else h[-1]  # (N, dirs*H)
         return self.proj(final), out
@@ -236,14 +238,14 @@ class Num2VecNet(nn.Module):
     # --- pieces ---------------------------------------------------------------
     def encode_numbers(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Token rows ``(N, L)`` -> number embeddings u ``(N, d_model)``."""
-        return self.encoder(tokens, lengths)[0]
+        return self.encoder(tokens, lengths, states=False)[0]
 
     def encode_context(self, tokens: torch.Tensor, lengths: torch.Tensor):
         """Encode a batch of sequences.
 
         tokens ``(B, T, L)``, lengths ``(B, T)`` (0 for padding numbers).
-        Returns u ``(B, T, d_model)``, digit states ``(B, T, L, H_e)``, nested
-        states s^n ``(B, T, nest_hidden)``.
+        Returns u ``(B, T, d_model)``, digit states ``(B, T, L, H_e)`` (None unless
+        the decoder attends to digits), nested states s^n ``(B, T, nest_hidden)``.
         """
         B, T, L = tokens.shape
         # a number that occurs several times in the batch (cycles, staircases, small values) is encoded once
@@ -251,14 +253,18 @@ class Num2VecNet(nn.Module):
         row_len = torch.zeros(rows.shape[0], dtype=lengths.dtype, device=lengths.device)
         row_len[inverse] = lengths.reshape(-1)  # (U,)
         valid = row_len > 0  # the all-<pad> row of missing numbers stays zero
-        u_valid, states_valid = self.encoder(rows[valid], row_len[valid])
+        need_states = hasattr(self, "att_digits")  # digit states are only attended to
+        u_valid, states_valid = self.encoder(rows[valid], row_len[valid], states=need_states)
         u = u_valid.new_zeros(rows.shape[0], self.cfg.d_model)
         u[valid] = u_valid
-        states = states_valid.new_zeros(rows.shape[0], L, states_valid.shape[-1])
-        states[valid] = states_valid
-        u, states = u[inverse], states[inverse]  # (B*T, d_model), (B*T, L, H_e)
+        u = u[inverse]  # (B*T, d_model)
+        states = None
+        if need_states:
+            states = states_valid.new_zeros(rows.shape[0], L, states_valid.shape[-1])
+            states[valid] = states_valid
+            states = states[inverse].view(B, T, L, -1)  # (B, T, L, H_e)
         s, _ = self.nested(u.view(B, T, -1))  # (B, T, nest_hidden); causal, so end padding is harmless
-        return u.view(B, T, -1), states.view(B, T, L, -1), s
+        return u.view(B, T, -1), states, s
 
     def _columns(self, tokens: torch.Tensor, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:
         """Digit-column features for predicting number t+1 of sequence b: ``(M, L_out, K*d_column)``."""
