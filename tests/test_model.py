@@ -184,7 +184,11 @@ def test_pattern_head_adds_a_loss_and_reports_its_accuracy():
     _, with_head, stats = net(tokens, lengths, n, min_given=2, patterns=labels, pattern_weight=0.5)
     assert 0.0 <= stats["pattern_acc"] <= 1.0 and with_head > plain
     with_head.backward()
-    assert net.pattern_head.weight.grad.abs().sum() > 0
+    assert net.pattern_head[0].weight.grad.abs().sum() > 0
+    _, _, s = net.encode_context(tokens, lengths)
+    assert net.pattern_embedding(s).shape == (2, 5, 64)
+    with pytest.raises(ValueError, match="no pattern head"):
+        Num2VecNet(ModelConfig(**SMALL)).pattern_embedding(s)
     # the head learns: a few steps on the two labelled sequences fit them
     opt = torch.optim.Adam(net.parameters(), lr=1e-2)
     for _ in range(60):

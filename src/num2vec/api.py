@@ -216,9 +216,18 @@ class Num2Vec:
                 pos = order[starts[a] : starts[b]]  # every input position holding one of uniq[a:b]
                 out[pos] = u.cpu().numpy()[inverse[pos] - a]
 
-    def encode_sequences(self, seqs, batch_size: int = 512) -> np.ndarray:
-        """Sequence embeddings: the nested RNN's state after the last number, ``(N, d_seq)``
-        (one sequence in -> ``(d_seq,)``)."""
+    def encode_sequences(self, seqs, batch_size: int = 512, kind: str = "state") -> np.ndarray:
+        """Sequence embeddings, ``(N, d)`` (one sequence in -> ``(d,)``).
+
+        ``kind="state"``: the nested RNN's state after the last number (the post's
+        sequence embedding, ``d = nest_hidden``); ``kind="pattern"``: its pattern
+        embedding (``d = pattern_dim``; models with a pattern head, like the bundled
+        one), where nearest neighbours share a pattern type -- what ``classify`` uses.
+        """
+        if kind not in ("state", "pattern"):
+            raise ValueError(f"kind={kind!r} is unknown; choose state or pattern")
+        if kind == "pattern" and self.net.pattern_head is None:
+            raise ValueError("kind='pattern' needs a model with a pattern head (pattern_classes > 0)")
         batch, single = self.check_sequences(seqs)
         out = []
         with self._lock, torch.no_grad():
@@ -226,7 +235,8 @@ class Num2Vec:
                 tokens, lengths, n = encode_sequences(batch[start : start + batch_size], self.max_digits)
                 to = lambda a: torch.from_numpy(a).to(self.device)  # noqa: E731
                 _, _, s = self.net.encode_context(to(tokens), to(lengths))
-                out.append(s[torch.arange(len(n)), to(n) - 1].cpu())
+                last = s[torch.arange(len(n)), to(n) - 1]  # (b, nest_hidden)
+                out.append((self.net.pattern_embedding(last) if kind == "pattern" else last).cpu())
         emb = torch.cat(out).numpy()
         return emb[0] if single else emb
 

@@ -67,13 +67,13 @@ class Sample:
 
     @property
     def pattern(self) -> str:
-        """The coarse pattern type (one of :data:`PATTERN_TYPES`).
+        """The coarse pattern type of these terms (one of :data:`PATTERN_TYPES`; see :func:`pattern_type`).
 
         Families name the generator; several generators make the same kind of
         sequence (``arithmetic`` and ``expr_linear`` are both linear), so
         classifiers are scored on these types.
         """
-        return pattern_type(self.family, self.formula)
+        return pattern_type(self.family, self.formula, len(self.terms))
 
     def to_dict(self) -> dict:
         return {"terms": list(self.terms), "family": self.family, "pattern": self.pattern, "formula": self.formula}
@@ -87,18 +87,20 @@ _PATTERN_OF_FAMILY = {
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def pattern_type(family: str, formula: str) -> str:
-    """Coarse pattern type of a sequence, from what its formula *does*, not how it is written.
+def pattern_type(family: str, formula: str, length: int = 16) -> str:
+    """Coarse pattern type of a sequence's first ``length`` terms, from what they *do*, not how the formula is written.
 
-    The formula is evaluated for :data:`PATTERN_TERMS` terms and the simplest
-    description that fits all of them wins: ``periodic`` (period 2-4), ``linear``
+    The formula is evaluated for ``length`` terms (a :class:`Sample` uses its own
+    length: the terms one sees) and the simplest description that fits all of
+    them wins: ``periodic`` (period 2-4), ``linear``
     (constant first differences, constants included), ``polynomial`` (some k-th
-    difference constant), ``exponential`` (``a(n+1) = r*a(n) + c`` with an integer
+    difference constant over at least 3 values), ``exponential`` (``a(n+1) = r*a(n) + c`` with an integer
     ``r`` other than 0 and 1), ``recursive`` (a second-order recursion that is none
     of those). Anything else is named by its formula: ``c**n`` -> exponential, a
     floor division -> division, ``n**c`` -> polynomial, else the family's type.
     So ``(n + 901) - 126 // 4`` is linear, ``2*a(n-1) - a(n-2)`` is linear and
-    ``(n + 532) // 8`` is division.
+    ``(n + 532) // 8`` is division; ``(n + 5000) // 9`` is linear over 3 terms
+    (constant) and division over 16.
 
     >>> pattern_type("power", "a(n) = 3**(n + 2)"), pattern_type("expr_power", "a(n) = (n**2) + (7)")
     ('exponential', 'polynomial')
@@ -106,12 +108,14 @@ def pattern_type(family: str, formula: str) -> str:
     'linear'
     >>> pattern_type("recurrence2", "a(n) = 2*a(n-1) + -1*a(n-2); a(1) = 18; a(2) = 35")
     'linear'
+    >>> pattern_type("division", "a(n) = (n + 5000) // 9", 3), pattern_type("division", "a(n) = (n + 5000) // 9")
+    ('linear', 'division')
     """
-    t = evaluate_formula(formula, PATTERN_TERMS)
+    t = evaluate_formula(formula, length)
     if len(set(t)) > 1 and any(all(t[i] == t[i - p] for i in range(p, len(t))) for p in (2, 3, 4)):
         return "periodic"
     d = t
-    for order in range(1, PATTERN_TERMS - 1):
+    for order in range(1, max(2, length - 2)):  # a k-th difference needs 3 values to be called constant
         d = [b - a for a, b in zip(d, d[1:])]
         if len(set(d)) == 1:
             return "linear" if order == 1 else "polynomial"
@@ -126,10 +130,6 @@ def pattern_type(family: str, formula: str) -> str:
     if family in ("power", "expr_power"):
         return "polynomial"
     return _PATTERN_OF_FAMILY[family]
-
-
-#: terms evaluated to name a sequence's pattern type
-PATTERN_TERMS = 16
 
 
 def _affine_ratio(t: Sequence[int]) -> int | None:

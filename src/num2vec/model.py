@@ -60,6 +60,7 @@ class ModelConfig:
     d_column: int = 16  # embedding size of one column token
     difference_orders: int = 0  # D: the decoder also reads digit columns of the last K 1st..D-th differences
     pattern_classes: int = 0  # > 0: an auxiliary head predicts the pattern type from the nested state
+    pattern_dim: int = 64  # the head's hidden layer: the "pattern embedding" that `classify` compares
     attention: str = "none"  # "none", "digits", "numbers" or "both"
     dropout: float = 0.0
     max_digits: int = 20
@@ -81,6 +82,8 @@ class ModelConfig:
             raise ValueError(f"context_numbers={self.context_numbers} must be >= 0")
         if self.pattern_classes < 0:
             raise ValueError(f"pattern_classes={self.pattern_classes} must be >= 0")
+        if self.pattern_dim < 1:
+            raise ValueError(f"pattern_dim={self.pattern_dim} must be at least 1")
         if not 0 <= self.difference_orders <= MAX_DIFFERENCE_ORDER:
             raise ValueError(f"difference_orders={self.difference_orders} must be in 0..{MAX_DIFFERENCE_ORDER}")
         if self.difference_orders and not self.context_numbers:
@@ -222,8 +225,12 @@ class Num2VecNet(nn.Module):
             self.att_numbers = nn.Linear(cfg.dec_hidden, cfg.nest_hidden, bias=False)
             d_out += cfg.nest_hidden
         self.head = nn.Sequential(nn.Linear(d_out, cfg.dec_hidden), nn.GELU(), nn.Linear(cfg.dec_hidden, VOCAB_SIZE))
-        # auxiliary: the sequence embedding s^n also names the pattern type (shapes it for k-NN look-up)
-        self.pattern_head = nn.Linear(cfg.nest_hidden, cfg.pattern_classes) if cfg.pattern_classes else None
+        # auxiliary: the sequence embedding s^n also names the pattern type; the head's hidden layer is a
+        # pattern embedding in which nearest neighbours share a pattern type (what `classify` looks up)
+        self.pattern_head = None
+        if cfg.pattern_classes:
+            self.pattern_head = nn.Sequential(nn.Linear(cfg.nest_hidden, cfg.pattern_dim), nn.GELU(),
+                                              nn.Linear(cfg.pattern_dim, cfg.pattern_classes))
         # decoding never emits <pad> or <sos>
         mask = torch.zeros(VOCAB_SIZE)
         mask[[PAD, SOS]] = float("-inf")
@@ -265,6 +272,15 @@ class Num2VecNet(nn.Module):
             states = states[inverse].view(B, T, L, -1)  # (B, T, L, H_e)
         s, _ = self.nested(u.view(B, T, -1))  # (B, T, nest_hidden); causal, so end padding is harmless
         return u.view(B, T, -1), states, s
+
+    def pattern_embedding(self, s: torch.Tensor) -> torch.Tensor:
+        """Sequence embeddings s^n ``(..., nest_hidden)`` -> pattern embeddings ``(..., pattern_dim)``.
+
+        Only for models with a pattern head (``pattern_classes > 0``).
+        """
+        if self.pattern_head is None:
+            raise ValueError("this model has no pattern head (pattern_classes=0): it has no pattern embeddings")
+        return self.pattern_head[1](self.pattern_head[0](s))
 
     def _columns(self, tokens: torch.Tensor, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:
         """Digit-column features for predicting number t+1 of sequence b: ``(M, L_out, K*d_column)``."""

@@ -82,23 +82,31 @@ def reference_samples() -> tuple[Sample, ...]:
     return tuple(out)
 
 
-_cache: weakref.WeakKeyDictionary[Num2Vec, dict[int, np.ndarray]] = weakref.WeakKeyDictionary()
+_cache: weakref.WeakKeyDictionary[Num2Vec, dict[tuple[int, str], np.ndarray]] = weakref.WeakKeyDictionary()
 _cache_lock = threading.Lock()
 
 
-def reference_embeddings(model: Num2Vec, length: int = REFERENCE_LENGTH) -> np.ndarray:
-    """L2-normalised embeddings ``(REFERENCE_SIZE, d_seq)`` of the reference sequences' first ``length`` terms.
+def embedding_kind(model: Num2Vec) -> str:
+    """The sequence embedding ``classify`` compares: ``"pattern"`` for models with a pattern head, else ``"state"``."""
+    return "pattern" if model.net.pattern_head is not None else "state"
+
+
+def reference_embeddings(model: Num2Vec, length: int = REFERENCE_LENGTH, kind: str | None = None) -> np.ndarray:
+    """L2-normalised embeddings ``(REFERENCE_SIZE, d)`` of the reference sequences' first ``length`` terms.
 
     A query of ``n`` terms is compared with the references' first ``min(n, REFERENCE_LENGTH)``
-    terms: the nested RNN's state depends on how many numbers it has read. Cached per model and length.
+    terms: the nested RNN's state depends on how many numbers it has read. ``kind``: see
+    :meth:`Num2Vec.encode_sequences` (default: :func:`embedding_kind`). Cached per model, length and kind.
     """
     if not 2 <= length <= REFERENCE_LENGTH:
         raise ValueError(f"length={length!r} must be from 2 to {REFERENCE_LENGTH}")
+    kind = kind or embedding_kind(model)
     with _cache_lock:
-        by_length = _cache.setdefault(model, {})
-        if length not in by_length:
-            by_length[length] = _normalize(model.encode_sequences([list(s.terms[:length]) for s in reference_samples()]))
-    return by_length[length]
+        cache = _cache.setdefault(model, {})
+        if (length, kind) not in cache:
+            seqs = [list(s.terms[:length]) for s in reference_samples()]
+            cache[(length, kind)] = _normalize(model.encode_sequences(seqs, kind=kind))
+    return cache[(length, kind)]
 
 
 def _normalize(x: np.ndarray) -> np.ndarray:
@@ -131,7 +139,7 @@ def classify(model: Num2Vec, seq, k: int = 10) -> PatternMatch:
     if not single:
         raise TypeError("classify takes one sequence of integers, not a list of sequences")
     terms = batch[0]
-    query = _normalize(model.encode_sequences(terms))  # (d_seq,)
+    query = _normalize(model.encode_sequences(terms, kind=embedding_kind(model)))  # (d,)
     sims = reference_embeddings(model, min(len(terms), REFERENCE_LENGTH)) @ query  # (R,)
     idx = _nearest(sims[None], k)[0]  # (k,)
     ref = reference_samples()
@@ -141,10 +149,12 @@ def classify(model: Num2Vec, seq, k: int = 10) -> PatternMatch:
     return PatternMatch(pattern, share, family, family_share, neighbours)
 
 
-def knn_accuracy(model: Num2Vec, k: int = 10, n_test: int = 1000, label: str = "pattern") -> float:
+def knn_accuracy(model: Num2Vec, k: int = 10, n_test: int = 1000, label: str = "pattern",
+                 kind: str | None = None) -> float:
     """Share of the first ``n_test`` held-out ``"test"`` sequences whose label the ``k``-NN vote gets right.
 
     ``label``: ``"pattern"`` (the coarse pattern type) or ``"family"`` (the generator).
+    ``kind``: which sequence embedding (see :meth:`Num2Vec.encode_sequences`; default: what ``classify`` uses).
 
     A reference sequence identical to a test sequence is left out of its neighbours, so
     the figure measures generalisation, not look-up.
@@ -156,7 +166,9 @@ def knn_accuracy(model: Num2Vec, k: int = 10, n_test: int = 1000, label: str = "
         raise ValueError(f"n_test={n_test!r} must be a positive integer")
     test = heldout("test", n_test, GeneratorConfig(REFERENCE_LENGTH, REFERENCE_LENGTH))
     ref = reference_samples()
-    sims = _normalize(model.encode_sequences([list(s.terms) for s in test])) @ reference_embeddings(model).T  # (T, R)
+    kind = kind or embedding_kind(model)
+    queries = _normalize(model.encode_sequences([list(s.terms) for s in test], kind=kind))
+    sims = queries @ reference_embeddings(model, kind=kind).T  # (T, R)
     position = {s.terms: j for j, s in enumerate(ref)}  # the references are distinct
     for i, s in enumerate(test):
         if s.terms in position:

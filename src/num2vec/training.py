@@ -108,7 +108,7 @@ PRESETS: dict[str, dict] = {
     ),
     # the bundled model: the ablation's best switches (bidirectional encoder, attention over the nested
     # outputs, difference columns) plus the pattern head that shapes sequence embeddings; ~2 h on one thread
-    "default": dict(steps=12000, max_length=12,
+    "default": dict(steps=11000, max_length=12,
                     model=dict(nest_hidden=192, dec_hidden=192, bidirectional=True, attention="numbers",
                                difference_orders=2, pattern_classes=6)),
     # the same, three times longer: for an accelerator or a run resumed across sessions
@@ -354,8 +354,9 @@ class Trainer:
                 steps_here += 1
                 seq_time += stats["step_time"]
                 data_time += stats["data_time"]
-                for k in ("loss", "number_acc"):
-                    ema[k] = stats[k] if k not in ema else 0.95 * ema[k] + 0.05 * stats[k]
+                for k in ("loss", "number_acc", "pattern_acc"):
+                    if k in stats:
+                        ema[k] = stats[k] if k not in ema else 0.95 * ema[k] + 0.05 * stats[k]
                 bar.update(1)
                 bar.set_postfix(loss=f"{ema['loss']:.3f}", acc=f"{ema['number_acc']:.3f}",
                                 seq_s=f"{steps_here * cfg.batch_size / seq_time:.0f}")
@@ -365,6 +366,8 @@ class Trainer:
                              "train_acc": ema["number_acc"], "valid_accuracy": res["accuracy"],
                              "seq_per_s": steps_here * cfg.batch_size / seq_time,
                              "data_share": data_time / seq_time, "families": res["families"]}
+                    if "pattern_acc" in ema:
+                        entry["train_pattern_acc"] = ema["pattern_acc"]
                     self.history.append(entry)
                     self.log(f"step {self.step}: loss {ema['loss']:.4f} valid accuracy {res['accuracy']:.4f} "
                              f"({entry['seq_per_s']:.0f} seq/s)")
