@@ -198,3 +198,23 @@ def test_npy_export_streams_the_same_vectors(tiny_model, tmp_path, table_bytes):
     with pytest.raises(ValueError, match="-3 is negative"):
         tiny_model.export([1, -3], tmp_path / "bad.npy")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v.npy"]  # nothing partial left behind
+
+
+def test_sequence_embeddings_of_both_kinds(tiny_model):
+    from num2vec.model import ModelConfig, Num2VecNet
+    from num2vec.patterns import embedding_kind
+
+    assert tiny_model.encode_sequences([1, 2, 3]).shape == (tiny_model.net.cfg.nest_hidden,)
+    assert embedding_kind(tiny_model) == "state"
+    with pytest.raises(ValueError, match="needs a model with a pattern head"):
+        tiny_model.encode_sequences([1, 2, 3], kind="pattern")
+    torch.manual_seed(0)
+    headed = Num2Vec(Num2VecNet(ModelConfig(d_digit=8, d_model=16, enc_hidden=16, nest_hidden=24, dec_hidden=24,
+                                            context_numbers=3, d_column=4, pattern_classes=6, pattern_dim=10)))
+    assert embedding_kind(headed) == "pattern"
+    emb = headed.encode_sequences([[1, 2, 3], [5, 5, 5, 5]], kind="pattern")
+    assert emb.shape == (2, 10)
+    # the pattern embedding is the head's hidden layer applied to the nested state
+    state = torch.from_numpy(headed.encode_sequences([[1, 2, 3], [5, 5, 5, 5]]))
+    with torch.no_grad():
+        assert np.allclose(headed.net.pattern_embedding(state).numpy(), emb, atol=1e-6)

@@ -38,6 +38,8 @@ API_CASES = [
     ("float array to encode", "model.encode(np.array([1.0, 2.5]))", ValueError, "2.5 is not an integer"),
     ("3-D array of sequences", "model.predict_next(np.zeros((2, 2, 2), dtype=int))", ValueError, "1-D or 2-D"),
     ("batch_size <= 0", "model.encode([1, 2], batch_size=0)", ValueError, "batch_size=0 must be a positive"),
+    ("unknown sequence embedding kind", "model.encode_sequences([1, 2, 3], kind='x')", ValueError,
+     "kind='x' is unknown; choose state or pattern"),
     ("missing model folder", "Num2Vec.from_pretrained('no/such/folder')", FileNotFoundError, "no/such/folder"),
     ("float tensor to NumberEmbedding", "emb(torch.tensor([1.5]))", TypeError, "integer tensors, got dtype torch.float32"),
     ("negative, to NumberEmbedding", "emb(torch.tensor([[1, -4]]))", ValueError, "-4 is negative"),
