@@ -63,6 +63,7 @@ def test_resume_continues_exactly(tmp_path):
     second = Trainer(make_config("tiny", out_dir=str(tmp_path / "b"), **kw), progress=False)
     second.restore()
     assert second.step == 3
+    assert second.train_seconds == first.train_seconds > 0  # training time carries over a resume
     got += _losses(second, 3)
     assert got == pytest.approx(want, rel=1e-5)
     for (k, a), b in zip(straight.net.state_dict().items(), second.net.state_dict().values()):

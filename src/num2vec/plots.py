@@ -91,8 +91,8 @@ def number_map(model: Num2Vec, numbers: Iterable[int], path: bool = False) -> Sc
 
 
 def sequence_map(model: Num2Vec, count: int = 300) -> Scatter:
-    """t-SNE of ``count`` reference sequences' embeddings, coloured by pattern type."""
-    from .patterns import reference_embeddings, reference_samples
+    """t-SNE of ``count`` reference sequences' embeddings (the kind ``classify`` compares), coloured by pattern type."""
+    from .patterns import embedding_kind, reference_embeddings, reference_samples
 
     ref = reference_samples()
     if not 4 <= count <= len(ref):
@@ -104,7 +104,7 @@ def sequence_map(model: Num2Vec, count: int = 300) -> Scatter:
     for i, s in enumerate(samples):
         first.setdefault(s.pattern, i)
     return Scatter(
-        title=f"t-SNE of {count} sequence embeddings", legend="pattern type", xy=xy,
+        title=f"t-SNE of {count} sequence embeddings ({embedding_kind(model)})", legend="pattern type", xy=xy,
         groups=[s.pattern for s in samples],
         hover=[f"{s.pattern} ({s.family}): {' '.join(map(str, s.terms))}  [{s.formula}]" for s in samples],
         labels={i: " ".join(map(str, samples[i].terms[:4])) + " ..." for i in first.values()})

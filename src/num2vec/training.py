@@ -222,6 +222,7 @@ class Trainer:
         torch.manual_seed(cfg.seed + 7919 * self.rank)  # dropout and scheduled sampling per rank
         self.step = 0
         self.seen = 0
+        self.train_seconds = 0.0  # wall time of the training steps, summed over resumes (no evaluation)
         self.history: list[dict] = []
         self.exclude = exclusion_set(cfg.max_value, cfg.allow_negative)
         gc = cfg.generator_config()
@@ -255,6 +256,7 @@ class Trainer:
             "train_config": self.cfg.to_dict(),
             "step": self.step,
             "seen": self.seen,
+            "train_seconds": self.train_seconds,
             "history": self.history,
             "param_groups": opt_state["param_groups"],
             "scheduler": self.sched.state_dict() | {"lr_lambdas": None},
@@ -287,6 +289,7 @@ class Trainer:
         self.gen.set_state(meta["generator_states"][self.rank] if "generator_states" in meta
                            else meta["generator_state"])
         self.step, self.seen, self.history = meta["step"], meta["seen"], meta["history"]
+        self.train_seconds = meta.get("train_seconds", 0.0)
 
     def summary(self) -> dict:
         last = self.history[-1] if self.history else {}
@@ -328,6 +331,7 @@ class Trainer:
         self.step += 1
         self.seen += cfg.batch_size
         stats.update(loss=loss.item(), data_time=t_data, step_time=time.perf_counter() - t0)
+        self.train_seconds += stats["step_time"]
         return stats
 
     def run(self, max_seconds: float | None = None) -> dict:
@@ -362,7 +366,8 @@ class Trainer:
                                 seq_s=f"{steps_here * cfg.batch_size / seq_time:.0f}")
                 if (self.step % cfg.eval_every == 0 or self.step == cfg.steps) and self.rank == 0:
                     res = evaluate(self.net, self.valid)
-                    entry = {"step": self.step, "seen": self.seen, "loss": ema["loss"],
+                    entry = {"step": self.step, "seen": self.seen, "train_seconds": self.train_seconds,
+                             "loss": ema["loss"],
                              "train_acc": ema["number_acc"], "valid_accuracy": res["accuracy"],
                              "seq_per_s": steps_here * cfg.batch_size / seq_time,
                              "data_share": data_time / seq_time, "families": res["families"]}
