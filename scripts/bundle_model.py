@@ -84,6 +84,13 @@ def main() -> None:
                                   "command": "python -c \"from num2vec import Num2Vec; from num2vec.patterns import "
                                              "knn_accuracy; print(knn_accuracy(Num2Vec.from_pretrained(), k=5))\""}
     model.save_pretrained(args.dest)
+    table = ["| command | n | model | top-5 (beam) | rule solver |", "| --- | --- | --- | --- | --- |"]
+    for ev in evaluations:
+        top = "–" if ev["top_k_accuracy"] is None else f"{ev['top_k_accuracy'] * 100:.1f} %"
+        table.append(f"| `{ev['command']}` | {ev['size']} | **{ev['accuracy'] * 100:.1f} %** | {top} | "
+                     f"{ev['solver_accuracy'] * 100:.1f} % |")
+    (args.results / "bundled.md").write_text("\n".join(table) + "\n")
+    print("\n".join(table))
     print(f"bundled into {args.dest}")
 
 

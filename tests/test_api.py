@@ -218,3 +218,17 @@ def test_sequence_embeddings_of_both_kinds(tiny_model):
     state = torch.from_numpy(headed.encode_sequences([[1, 2, 3], [5, 5, 5, 5]]))
     with torch.no_grad():
         assert np.allclose(headed.net.pattern_embedding(state).numpy(), emb, atol=1e-6)
+
+
+def test_bf16_precision_matches_fp32(tiny_run):
+    fp32 = Num2Vec.from_pretrained(tiny_run.out / "model")
+    bf16 = Num2Vec.from_pretrained(tiny_run.out / "model", precision="bf16")
+    assert bf16.precision == "bf16"
+    seqs = [[3, 4, 3, 4, 3], [10, 20, 30, 40], [7, 7, 7, 7]]
+    assert bf16.predict_next(seqs) == fp32.predict_next(seqs)
+    a, b = fp32.encode([1, 22, 333]), bf16.encode([1, 22, 333])
+    assert b.dtype == np.float32 and not np.array_equal(a, b)  # bf16 really ran ...
+    assert np.allclose(a, b, atol=0.1 * np.abs(a).max())  # ... and stays close
+    assert bf16.encode_sequences(seqs).dtype == np.float32
+    with pytest.raises(ValueError, match="precision='fp8' is unknown; choose fp32 or bf16"):
+        Num2Vec.from_pretrained(tiny_run.out / "model", precision="fp8")

@@ -149,6 +149,16 @@ def test_evaluate_prints_model_and_solver(model_dir):
     assert report["size"] == 50 and 0 <= report["accuracy"] <= 1 and 0 <= report["solver_accuracy"] <= 1
 
 
+def test_precision_option(model_dir):
+    a = run("predict", "--model", model_dir, "3", "4", "3", "4", "3")
+    b = run("predict", "--model", model_dir, "--precision", "bf16", "3", "4", "3", "4", "3")
+    assert a.exit_code == b.exit_code == 0 and a.output == b.output
+    res = run("embed", "--model", model_dir, "--precision", "bf16", "5")
+    assert res.exit_code == 0 and len(res.output.split()) > 2
+    res = run("predict", "--model", model_dir, "--precision", "fp8", "1", "2")
+    assert res.exit_code == 2 and "Traceback" not in res.output
+
+
 def test_help_shows_defaults():
     res = run("predict", "--help")
     assert res.exit_code == 0 and "[default: 1]" in res.output and "--top-k" in res.output

@@ -1,7 +1,6 @@
 """DistributedDataParallel on 2 CPU processes (gloo), launched by torchrun as a user would."""
 
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -16,11 +15,9 @@ from num2vec.training import CHECKPOINT_NAME
 def _torchrun(script, tmp_path, *args):
     path = tmp_path / "job.py"
     path.write_text(textwrap.dedent(script))
-    with socket.socket() as sock:  # a free port for the rendezvous
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", f"--master_port={port}",
-           str(path), *map(str, args)]
+    # --standalone: torchrun picks a free rendezvous port itself (no race for a port chosen here)
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", str(path),
+           *map(str, args)]
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=300,
                          env={**os.environ, "OMP_NUM_THREADS": "1"})
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]

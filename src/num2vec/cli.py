@@ -76,16 +76,19 @@ def _setup(threads: int) -> None:
 
 device_option = click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="cpu", show_default=True,
                              help="Where the model runs.")
+precision_option = click.option("--precision", type=click.Choice(["fp32", "bf16"]), default="fp32",
+                                show_default=True,
+                                help="bf16: bfloat16 autocast, ~1.7x faster on CPUs with AVX-512 BF16; fp32 is exact.")
 threads_option = click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
                               help="CPU threads for PyTorch. One is fastest on a busy or 2-core machine.")
 model_option = click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
                             help="A saved model folder. [default: the bundled model]")
 
 
-def _load(model_path, device):
+def _load(model_path, device, precision: str = "fp32"):
     from .api import Num2Vec
 
-    return Num2Vec.from_pretrained(model_path, device=device)
+    return Num2Vec.from_pretrained(model_path, device=device, precision=precision)
 
 
 def _check_output(path: Path) -> None:
@@ -126,9 +129,10 @@ def main() -> None:
 @click.option("--beam-size", type=int, default=None, help="Beam width for decoding. [default: 1, or max(K, 4) with --top-k]")
 @model_option
 @device_option
+@precision_option
 @threads_option
 @_errors
-def predict(numbers, file, count, top_k, beam_size, model_path, device, threads):
+def predict(numbers, file, count, top_k, beam_size, model_path, device, precision, threads):
     """Predict what comes next in an integer sequence.
 
     \b
@@ -155,7 +159,7 @@ def predict(numbers, file, count, top_k, beam_size, model_path, device, threads)
             raise ValueError("no numbers given: try 'num2vec predict 1 2 3' or --file FILE")
         seq = parse_numbers(" ".join(numbers))
         _setup(threads)
-        model = _load(model_path, device)
+        model = _load(model_path, device, precision)
         if top_k is not None:
             for value, prob in model.predict_next(seq, top_k=top_k, beam_size=beam_size):
                 click.echo(f"{value}\t{prob:.4f}")
@@ -164,7 +168,7 @@ def predict(numbers, file, count, top_k, beam_size, model_path, device, threads)
         else:
             click.echo(" ".join(map(str, model.continue_sequence(seq, count, beam_size=beam_size))))
         return
-    _predict_file(file, count, top_k, beam_size, model_path, device, threads)
+    _predict_file(file, count, top_k, beam_size, model_path, device, precision, threads)
 
 
 def _read_lines(file: Path) -> list[str]:
@@ -179,12 +183,12 @@ def _read_lines(file: Path) -> list[str]:
     return data.decode("utf-8", errors="replace").splitlines()
 
 
-def _predict_file(file, count, top_k, beam_size, model_path, device, threads):
+def _predict_file(file, count, top_k, beam_size, model_path, device, precision, threads):
     from .api import MIN_TERMS
 
     lines = _read_lines(file)
     _setup(threads)
-    model = _load(model_path, device)
+    model = _load(model_path, device, precision)
     seqs: dict[int, list[int]] = {}
     bad = 0
     for i, line in enumerate(lines, start=1):
@@ -230,9 +234,10 @@ def _predict_file(file, count, top_k, beam_size, model_path, device, threads):
 @click.option("--normalize/--no-normalize", default=False, help="L2-normalise the vectors.")
 @model_option
 @device_option
+@precision_option
 @threads_option
 @_errors
-def embed(numbers, range_, output, fmt, normalize, model_path, device, threads):
+def embed(numbers, range_, output, fmt, normalize, model_path, device, precision, threads):
     """Print or save the embeddings of NUMBERS (or of a --range).
 
     \b
@@ -253,7 +258,7 @@ def embed(numbers, range_, output, fmt, normalize, model_path, device, threads):
     if output is not None:
         _check_output(output)
     _setup(threads)
-    model = _load(model_path, device)
+    model = _load(model_path, device, precision)
     vectors = model.encode(values, normalize_embeddings=normalize)
     if output is None:
         for v, row in zip(values, vectors):
@@ -359,10 +364,11 @@ def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, ne
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @model_option
 @device_option
+@precision_option
 @threads_option
 @_errors
 def evaluate(count, distribution, length, max_value, beam_size, top_k, crossing_zero, real, given, as_json, model_path,
-             device, threads):
+             device, precision, threads):
     """Next-term accuracy on held-out generated sequences, beside the rule-based solver.
 
     \b
@@ -377,7 +383,7 @@ def evaluate(count, distribution, length, max_value, beam_size, top_k, crossing_
     from .evaluation import evaluate_catalog, evaluate_model, format_catalog_report, format_report
 
     _setup(threads)
-    model = _load(model_path, device)
+    model = _load(model_path, device, precision)
     if real:
         report = evaluate_catalog(model, given=given)
         click.echo(json.dumps(report, indent=2) if as_json else format_catalog_report(report))

@@ -431,16 +431,23 @@ def train(cfg: TrainConfig, device: str = "auto", resume: bool = False, progress
     if steps is not None:
         cfg.steps = steps
     started = _init_distributed(device)
+    trainer = None
     try:
         trainer = Trainer(cfg, device=device, progress=progress, log=log)
         if resume:
             trainer.restore()
             trainer.log(f"resumed {cfg.out_dir} at step {trainer.step}")
         trainer.run(max_seconds=max_seconds)
+        if started:
+            import torch.distributed as dist
+
+            dist.barrier()  # no rank tears down gloo while another still talks to it (that aborted a rank)
     finally:
         if started:
             import torch.distributed as dist
 
+            if trainer is not None:
+                trainer.model = trainer.net  # drop the DDP wrapper (and its reducer) before the group goes
             dist.destroy_process_group()
     return trainer
 
