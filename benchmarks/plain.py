@@ -65,17 +65,13 @@ class PlainNum2Vec(nn.Module):
         return torch.stack(losses).sum() / max(1, count)  # mean over target tokens, as in num2vec
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--steps", type=int, default=10, help="timed steps per implementation")
-    ap.add_argument("--batch-size", type=int, default=256)
-    args = ap.parse_args()
-    torch.set_num_threads(1)
+def compare(steps: int = 10, batch_size: int = 256) -> dict:
+    """Sequences/s of num2vec (fp32 and bf16 autocast) and of the plain implementation, and parameter counts."""
     torch.manual_seed(0)
     from num2vec.training import Trainer, make_config
 
     sizes = dict(d_digit=32, d_model=128, enc_hidden=128, nest_hidden=128, dec_hidden=128)
-    cfg = make_config("default", out_dir="/tmp/num2vec-plain", batch_size=args.batch_size, max_length=12,
+    cfg = make_config("default", out_dir="/tmp/num2vec-plain", batch_size=batch_size, max_length=12,
                       model=dict(sizes, context_numbers=0, attention="none", bidirectional=False,
                                  difference_orders=0, pattern_classes=0))
     tr = Trainer(cfg, progress=False)
@@ -83,7 +79,7 @@ def main() -> None:
     plain = PlainNum2Vec(**sizes)
     n_ours = sum(p.numel() for p in ours.parameters())
     n_plain = sum(p.numel() for p in plain.parameters())
-    batches = [tr.next_batch()[:3] for _ in range(args.steps)]
+    batches = [tr.next_batch()[:3] for _ in range(steps)]
     opts = {"num2vec": torch.optim.AdamW(ours.parameters(), lr=1e-3),
             "num2vec-bf16": torch.optim.AdamW(ours.parameters(), lr=1e-3),
             "plain": torch.optim.AdamW(plain.parameters(), lr=1e-3)}
@@ -104,15 +100,25 @@ def main() -> None:
     for name in opts:  # warm-up
         step(name, batches[0])
     times: dict[str, list[float]] = {name: [] for name in opts}
-    for batch in batches:  # alternate, so both see the same machine load
+    for batch in batches:  # alternate, so all see the same machine load
         for name in opts:
             times[name].append(step(name, batch))
-    rate = {name: args.batch_size / statistics.median(ts) for name, ts in times.items()}
-    print(f"parameters: num2vec {n_ours:,}, plain {n_plain:,}")
-    for name, r in rate.items():
-        print(f"{name:12s} {r:8.0f} sequences/s (median of {args.steps} steps, batch {args.batch_size}, 1 thread)")
-    print(f"speed-up: {rate['num2vec'] / rate['plain']:.2f}x in fp32, "
-          f"{rate['num2vec-bf16'] / rate['plain']:.2f}x with bf16 autocast (--precision bf16)")
+    rate = {name: batch_size / statistics.median(ts) for name, ts in times.items()}
+    return {"params": {"num2vec": n_ours, "plain": n_plain}, "seq_per_s": rate,
+            "speedup": rate["num2vec"] / rate["plain"], "speedup_bf16": rate["num2vec-bf16"] / rate["plain"]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--steps", type=int, default=10, help="timed steps per implementation")
+    ap.add_argument("--batch-size", type=int, default=256)
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    r = compare(args.steps, args.batch_size)
+    print(f"parameters: num2vec {r['params']['num2vec']:,}, plain {r['params']['plain']:,}")
+    for name, rate in r["seq_per_s"].items():
+        print(f"{name:12s} {rate:8.0f} sequences/s (median of {args.steps} steps, batch {args.batch_size}, 1 thread)")
+    print(f"speed-up: {r['speedup']:.2f}x in fp32, {r['speedup_bf16']:.2f}x with bf16 autocast (--precision bf16)")
 
 
 if __name__ == "__main__":

@@ -134,7 +134,15 @@ def bench_predict(model) -> dict:
     seqs = (start[:, None] + np.arange(7)[None, :] * rng.integers(1, 9, 4096)[:, None]).tolist()
     batched = timed(lambda: model.predict_next(seqs), repeats=3, warmup=1)
     single = timed(lambda: model.predict_next(seqs[0]), repeats=30, warmup=3)
-    return {"batched_seq_per_s": len(seqs) / batched, "latency_ms": single * 1e3}
+    fp32 = model.predict_next(seqs)
+    model.precision = "bf16"
+    try:
+        batched_bf16 = timed(lambda: model.predict_next(seqs), repeats=3, warmup=1)
+        same = sum(a == b for a, b in zip(fp32, model.predict_next(seqs))) / len(seqs)
+    finally:
+        model.precision = "fp32"
+    return {"batched_seq_per_s": len(seqs) / batched, "latency_ms": single * 1e3,
+            "bf16_seq_per_s": len(seqs) / batched_bf16, "bf16_same_share": same}
 
 
 def bench_growth(model) -> dict:
@@ -197,6 +205,14 @@ def main() -> None:
                      f"{r['flops_per_seq'] / 1e6:.1f} MFLOP per sequence -> model FLOP utilisation "
                      f"**{r['mfu'] * 100:.1f} %**; data generation {r['data_seq_per_s']:.0f} sequences/s "
                      f"({r['data_share'] * 100:.1f} % of step time)")
+    from plain import compare
+
+    c = compare()
+    lines.append(f"- the same network ({c['params']['num2vec']:,} parameters: no digit columns, no attention) against a "
+                 f"plain implementation of the post (`benchmarks/plain.py`, a Python loop over positions, "
+                 f"{c['params']['plain']:,} parameters): **{c['seq_per_s']['num2vec']:.0f}** vs "
+                 f"{c['seq_per_s']['plain']:.0f} sequences/s = **{c['speedup']:.2f}x**; with bf16 autocast "
+                 f"{c['seq_per_s']['num2vec-bf16']:.0f} sequences/s = {c['speedup_bf16']:.2f}x")
     lines.append(f"- sequence generator alone: **{bench_generation():.0f} sequences/s**")
     e = bench_encode(model, peak)
     lines.append(f"- `encode`: **{e['distinct_per_s']:.0f} numbers/s** for 1 M distinct numbers < 10^9 "
@@ -204,7 +220,9 @@ def main() -> None:
                  "for a 1 M column of 1000 distinct values")
     p = bench_predict(model)
     lines.append(f"- `predict_next`: **{p['batched_seq_per_s']:.0f} sequences/s** batched (4096 sequences of 7), "
-                 f"single call **{p['latency_ms']:.1f} ms**")
+                 f"single call **{p['latency_ms']:.1f} ms**; with `precision='bf16'` "
+                 f"**{p['bf16_seq_per_s']:.0f} sequences/s** ({p['bf16_same_share'] * 100:.1f} % of the predictions "
+                 "identical to fp32)")
     g = bench_growth(model)
     lines.append(f"- cost growth: time per number ~ digits^{g['digits_exponent']:.2f} (4-20 digits); "
                  f"time per sequence ~ length^{g['length_exponent']:.2f} (4-64 numbers)")
