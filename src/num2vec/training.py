@@ -108,7 +108,7 @@ PRESETS: dict[str, dict] = {
     ),
     # the bundled model: the ablation's best switches (bidirectional encoder, attention over the nested
     # outputs, difference columns) plus the pattern head that shapes sequence embeddings; ~2 h on one thread
-    "default": dict(steps=11000, max_length=12,
+    "default": dict(steps=9500, max_length=12,
                     model=dict(nest_hidden=192, dec_hidden=192, bidirectional=True, attention="numbers",
                                difference_orders=2, pattern_classes=6)),
     # the same, three times longer: for an accelerator or a run resumed across sessions
