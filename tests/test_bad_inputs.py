@@ -67,6 +67,8 @@ CLI_CASES = [
     ("unknown option", "predict --frobnicate 1 2", "no such option '--frobnicate'"),
     ("unknown option", "generate --frobnicate", "No such option '--frobnicate'"),
     ("bad --range", "embed --range 5 1", "STOP must be greater than START"),
+    ("unknown --precision", "predict --precision fp8 1 2", "'fp8' is not one of 'fp32', 'bf16'"),
+    ("--difference-orders out of range", "train --difference-orders 7", "7 is not in the range 0<=x<=3"),
 ]
 
 
