@@ -19,11 +19,13 @@ from pathlib import Path
 
 def load_curve(path: Path) -> list[dict]:
     """``[{step, seen, minutes, valid_accuracy}]`` from a run's log.jsonl."""
-    rows, elapsed, last_seen = [], 0.0, 0
+    rows, elapsed, last_seen, offset = [], 0.0, 0, 0.0
     for line in path.read_text().splitlines():
         e = json.loads(line)
         if "train_seconds" in e:
-            elapsed = e["train_seconds"]
+            if e["train_seconds"] + offset < elapsed:  # resumed from a checkpoint written before the field existed
+                offset = elapsed + (e["seen"] - last_seen) / e["seq_per_s"] - e["train_seconds"]
+            elapsed = e["train_seconds"] + offset
         else:  # seq_per_s is the average since the process started: integrate interval by interval
             elapsed += (e["seen"] - last_seen) / e["seq_per_s"]
         last_seen = e["seen"]
