@@ -36,9 +36,10 @@ def test_shapes_and_values_match_encode(tiny_model):
     assert emb(7).shape == (d,)
     assert emb(torch.zeros(2, 0, 4, dtype=torch.long)).shape == (2, 0, 4, d)
     assert emb([]).shape == (0, d)
-    assert torch.allclose(emb([[1, 2, 3], [40, 2, 10**11]]), out)
-    assert torch.allclose(emb(x[:, :2].int()), out[:, :2])
-    assert torch.allclose(emb(torch.tensor([1, 2, 3], dtype=torch.uint8)), out[0])
+    # equal up to float rounding (another batch composition gives other matrix shapes)
+    assert torch.allclose(emb([[1, 2, 3], [40, 2, 10**11]]), out, atol=1e-5)
+    assert torch.allclose(emb(x[:, :2].int()), out[:, :2], atol=1e-5)
+    assert torch.allclose(emb(torch.tensor([1, 2, 3], dtype=torch.uint8)), out[0], atol=1e-5)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 import torch
 
-from num2vec.data import overlaps
+from num2vec.data import GeneratorConfig, overlaps
 from num2vec.serialization import atomic_write, load_checkpoint, load_model
 from num2vec.training import CHECKPOINT_NAME, Trainer, lr_factor, make_config, train
 
@@ -23,22 +23,39 @@ def test_tiny_training_learns(tiny_run):
     assert [e["step"] for e in log] == [300, 600]
 
 
-def test_training_never_sees_heldout_sequences(tmp_path):
+@pytest.mark.parametrize("mode, window", [("inputs", 7), ("sequences", 8)])
+def test_training_never_sees_heldout_sequences(tmp_path, mode, window):
     from num2vec.codec import decode_batch
-    from num2vec.data import SequenceGenerator
+    from num2vec.data import SequenceGenerator, heldout
 
-    cfg = make_config("tiny", out_dir=str(tmp_path), steps=1, batch_size=4)
+    cfg = make_config("tiny", out_dir=str(tmp_path), steps=1, batch_size=4, exclude=mode, min_length=7, max_length=8)
     trainer = Trainer(cfg, progress=False)
     assert len(trainer.exclude) > 10_000  # the valid and test splits of every distribution
+    assert {len(t) for t in trainer.exclude} == {window}
+    test = heldout("test", 3000, GeneratorConfig(8, 8, distribution="mixed"))[0].terms
+    assert (test[:7] if mode == "inputs" else test) in trainer.exclude
     upcoming = SequenceGenerator(cfg.generator_config(), seed=0)
     upcoming.set_state(trainer.gen.get_state())
-    nxt = [s.terms for s in upcoming.samples(6)]
-    trainer.exclude.update({nxt[0][:8], nxt[2][1:9] if len(nxt[2]) > 8 else nxt[2]})
+    nxt = [s.terms for s in upcoming.samples(20)]
+    # pretend two upcoming sequences hold held-out windows: the trainer skips exactly those
+    trainer.exclude.update({nxt[0][:window], nxt[2][-window:]})
     tokens, lengths, n, patterns = trainer.next_batch()
     assert patterns is None  # the tiny preset has no pattern head
     got = [tuple(decode_batch(tokens[i, : n[i]].numpy())) for i in range(len(n))]
-    assert got == [nxt[1], nxt[3], nxt[4], nxt[5]]
-    assert not any(overlaps(g, trainer.exclude) for g in got)
+    want = [t for i, t in enumerate(nxt) if i not in (0, 2) and not overlaps(t, trainer.exclude, window)][:4]
+    assert got == want
+    assert not any(overlaps(g, trainer.exclude, window) for g in got)
+
+
+def test_runs_saved_before_the_exclude_field_resume_with_their_old_rule():
+    from num2vec.training import TrainConfig
+
+    d = make_config("tiny").to_dict()
+    del d["exclude"]
+    assert TrainConfig.from_dict(d).exclude == "sequences"
+    assert make_config("tiny").exclude == "inputs"
+    with pytest.raises(ValueError, match="exclude='all' is unknown"):
+        make_config("tiny", exclude="all")
 
 
 def test_lr_schedule_warms_up_and_decays():

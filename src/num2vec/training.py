@@ -60,6 +60,10 @@ class TrainConfig:
     allow_negative: bool = False
     families: list[str] | None = None  # only these sequence families (None: the whole distribution)
     precision: str = "fp32"  # "fp32", or mixed precision "bf16" / "fp16" (autocast; fp16 on CUDA only)
+    # what training never sees: "inputs" -- no 7 consecutive terms equal to the first 7 of a held-out sequence (the
+    # input it is scored on), so training holds no held-out input with another continuation either;
+    # "sequences" -- no 8 consecutive terms equal to a held-out sequence (runs before version 0.2)
+    exclude: str = "inputs"
     model: ModelConfig = field(default_factory=ModelConfig)
 
     def __post_init__(self) -> None:
@@ -74,6 +78,8 @@ class TrainConfig:
             raise ValueError(f"sampling_max={self.sampling_max} must be in [0, 1)")
         if self.min_given < 1 or self.min_given >= self.min_length:
             raise ValueError(f"min_given={self.min_given} must be in 1..min_length-1 ({self.min_length - 1})")
+        if self.exclude not in EXCLUDE_MODES:
+            raise ValueError(f"exclude={self.exclude!r} is unknown; choose {' or '.join(EXCLUDE_MODES)}")
         if self.precision not in ("fp32", "bf16", "fp16"):
             raise ValueError(f"precision={self.precision!r} is unknown; choose fp32, bf16 or fp16")
         if self.distribution not in DISTRIBUTIONS:
@@ -95,7 +101,7 @@ class TrainConfig:
         unknown = sorted(set(d) - known)
         if unknown:
             raise ValueError(f"training config has unknown keys {unknown}")
-        return cls(**d)
+        return cls(**({"exclude": "sequences"} | d))  # runs saved before the field existed excluded sequences
 
 
 PRESETS: dict[str, dict] = {
@@ -148,13 +154,20 @@ def lr_factor(step: int, cfg: TrainConfig) -> float:
     return cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * progress))
 
 
-def exclusion_set(max_value: int, allow_negative: bool) -> set[tuple[int, ...]]:
-    """Every 8-term sequence of the held-out splits of every distribution: never trained on."""
+EXCLUDE_MODES = ("inputs", "sequences")
+
+
+def exclusion_set(max_value: int, allow_negative: bool, mode: str = "inputs") -> set[tuple[int, ...]]:
+    """What training never sees, from the 8-term held-out splits of every distribution.
+
+    ``"inputs"``: their first 7 terms (the input each is scored on); ``"sequences"``: all 8.
+    Training drops every generated sequence with a window of that length in the set.
+    """
     out: set[tuple[int, ...]] = set()
     for dist in DISTRIBUTIONS:
         gc = GeneratorConfig(8, 8, max_value, allow_negative, dist)
         for split in ("valid", "test"):
-            out.update(s.terms for s in heldout(split, 3000, gc))
+            out.update(s.terms[:-1] if mode == "inputs" else s.terms for s in heldout(split, 3000, gc))
     return out
 
 
@@ -224,7 +237,8 @@ class Trainer:
         self.seen = 0
         self.train_seconds = 0.0  # wall time of the training steps, summed over resumes (no evaluation)
         self.history: list[dict] = []
-        self.exclude = exclusion_set(cfg.max_value, cfg.allow_negative)
+        self.exclude = exclusion_set(cfg.max_value, cfg.allow_negative, cfg.exclude)
+        self.exclude_window = 7 if cfg.exclude == "inputs" else 8
         gc = cfg.generator_config()
         gc.min_length = gc.max_length = 8
         self.valid = heldout("valid", cfg.eval_size, gc)
@@ -302,7 +316,7 @@ class Trainer:
         batch: list[Sample] = []
         while len(batch) < self.cfg.batch_size:
             s = self.gen.sample()
-            if not overlaps(s.terms, self.exclude):
+            if not overlaps(s.terms, self.exclude, self.exclude_window):
                 batch.append(s)
         tokens, lengths, n = encode_sequences([list(s.terms) for s in batch], self.cfg.model.max_digits)
         to = lambda a: torch.from_numpy(a).to(self.device)  # noqa: E731
