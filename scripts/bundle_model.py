@@ -41,6 +41,7 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=3000)
     ap.add_argument("--wall-minutes", type=float, default=None)
     ap.add_argument("--machine", default="2-core x86-64 CPU, one PyTorch thread")
+    ap.add_argument("--note", default=None, help="anything else the model card should say about the run")
     ap.add_argument("--dest", type=Path, default=bundled_model_path())
     ap.add_argument("--results", type=Path, default=Path("benchmarks/results"))
     args = ap.parse_args()
@@ -77,6 +78,8 @@ def main() -> None:
     training["machine"] = args.machine
     if args.wall_minutes:
         training["wall_seconds"] = args.wall_minutes * 60
+    if args.note:
+        training["note"] = args.note
     model.config["training"] = training
     model.config.pop("evaluation", None)
     model.config["evaluations"] = evaluations

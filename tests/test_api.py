@@ -172,7 +172,12 @@ def test_bundled_model_ships_with_the_package():
     folder = bundled_model_path()
     assert {p.name for p in folder.iterdir()} >= {"config.json", "model.safetensors", "README.md"}
     model = Num2Vec.from_pretrained()
-    assert model.config["evaluation"]["size"] == 3000 and "command" in model.config["training"]
+    assert "command" in model.config["training"]
+    evaluations = {e["name"]: e for e in model.config["evaluations"]}
+    assert set(evaluations) == {"mixed", "original", "families", "length16", "long_numbers", "real"}
+    assert all(e["size"] == 3000 for name, e in evaluations.items() if name != "real")
+    card = (folder / "README.md").read_text()
+    assert "num2vec evaluate --distribution original" in card and "k-NN pattern type" in card
 
 
 @pytest.mark.parametrize(

@@ -385,6 +385,8 @@ def model_card(config: dict) -> str:
                   f"terms, values below {tc.get('max_value')}", ""]
         if training.get("wall_seconds"):
             lines.insert(-1, f"- wall time: {training['wall_seconds'] / 60:.0f} min on {training.get('machine', '?')}")
+        if training.get("note"):
+            lines.insert(-1, f"- note: {training['note']}")
     evaluations = config.get("evaluations") or ([dict(evaluation, name="mixed")] if evaluation else [])
     if evaluations:
         lines += ["## Evaluation", "",
