@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from num2vec.codec import EOS, PAD, VOCAB_SIZE, decode_tokens, encode_sequences
-from num2vec.model import ModelConfig, Num2VecNet, predict_numbers
+from num2vec.model import ModelConfig, Num2VecNet, number_properties, predict_numbers
 
 SMALL = dict(d_digit=8, d_model=16, enc_hidden=16, nest_hidden=24, dec_hidden=24, context_numbers=3, d_column=4,
              max_digits=8)
@@ -197,6 +197,46 @@ def test_pattern_head_adds_a_loss_and_reports_its_accuracy():
         loss.backward()
         opt.step()
     assert stats["pattern_acc"] == 1.0
+
+
+@given(st.lists(st.integers(-(10**19) + 1, 10**19 - 1), min_size=1, max_size=20))
+def test_number_properties_match_python_arithmetic(values):
+    from num2vec.codec import encode_batch
+
+    tokens, _ = encode_batch(values, max_digits=20)
+    p = number_properties(torch.from_numpy(tokens), max_digits=20)
+    a = [abs(v) for v in values]
+    assert p["last_digit"].tolist() == [x % 10 for x in a]
+    assert p["mod3"].tolist() == [x % 3 for x in a]
+    assert p["mod7"].tolist() == [x % 7 for x in a]
+    assert p["digits"].tolist() == [len(str(x)) - 1 for x in a]
+    assert p["leading_digit"].tolist() == [int(str(x)[0]) for x in a]
+    # log10(|n| + 1) from the leading six digits: within 1e-5 relative in |n|
+    expect = np.log10(np.array(a, dtype=np.float64) + 1)
+    assert np.allclose(p["log10"].numpy(), expect, atol=1e-5)
+
+
+def test_property_head_adds_a_loss_and_learns_digit_properties():
+    torch.manual_seed(0)
+    net = Num2VecNet(ModelConfig(number_properties=True, **SMALL))
+    tokens, lengths, n = batch([[1, 2, 3, 4, 5], [20, 41, 83, 167], [9, 18, 36]])
+    _, plain, stats = net(tokens, lengths, n, min_given=2, property_weight=0.0)
+    assert "property_acc" not in stats
+    _, with_head, stats = net(tokens, lengths, n, min_given=2, property_weight=0.5)
+    assert 0.0 <= stats["property_acc"] <= 1.0 and with_head > plain
+    with_head.backward()
+    assert net.property_head.weight.grad.abs().sum() > 0
+    assert net.encoder.proj.weight.grad.abs().sum() > 0  # the loss reaches the number embeddings
+    with pytest.raises(ValueError, match="no property head"):
+        Num2VecNet(ModelConfig(**SMALL)).property_loss(tokens[0], torch.zeros(5, 16))
+    # the linear heads read the properties of these 12 numbers after a few steps
+    opt = torch.optim.Adam(net.parameters(), lr=1e-2)
+    for _ in range(150):
+        opt.zero_grad()
+        _, loss, stats = net(tokens, lengths, n, min_given=2, property_weight=5.0)
+        loss.backward()
+        opt.step()
+    assert stats["property_acc"] == 1.0
 
 
 @pytest.mark.parametrize("cell", [torch.nn.GRU, torch.nn.LSTM])

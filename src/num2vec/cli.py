@@ -314,6 +314,9 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
               help="The decoder also reads digit columns of the 1st..Nth differences (0: none).")
 @click.option("--pattern-head/--no-pattern-head", default=None,
               help="Auxiliary pattern-type loss on the sequence embedding (sharper `classify`).")
+@click.option("--number-properties/--no-number-properties", default=None,
+              help="Auxiliary loss: linear heads read last digit, n mod 3/7, digit count, leading digit and "
+                   "log10 from each number embedding.")
 @click.option("--sampling", type=click.FloatRange(0, 1, max_open=True), default=None,
               help="Scheduled sampling rate reached at the end (0: pure teacher forcing).")
 @click.option("--precision", type=click.Choice(["fp32", "bf16", "fp16"]), default=None,
@@ -324,8 +327,8 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 @threads_option
 @_errors
 def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, negative, cell, attention,
-          bidirectional, layers, difference_orders, pattern_head, sampling, precision, max_minutes, progress, device,
-          threads):
+          bidirectional, layers, difference_orders, pattern_head, number_properties, sampling, precision, max_minutes,
+          progress, device, threads):
     """Train a model (or --resume one). Ctrl-C saves a checkpoint and stops."""
     from .training import make_config
     from .training import train as run_training
@@ -335,7 +338,8 @@ def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, ne
 
     pattern_classes = None if pattern_head is None else (len(PATTERN_TYPES) if pattern_head else 0)
     model = {k: v for k, v in dict(cell=cell, attention=attention, bidirectional=bidirectional,
-                                   difference_orders=difference_orders, pattern_classes=pattern_classes).items()
+                                   difference_orders=difference_orders, pattern_classes=pattern_classes,
+                                   number_properties=number_properties).items()
              if v is not None}
     if layers is not None:
         model.update(enc_layers=layers, nest_layers=layers, dec_layers=layers)

@@ -61,6 +61,7 @@ class ModelConfig:
     difference_orders: int = 0  # D: the decoder also reads digit columns of the last K 1st..D-th differences
     pattern_classes: int = 0  # > 0: an auxiliary head predicts the pattern type from the nested state
     pattern_dim: int = 64  # the head's hidden layer: the "pattern embedding" that `classify` compares
+    number_properties: bool = False  # auxiliary linear heads read digit properties of |n| from u (see NUMBER_PROPERTIES)
     attention: str = "none"  # "none", "digits", "numbers" or "both"
     dropout: float = 0.0
     max_digits: int = 20
@@ -142,6 +143,51 @@ def value_tokens(v: torch.Tensor, L: int) -> torch.Tensor:
     out = torch.where(j < nd, digits, torch.full_like(digits, PAD))
     out = torch.where((j == nd) & (neg == 1), torch.full_like(out, NEG), out)
     return torch.where(j == nd + neg, torch.full_like(out, EOS), out)
+
+
+# what the auxiliary property head reads from a number embedding u (of |n|), with its number of classes
+# (None: a regression target); the heads are linear, so a trained u holds these properties linearly
+NUMBER_PROPERTIES = ("last_digit", "mod3", "mod7", "digits", "leading_digit", "log10")
+_MOD7_WEIGHTS = (1, 3, 2, 6, 4, 5)  # 10^j mod 7, period 6
+
+
+def number_properties(tokens: torch.Tensor, max_digits: int) -> dict[str, torch.Tensor]:
+    """Digit properties of |n| for token rows ``(N, L)`` -> a dict of ``(N,)`` tensors (targets of the property head).
+
+    Class targets are int64: ``last_digit`` (0..9), ``mod3`` (0..2), ``mod7``
+    (0..6), ``digits`` (number of digits - 1, 0..max_digits-1), ``leading_digit``
+    (0..9); ``log10`` is float ``log10(|n| + 1)`` from the leading 6 digits.
+
+    >>> from num2vec.codec import encode_batch
+    >>> tok, _ = encode_batch([305, -42], max_digits=20)
+    >>> p = number_properties(torch.from_numpy(tok), 20)
+    >>> [p[k].tolist() for k in ("last_digit", "mod3", "mod7", "digits", "leading_digit")]
+    [[5, 2], [2, 0], [4, 0], [2, 1], [3, 4]]
+    """
+    N, L = tokens.shape
+    is_digit = tokens <= 9
+    d = tokens.masked_fill(~is_digit, 0).long()  # (N, L)
+    n_digits = is_digit.sum(-1).clamp(min=1)  # (N,)
+    w7 = torch.tensor([_MOD7_WEIGHTS[j % 6] for j in range(L)], device=tokens.device)
+    lead_pos = n_digits - 1
+    # log10(|n| + 1) from the leading six digits: exact enough for a regression target
+    pos = lead_pos[:, None] - torch.arange(6, device=tokens.device)[None, :]  # (N, 6): MSB first
+    top = d.gather(1, pos.clamp(min=0)).masked_fill(pos < 0, 0).double()
+    mantissa = (top * torch.tensor([10.0 ** -j for j in range(6)], dtype=torch.float64, device=tokens.device)).sum(-1)
+    log10 = torch.where(n_digits <= 6, torch.log10(mantissa * 10.0 ** lead_pos.double() + 1),
+                        lead_pos.double() + torch.log10(mantissa.clamp(min=1e-9)))
+    return {
+        "last_digit": d[:, 0],
+        "mod3": d.sum(-1) % 3,
+        "mod7": (d * w7).sum(-1) % 7,
+        "digits": lead_pos.clamp(max=max_digits - 1),
+        "leading_digit": d.gather(1, lead_pos[:, None])[:, 0],
+        "log10": log10.float(),
+    }
+
+
+def _property_sizes(cfg: ModelConfig) -> dict[str, int]:
+    return {"last_digit": 10, "mod3": 3, "mod7": 7, "digits": cfg.max_digits, "leading_digit": 10, "log10": 1}
 
 
 def _rnn(cfg: ModelConfig, d_in: int, hidden: int, layers: int, bidirectional: bool = False) -> nn.RNNBase:
@@ -231,6 +277,11 @@ class Num2VecNet(nn.Module):
         if cfg.pattern_classes:
             self.pattern_head = nn.Sequential(nn.Linear(cfg.nest_hidden, cfg.pattern_dim), nn.GELU(),
                                               nn.Linear(cfg.pattern_dim, cfg.pattern_classes))
+        # auxiliary: linear heads read digit properties and magnitude of |n| from the number embedding u, so that
+        # u keeps what the next-term loss alone does not force it to (parity, residues, leading digit, size)
+        self.property_head = None
+        if cfg.number_properties:
+            self.property_head = nn.Linear(cfg.d_model, sum(_property_sizes(cfg).values()))
         # decoding never emits <pad> or <sos>
         mask = torch.zeros(VOCAB_SIZE)
         mask[[PAD, SOS]] = float("-inf")
@@ -247,12 +298,14 @@ class Num2VecNet(nn.Module):
         """Token rows ``(N, L)`` -> number embeddings u ``(N, d_model)``."""
         return self.encoder(tokens, lengths, states=False)[0]
 
-    def encode_context(self, tokens: torch.Tensor, lengths: torch.Tensor):
+    def encode_context(self, tokens: torch.Tensor, lengths: torch.Tensor, distinct: bool = False):
         """Encode a batch of sequences.
 
         tokens ``(B, T, L)``, lengths ``(B, T)`` (0 for padding numbers).
         Returns u ``(B, T, d_model)``, digit states ``(B, T, L, H_e)`` (None unless
-        the decoder attends to digits), nested states s^n ``(B, T, nest_hidden)``.
+        the decoder attends to digits), nested states s^n ``(B, T, nest_hidden)``;
+        with ``distinct=True`` also the distinct numbers' token rows ``(U, L)`` and
+        embeddings ``(U, d_model)``.
         """
         B, T, L = tokens.shape
         # a number that occurs several times in the batch (cycles, staircases, small values) is encoded once
@@ -271,7 +324,30 @@ class Num2VecNet(nn.Module):
             states[valid] = states_valid
             states = states[inverse].view(B, T, L, -1)  # (B, T, L, H_e)
         s, _ = self.nested(u.view(B, T, -1))  # (B, T, nest_hidden); causal, so end padding is harmless
+        if distinct:
+            return u.view(B, T, -1), states, s, rows[valid], u_valid
         return u.view(B, T, -1), states, s
+
+    def property_loss(self, rows: torch.Tensor, u: torch.Tensor) -> tuple[torch.Tensor, float]:
+        """Loss of the property head on numbers ``rows (U, L)`` with embeddings ``u (U, d_model)``.
+
+        The mean of the class heads' cross-entropies and a Huber loss on log10(|n|+1);
+        also returns the class heads' mean accuracy.
+        """
+        if self.property_head is None:
+            raise ValueError("this model has no property head (number_properties=False)")
+        targets = number_properties(rows, self.cfg.max_digits)
+        out = self.property_head(u).float()  # (U, sum of sizes)
+        losses, accs, start = [], [], 0
+        for name, size in _property_sizes(self.cfg).items():
+            part = out[:, start:start + size]
+            start += size
+            if name == "log10":
+                losses.append(F.huber_loss(part[:, 0], targets[name]))
+            else:
+                losses.append(F.cross_entropy(part, targets[name]))
+                accs.append((part.argmax(-1) == targets[name]).float().mean())
+        return torch.stack(losses).mean(), torch.stack(accs).mean().item()
 
     def pattern_embedding(self, s: torch.Tensor) -> torch.Tensor:
         """Sequence embeddings s^n ``(..., nest_hidden)`` -> pattern embeddings ``(..., pattern_dim)``.
@@ -369,7 +445,7 @@ class Num2VecNet(nn.Module):
 
     # --- training -------------------------------------------------------------
     def forward(self, tokens, lengths, n_numbers, min_given: int = 2, sampling: float = 0.0,
-                patterns=None, pattern_weight: float = 0.1):
+                patterns=None, pattern_weight: float = 0.1, property_weight: float = 0.1):
         """Teacher-forced loss over every next-number target of the batch.
 
         tokens ``(B, T, L)``, lengths ``(B, T)``, n_numbers ``(B,)``. Number t+1
@@ -377,11 +453,12 @@ class Num2VecNet(nn.Module):
         ``sampling`` is the scheduled-sampling rate (0: pure teacher forcing).
         ``patterns`` ``(B,)``: pattern-type labels for the auxiliary head (if the
         model has one), scored from every nested state after ``min_given`` numbers
-        and added to the loss with ``pattern_weight``.
+        and added to the loss with ``pattern_weight``. A model with a property
+        head adds its loss on the batch's distinct numbers with ``property_weight``.
         Returns ``(logits (M, J, V), loss, stats)``.
         """
         B, T, L = tokens.shape
-        u, states, s = self.encode_context(tokens, lengths)
+        u, states, s, rows, u_rows = self.encode_context(tokens, lengths, distinct=True)
         pos = torch.arange(T, device=tokens.device)
         # predict number t+1 (0-based index t+1) from numbers 0..t
         want = (pos[None, :] >= min_given - 1) & (pos[None, :] + 1 < n_numbers[:, None])  # (B, T)
@@ -407,6 +484,10 @@ class Num2VecNet(nn.Module):
         real = target != PAD  # (M, J)
         logits = self._head(z, mem, real)  # (M, J, V), zero on padding
         loss = F.cross_entropy(logits[real], target[real])
+        property_acc = None
+        if self.property_head is not None and property_weight > 0:
+            p_loss, property_acc = self.property_loss(rows, u_rows)
+            loss = loss + property_weight * p_loss
         pattern_acc = None
         if patterns is not None and self.pattern_head is not None:
             seen = (pos[None, :] >= min_given - 1) & (pos[None, :] < n_numbers[:, None])  # (B, T)
@@ -426,6 +507,8 @@ class Num2VecNet(nn.Module):
             }
             if pattern_acc is not None:
                 stats["pattern_acc"] = pattern_acc
+            if property_acc is not None:
+                stats["property_acc"] = property_acc
         return logits, loss, stats
 
     # --- inference ------------------------------------------------------------

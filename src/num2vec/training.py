@@ -50,6 +50,7 @@ class TrainConfig:
     min_given: int = 3  # predict term t+1 from t >= min_given terms
     sampling_max: float = 0.0  # scheduled sampling: rate reached at the end of training
     pattern_weight: float = 0.1  # weight of the auxiliary pattern-type loss (models with model.pattern_classes)
+    property_weight: float = 0.1  # weight of the auxiliary number-property loss (models with model.number_properties)
     eval_every: int = 500
     eval_size: int = 500
     checkpoint_every: int = 250
@@ -104,6 +105,8 @@ class TrainConfig:
         return cls(**({"exclude": "sequences"} | d))  # runs saved before the field existed excluded sequences
 
 
+_BUNDLED_MODEL = dict(nest_hidden=192, dec_hidden=192, bidirectional=True, attention="numbers", difference_orders=2,
+                      pattern_classes=6, number_properties=True)
 PRESETS: dict[str, dict] = {
     # about a minute on one CPU thread: for tests and demos
     "tiny": dict(
@@ -113,14 +116,11 @@ PRESETS: dict[str, dict] = {
                    d_column=8, max_digits=12),
     ),
     # the bundled model: the ablation's best switches (bidirectional encoder, attention over the nested
-    # outputs, difference columns) plus the pattern head that shapes sequence embeddings; ~2 h on one thread
-    "default": dict(steps=9500, max_length=12,
-                    model=dict(nest_hidden=192, dec_hidden=192, bidirectional=True, attention="numbers",
-                               difference_orders=2, pattern_classes=6)),
-    # the same, three times longer: for an accelerator or a run resumed across sessions
-    "quality": dict(steps=40000, max_length=12, checkpoint_every=500,
-                    model=dict(nest_hidden=192, dec_hidden=192, bidirectional=True, attention="numbers",
-                               difference_orders=2, pattern_classes=6)),
+    # outputs, difference columns) plus the auxiliary heads that shape the embeddings (pattern type on the
+    # sequence embedding, digit properties on the number embedding); ~1 h 45 min on one thread
+    "default": dict(steps=11000, max_length=12, model=_BUNDLED_MODEL),
+    # the same, about four times longer: for an accelerator or a run resumed across sessions
+    "quality": dict(steps=40000, max_length=12, checkpoint_every=500, model=_BUNDLED_MODEL),
 }
 
 
@@ -334,7 +334,8 @@ class Trainer:
         self.model.train()
         with torch.autocast(self.device.type, dtype=_AMP_DTYPES[cfg.precision], enabled=cfg.precision != "fp32"):
             _, loss, stats = self.model(tokens, lengths, n, min_given=cfg.min_given, sampling=sampling,
-                                        patterns=patterns, pattern_weight=cfg.pattern_weight)
+                                        patterns=patterns, pattern_weight=cfg.pattern_weight,
+                                        property_weight=cfg.property_weight)
         self.opt.zero_grad(set_to_none=True)
         self.scaler.scale(loss).backward()
         self.scaler.unscale_(self.opt)
@@ -372,7 +373,7 @@ class Trainer:
                 steps_here += 1
                 seq_time += stats["step_time"]
                 data_time += stats["data_time"]
-                for k in ("loss", "number_acc", "pattern_acc"):
+                for k in ("loss", "number_acc", "pattern_acc", "property_acc"):
                     if k in stats:
                         ema[k] = stats[k] if k not in ema else 0.95 * ema[k] + 0.05 * stats[k]
                 bar.update(1)
@@ -385,8 +386,9 @@ class Trainer:
                              "train_acc": ema["number_acc"], "valid_accuracy": res["accuracy"],
                              "seq_per_s": steps_here * cfg.batch_size / seq_time,
                              "data_share": data_time / seq_time, "families": res["families"]}
-                    if "pattern_acc" in ema:
-                        entry["train_pattern_acc"] = ema["pattern_acc"]
+                    for k in ("pattern_acc", "property_acc"):
+                        if k in ema:
+                            entry[f"train_{k}"] = ema[k]
                     self.history.append(entry)
                     self.log(f"step {self.step}: loss {ema['loss']:.4f} valid accuracy {res['accuracy']:.4f} "
                              f"({entry['seq_per_s']:.0f} seq/s)")
