@@ -8,7 +8,7 @@ import textwrap
 import pytest
 import torch
 
-from num2vec.data import GeneratorConfig, overlaps
+from num2vec.data import GeneratorConfig, heldout_targets, overlaps
 from num2vec.serialization import atomic_write, load_checkpoint, load_model
 from num2vec.training import CHECKPOINT_NAME, Trainer, lr_factor, make_config, train
 
@@ -39,12 +39,39 @@ def test_training_never_sees_heldout_sequences(tmp_path, mode, window):
     nxt = [s.terms for s in upcoming.samples(20)]
     # pretend two upcoming sequences hold held-out windows: the trainer skips exactly those
     trainer.exclude.update({nxt[0][:window], nxt[2][-window:]})
-    tokens, lengths, n, patterns = trainer.next_batch()
-    assert patterns is None  # the tiny preset has no pattern head
+    tokens, lengths, n, patterns, skip = trainer.next_batch()
+    assert patterns is None and skip is None  # the tiny preset has no pattern head; nothing is masked
     got = [tuple(decode_batch(tokens[i, : n[i]].numpy())) for i in range(len(n))]
     want = [t for i, t in enumerate(nxt) if i not in (0, 2) and not overlaps(t, trainer.exclude, window)][:4]
     assert got == want
     assert not any(overlaps(g, trainer.exclude, window) for g in got)
+
+
+def test_training_never_learns_a_heldout_target(tmp_path):
+    """exclude="targets": sequences stay, but no loss falls on a term that follows a held-out input."""
+    from num2vec.codec import decode_batch
+    from num2vec.data import SequenceGenerator, heldout
+
+    cfg = make_config("tiny", out_dir=str(tmp_path), steps=1, batch_size=6, min_length=8, max_length=8)
+    assert cfg.exclude == "targets"
+    trainer = Trainer(cfg, progress=False)
+    assert {len(t) for t in trainer.exclude} == {7}
+    test = heldout("test", 3000, GeneratorConfig(8, 8, distribution="mixed"))[0].terms
+    assert test[:7] in trainer.exclude
+    upcoming = SequenceGenerator(cfg.generator_config(), seed=0)
+    upcoming.set_state(trainer.gen.get_state())
+    nxt = [s.terms for s in upcoming.samples(6)]
+    trainer.exclude.add(nxt[1][:7])  # pretend the second upcoming sequence starts with a held-out input
+    tokens, lengths, n, _, skip = trainer.next_batch()
+    got = [tuple(decode_batch(tokens[i, : n[i]].numpy())) for i in range(len(n))]
+    assert got == nxt  # nothing is dropped
+    assert skip[1, 6] and skip.sum() == sum(len(heldout_targets(t, trainer.exclude)) for t in nxt)
+    # the masked target carries no loss: its logits do not reach the loss
+    net = trainer.net
+    _, full, stats_full = net(tokens, lengths, n, min_given=cfg.min_given)
+    _, masked, stats_masked = net(tokens, lengths, n, min_given=cfg.min_given, skip=skip)
+    assert stats_masked["targets"] == stats_full["targets"] - int(skip.sum())
+    assert not torch.isclose(full, masked)
 
 
 def test_runs_saved_before_the_exclude_field_resume_with_their_old_rule():
@@ -53,7 +80,7 @@ def test_runs_saved_before_the_exclude_field_resume_with_their_old_rule():
     d = make_config("tiny").to_dict()
     del d["exclude"]
     assert TrainConfig.from_dict(d).exclude == "sequences"
-    assert make_config("tiny").exclude == "inputs"
+    assert make_config("tiny").exclude == "targets"
     with pytest.raises(ValueError, match="exclude='all' is unknown"):
         make_config("tiny", exclude="all")
 

@@ -508,6 +508,19 @@ def overlaps(terms: Sequence[int], exclude: set[tuple[int, ...]], window: int = 
     return any(tuple(terms[i : i + window]) in exclude for i in range(len(terms) - window + 1))
 
 
+def heldout_targets(terms: Sequence[int], exclude: set[tuple[int, ...]], window: int = 7) -> list[int]:
+    """Indices ``i`` of the terms that follow ``window`` consecutive terms forming a tuple in ``exclude``.
+
+    These are the targets a trainer must not learn when ``exclude`` holds the
+    inputs of held-out sequences: predicting ``terms[i]`` from ``terms[:i]``
+    would answer a held-out question.
+
+    >>> heldout_targets([0, 0, 0, 1, 1, 0, 0, 0, 7], {(0, 0, 0)}, window=3)
+    [3, 8]
+    """
+    return [i for i in range(window, len(terms)) if tuple(terms[i - window : i]) in exclude]
+
+
 #: seeds of the evaluation splits; training excludes every sequence of both
 SPLIT_SEEDS = {"valid": 1_000_003, "test": 2_000_003}
 
@@ -552,6 +565,7 @@ __all__ = [
     "SequenceGenerator",
     "evaluate_formula",
     "heldout",
+    "heldout_targets",
     "overlaps",
     "write_samples",
 ]

@@ -445,7 +445,7 @@ class Num2VecNet(nn.Module):
 
     # --- training -------------------------------------------------------------
     def forward(self, tokens, lengths, n_numbers, min_given: int = 2, sampling: float = 0.0,
-                patterns=None, pattern_weight: float = 0.1, property_weight: float = 0.1):
+                patterns=None, pattern_weight: float = 0.1, property_weight: float = 0.1, skip=None):
         """Teacher-forced loss over every next-number target of the batch.
 
         tokens ``(B, T, L)``, lengths ``(B, T)``, n_numbers ``(B,)``. Number t+1
@@ -455,6 +455,8 @@ class Num2VecNet(nn.Module):
         model has one), scored from every nested state after ``min_given`` numbers
         and added to the loss with ``pattern_weight``. A model with a property
         head adds its loss on the batch's distinct numbers with ``property_weight``.
+        ``skip`` ``(B, T)`` bool: no loss for the number after position t where
+        True (held-out targets, see ``TrainConfig.exclude``).
         Returns ``(logits (M, J, V), loss, stats)``.
         """
         B, T, L = tokens.shape
@@ -462,6 +464,8 @@ class Num2VecNet(nn.Module):
         pos = torch.arange(T, device=tokens.device)
         # predict number t+1 (0-based index t+1) from numbers 0..t
         want = (pos[None, :] >= min_given - 1) & (pos[None, :] + 1 < n_numbers[:, None])  # (B, T)
+        if skip is not None:
+            want = want & ~skip
         b, t = want.nonzero(as_tuple=True)  # (M,)
         target = tokens[b, t + 1]  # (M, L)
         J = int(lengths[b, t + 1].max())

@@ -21,11 +21,21 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import NamedTuple
 
 import torch
 
 from .codec import encode_sequences
-from .data import DISTRIBUTIONS, PATTERN_TYPES, GeneratorConfig, Sample, SequenceGenerator, heldout, overlaps
+from .data import (
+    DISTRIBUTIONS,
+    PATTERN_TYPES,
+    GeneratorConfig,
+    Sample,
+    SequenceGenerator,
+    heldout,
+    heldout_targets,
+    overlaps,
+)
 from .model import ModelConfig, Num2VecNet, predict_numbers
 from .serialization import load_checkpoint, load_state, save_checkpoint, save_model
 
@@ -61,10 +71,12 @@ class TrainConfig:
     allow_negative: bool = False
     families: list[str] | None = None  # only these sequence families (None: the whole distribution)
     precision: str = "fp32"  # "fp32", or mixed precision "bf16" / "fp16" (autocast; fp16 on CUDA only)
-    # what training never sees: "inputs" -- no 7 consecutive terms equal to the first 7 of a held-out sequence (the
-    # input it is scored on), so training holds no held-out input with another continuation either;
-    # "sequences" -- no 8 consecutive terms equal to a held-out sequence (runs before version 0.2)
-    exclude: str = "inputs"
+    # what training never learns (the held-out inputs are the first 7 terms of the 8-term valid/test sequences):
+    # "targets" -- no loss on a term that follows 7 terms equal to a held-out input (those targets are masked; the
+    #   rest of the sequence trains), so training never answers a held-out question, with any continuation;
+    # "inputs" -- sequences holding a held-out input anywhere are dropped whole (session-2 runs);
+    # "sequences" -- sequences holding a whole held-out sequence are dropped (runs of version 0.1)
+    exclude: str = "targets"
     model: ModelConfig = field(default_factory=ModelConfig)
 
     def __post_init__(self) -> None:
@@ -154,20 +166,32 @@ def lr_factor(step: int, cfg: TrainConfig) -> float:
     return cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * progress))
 
 
-EXCLUDE_MODES = ("inputs", "sequences")
+EXCLUDE_MODES = ("targets", "inputs", "sequences")
 
 
-def exclusion_set(max_value: int, allow_negative: bool, mode: str = "inputs") -> set[tuple[int, ...]]:
-    """What training never sees, from the 8-term held-out splits of every distribution.
+class Batch(NamedTuple):
+    """One training batch: ``tokens (B, T, L)``, ``lengths (B, T)``, ``n (B,)``, pattern labels ``(B,)`` (None
+    without a pattern head) and ``skip (B, T)``, True where the number after position t must not be learned."""
 
-    ``"inputs"``: their first 7 terms (the input each is scored on); ``"sequences"``: all 8.
-    Training drops every generated sequence with a window of that length in the set.
+    tokens: torch.Tensor
+    lengths: torch.Tensor
+    n: torch.Tensor
+    patterns: torch.Tensor | None
+    skip: torch.Tensor | None
+
+
+def exclusion_set(max_value: int, allow_negative: bool, mode: str = "targets") -> set[tuple[int, ...]]:
+    """The held-out tuples of the 8-term valid/test splits of every distribution.
+
+    ``"targets"`` and ``"inputs"``: their first 7 terms (the input each is scored
+    on); ``"sequences"``: all 8. See :attr:`TrainConfig.exclude` for what the
+    trainer does with them.
     """
     out: set[tuple[int, ...]] = set()
     for dist in DISTRIBUTIONS:
         gc = GeneratorConfig(8, 8, max_value, allow_negative, dist)
         for split in ("valid", "test"):
-            out.update(s.terms[:-1] if mode == "inputs" else s.terms for s in heldout(split, 3000, gc))
+            out.update(s.terms if mode == "sequences" else s.terms[:-1] for s in heldout(split, 3000, gc))
     return out
 
 
@@ -238,7 +262,7 @@ class Trainer:
         self.train_seconds = 0.0  # wall time of the training steps, summed over resumes (no evaluation)
         self.history: list[dict] = []
         self.exclude = exclusion_set(cfg.max_value, cfg.allow_negative, cfg.exclude)
-        self.exclude_window = 7 if cfg.exclude == "inputs" else 8
+        self.exclude_window = 8 if cfg.exclude == "sequences" else 7
         gc = cfg.generator_config()
         gc.min_length = gc.max_length = 8
         self.valid = heldout("valid", cfg.eval_size, gc)
@@ -311,31 +335,38 @@ class Trainer:
                 "valid_accuracy": last.get("valid_accuracy")}
 
     # --- loop -------------------------------------------------------------------
-    def next_batch(self):
-        """``tokens (B, T, L), lengths (B, T), n (B,)`` and pattern labels ``(B,)`` (None without a pattern head)."""
+    def next_batch(self) -> Batch:
+        """The next batch of generated sequences, without what :attr:`TrainConfig.exclude` keeps out."""
         batch: list[Sample] = []
+        masking = self.cfg.exclude == "targets"
         while len(batch) < self.cfg.batch_size:
             s = self.gen.sample()
-            if not overlaps(s.terms, self.exclude, self.exclude_window):
+            if masking or not overlaps(s.terms, self.exclude, self.exclude_window):
                 batch.append(s)
         tokens, lengths, n = encode_sequences([list(s.terms) for s in batch], self.cfg.model.max_digits)
         to = lambda a: torch.from_numpy(a).to(self.device)  # noqa: E731
-        patterns = None
+        patterns = skip = None
         if self.cfg.model.pattern_classes:
             patterns = torch.tensor([PATTERN_TYPES.index(s.pattern) for s in batch], device=self.device)
-        return to(tokens), to(lengths), to(n), patterns
+        if masking:
+            skip = torch.zeros(n.shape[0], tokens.shape[1], dtype=torch.bool)
+            for b, s in enumerate(batch):
+                for i in heldout_targets(s.terms, self.exclude, self.exclude_window):
+                    skip[b, i - 1] = True  # the model predicts number i from positions 0..i-1
+            skip = skip.to(self.device)
+        return Batch(to(tokens), to(lengths), to(n), patterns, skip)
 
     def train_step(self) -> dict:
         cfg = self.cfg
         t0 = time.perf_counter()
-        tokens, lengths, n, patterns = self.next_batch()
+        tokens, lengths, n, patterns, skip = self.next_batch()
         t_data = time.perf_counter() - t0
         sampling = cfg.sampling_max * min(1.0, self.step / max(1, cfg.steps))
         self.model.train()
         with torch.autocast(self.device.type, dtype=_AMP_DTYPES[cfg.precision], enabled=cfg.precision != "fp32"):
             _, loss, stats = self.model(tokens, lengths, n, min_given=cfg.min_given, sampling=sampling,
                                         patterns=patterns, pattern_weight=cfg.pattern_weight,
-                                        property_weight=cfg.property_weight)
+                                        property_weight=cfg.property_weight, skip=skip)
         self.opt.zero_grad(set_to_none=True)
         self.scaler.scale(loss).backward()
         self.scaler.unscale_(self.opt)
@@ -483,4 +514,4 @@ def _init_distributed(device: str) -> bool:
     return True
 
 
-__all__ = ["PRESETS", "TrainConfig", "Trainer", "evaluate", "make_config", "resolve_device", "train"]
+__all__ = ["PRESETS", "Batch", "TrainConfig", "Trainer", "evaluate", "make_config", "resolve_device", "train"]
