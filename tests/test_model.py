@@ -4,7 +4,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from num2vec.codec import EOS, PAD, VOCAB_SIZE, decode_tokens, encode_sequences
+from num2vec.codec import EOS, NEG, PAD, VOCAB_SIZE, decode_tokens, encode_sequences
 from num2vec.model import ModelConfig, Num2VecNet, number_properties, predict_numbers
 
 SMALL = dict(d_digit=8, d_model=16, enc_hidden=16, nest_hidden=24, dec_hidden=24, context_numbers=3, d_column=4,
@@ -164,8 +164,38 @@ def test_difference_columns_change_the_prediction_inputs_and_train():
     assert predict_numbers(net, [[1, 4, 9, 16]], beam_size=2, top_k=2)[0]
 
 
+def test_nested_rnn_reads_the_embeddings_of_the_differences():
+    from num2vec.model import _differences, token_values
+
+    tokens, lengths, n = batch([[5, 8, 14, 23, 35], [9, 4, 2]])
+    d = _differences(tokens, 2, tokens.shape[-1] + 2)  # (2, B, T, L + 2)
+    v, ok = token_values(d)
+    assert v[0, 0].tolist()[1:] == [3, 6, 9, 12] and v[1, 0].tolist()[2:] == [3, 3, 3]
+    assert v[0, 1].tolist()[1:3] == [-5, -2] and v[1, 1, 2] == 3
+    assert not ok[0, :, 0].any() and not ok[1, :, :2].any()  # the k-th difference starts at number k
+    assert not ok[:, 1, 3:].any()  # padding numbers have no differences
+    torch.manual_seed(0)
+    net = Num2VecNet(ModelConfig(nested_differences=2, attention="both", bidirectional=True, **SMALL)).eval()
+    assert net.nested.weight_ih_l0.shape[1] == 3 * SMALL["d_model"]
+    u, states, s = net.encode_context(tokens, lengths)
+    assert u.shape == (2, 5, 16) and s.shape == (2, 5, 24) and states.shape[:3] == (2, 5, tokens.shape[-1])
+    # the same number embeddings as the plain encoder, and padding does not change a sequence's states
+    real = lengths > 0
+    assert torch.allclose(u[real], net.encode_numbers(tokens[real], lengths[real]), atol=1e-6)
+    alone = batch([[9, 4, 2]])
+    assert torch.allclose(net.encode_context(*alone[:2])[2][0], s[1, :3], atol=1e-6)
+    # the nested states depend on the differences' embeddings: 9 4 2 holds no negative number, but its
+    # differences -5 and -2 are written with <neg>, whose embedding gets a gradient from the states
+    net.zero_grad()
+    net.encode_context(*alone[:2])[2].sum().backward()
+    assert net.encoder.embed.weight.grad[NEG].abs().sum() > 0
+    _, loss, _ = net.train()(tokens, lengths, n, min_given=2)
+    assert torch.isfinite(loss)
+
+
 @pytest.mark.parametrize("bad, message", [
     (dict(difference_orders=4), "difference_orders=4 must be in 0..3"),
+    (dict(nested_differences=5), "nested_differences=5 must be in 0..3"),
     (dict(difference_orders=1, context_numbers=0), "needs context_numbers > 0"),
     (dict(pattern_classes=-1), "pattern_classes=-1 must be >= 0"),
 ])

@@ -59,6 +59,7 @@ class ModelConfig:
     context_numbers: int = 8  # K: previous numbers whose digit columns feed the decoder
     d_column: int = 16  # embedding size of one column token
     difference_orders: int = 0  # D: the decoder also reads digit columns of the last K 1st..D-th differences
+    nested_differences: int = 0  # the nested RNN also reads the embeddings of the 1st..N-th differences at each step
     pattern_classes: int = 0  # > 0: an auxiliary head predicts the pattern type from the nested state
     pattern_dim: int = 64  # the head's hidden layer: the "pattern embedding" that `classify` compares
     number_properties: bool = False  # auxiliary linear heads read digit properties of |n| from u (see NUMBER_PROPERTIES)
@@ -87,6 +88,8 @@ class ModelConfig:
             raise ValueError(f"pattern_dim={self.pattern_dim} must be at least 1")
         if not 0 <= self.difference_orders <= MAX_DIFFERENCE_ORDER:
             raise ValueError(f"difference_orders={self.difference_orders} must be in 0..{MAX_DIFFERENCE_ORDER}")
+        if not 0 <= self.nested_differences <= MAX_DIFFERENCE_ORDER:
+            raise ValueError(f"nested_differences={self.nested_differences} must be in 0..{MAX_DIFFERENCE_ORDER}")
         if self.difference_orders and not self.context_numbers:
             raise ValueError("difference_orders > 0 needs context_numbers > 0 (difference columns are digit columns)")
 
@@ -190,6 +193,25 @@ def _property_sizes(cfg: ModelConfig) -> dict[str, int]:
     return {"last_digit": 10, "mod3": 3, "mod7": 7, "digits": cfg.max_digits, "leading_digit": 10, "log10": 1}
 
 
+def _difference_values(tokens: torch.Tensor, orders: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """The 1st..``orders``-th differences of sequences ``tokens (B, T, L)``: per order int64 values ``(B, T)``
+    and a mask of where they exist (the k-th difference at t needs numbers t-k..t of at most 17 digits)."""
+    values, ok = token_values(tokens)  # (B, T)
+    out = []
+    for _ in range(orders):
+        # shift right by one each order, so position t holds the difference ending at number t
+        values = torch.cat([torch.zeros_like(values[:, :1]), values[:, 1:] - values[:, :-1]], dim=1)
+        ok = torch.cat([torch.zeros_like(ok[:, :1]), ok[:, 1:] & ok[:, :-1]], dim=1)
+        out.append((values, ok))
+    return out
+
+
+def _differences(tokens: torch.Tensor, orders: int, L: int) -> torch.Tensor:
+    """Token rows ``(orders, B, T, L)`` of the 1st..``orders``-th differences; all ``<pad>`` where one does not exist."""
+    return torch.stack([value_tokens(v, L).masked_fill(~ok[..., None], PAD)
+                        for v, ok in _difference_values(tokens, orders)])
+
+
 def _rnn(cfg: ModelConfig, d_in: int, hidden: int, layers: int, bidirectional: bool = False) -> nn.RNNBase:
     cls = nn.GRU if cfg.cell == "gru" else nn.LSTM
     return cls(d_in, hidden, num_layers=layers, batch_first=True, bidirectional=bidirectional,
@@ -257,7 +279,7 @@ class Num2VecNet(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.encoder = DigitEncoder(cfg)
-        self.nested = _rnn(cfg, cfg.d_model, cfg.nest_hidden, cfg.nest_layers)
+        self.nested = _rnn(cfg, (1 + cfg.nested_differences) * cfg.d_model, cfg.nest_hidden, cfg.nest_layers)
         self.init_dec = nn.Linear(cfg.nest_hidden, cfg.dec_layers * cfg.dec_hidden)  # O^n
         self.dec_embed = nn.Embedding(VOCAB_SIZE, cfg.d_digit, padding_idx=PAD)
         self.col_embed = nn.Embedding(VOCAB_SIZE + 1, cfg.d_column) if cfg.context_numbers else None
@@ -308,25 +330,32 @@ class Num2VecNet(nn.Module):
         embeddings ``(U, d_model)``.
         """
         B, T, L = tokens.shape
+        N = self.cfg.nested_differences
+        rows_in = tokens.reshape(B * T, L)  # (B*T, L)
+        if N:
+            # the nested RNN also reads the 1st..N-th differences, encoded like numbers (they fit L + 2 tokens)
+            diffs = _differences(tokens, N, L + 2)  # (N, B, T, L + 2)
+            rows_in = torch.cat([F.pad(rows_in, (0, 2), value=PAD), diffs.reshape(N * B * T, L + 2)])
         # a number that occurs several times in the batch (cycles, staircases, small values) is encoded once
-        rows, inverse = torch.unique(tokens.reshape(B * T, L), dim=0, return_inverse=True)  # (U, L), (B*T,)
-        row_len = torch.zeros(rows.shape[0], dtype=lengths.dtype, device=lengths.device)
-        row_len[inverse] = lengths.reshape(-1)  # (U,)
-        valid = row_len > 0  # the all-<pad> row of missing numbers stays zero
+        rows, inverse = torch.unique(rows_in, dim=0, return_inverse=True)  # (U, L'), (R,)
+        row_len = (rows != PAD).sum(-1)  # (U,); the all-<pad> row of missing numbers stays zero
+        valid = row_len > 0
         need_states = hasattr(self, "att_digits")  # digit states are only attended to
         u_valid, states_valid = self.encoder(rows[valid], row_len[valid], states=need_states)
         u = u_valid.new_zeros(rows.shape[0], self.cfg.d_model)
         u[valid] = u_valid
-        u = u[inverse]  # (B*T, d_model)
+        u_all = u[inverse].view(1 + N, B, T, -1)  # (1+N, B, T, d_model)
+        u = u_all[0]  # (B, T, d_model)
         states = None
         if need_states:
-            states = states_valid.new_zeros(rows.shape[0], L, states_valid.shape[-1])
+            states = states_valid.new_zeros(rows.shape[0], rows.shape[1], states_valid.shape[-1])
             states[valid] = states_valid
-            states = states[inverse].view(B, T, L, -1)  # (B, T, L, H_e)
-        s, _ = self.nested(u.view(B, T, -1))  # (B, T, nest_hidden); causal, so end padding is harmless
+            states = states[inverse[: B * T], :L].view(B, T, L, -1)  # (B, T, L, H_e)
+        nested_in = u_all.permute(1, 2, 0, 3).reshape(B, T, -1) if N else u  # (B, T, (1+N)*d_model)
+        s, _ = self.nested(nested_in)  # (B, T, nest_hidden); causal, so end padding is harmless
         if distinct:
-            return u.view(B, T, -1), states, s, rows[valid], u_valid
-        return u.view(B, T, -1), states, s
+            return u, states, s, rows[valid], u_valid
+        return u, states, s
 
     def property_loss(self, rows: torch.Tensor, u: torch.Tensor) -> tuple[torch.Tensor, float]:
         """Loss of the property head on numbers ``rows (U, L)`` with embeddings ``u (U, d_model)``.
@@ -375,14 +404,9 @@ class Num2VecNet(nn.Module):
 
     def _difference_columns(self, tokens: torch.Tensor, b: torch.Tensor, idx: torch.Tensor, L_out: int):
         """Digit columns of the 1st..D-th differences at positions ``idx`` ``(M, K)`` -> ``(M, D*K, L_out)``."""
-        values, ok = token_values(tokens)  # (B, T)
+        ic = idx.clamp(min=0)
         out = []
-        diff, diff_ok = values, ok
-        for _ in range(self.cfg.difference_orders):
-            # the k-th difference at position i needs numbers i-k..i: shift right by one each order
-            diff = torch.cat([torch.zeros_like(diff[:, :1]), diff[:, 1:] - diff[:, :-1]], dim=1)
-            diff_ok = torch.cat([torch.zeros_like(diff_ok[:, :1]), diff_ok[:, 1:] & diff_ok[:, :-1]], dim=1)
-            ic = idx.clamp(min=0)
+        for diff, diff_ok in _difference_values(tokens, self.cfg.difference_orders):
             cols = value_tokens(diff[b[:, None], ic], L_out)  # (M, K, L_out)
             valid = diff_ok[b[:, None], ic] & (idx >= 0)
             out.append(cols.masked_fill(~valid[:, :, None], VOCAB_SIZE))
