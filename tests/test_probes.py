@@ -144,6 +144,24 @@ def test_quick_main_writes_the_table_and_json(tiny_run, tmp_path, capsys):
     assert all(len(scores) == 2 for row in result["rows"] for scores in row["scores"].values())
 
 
+def test_merge_reruns_one_encoding_and_keeps_the_others(tiny_run, tmp_path, capsys):
+    saved, merged = tmp_path / "saved.json", tmp_path / "merged.json"
+    base = ["--quick", "--seeds", "2", "--families", "properties", "--quiet"]
+    assert probes.main([*base, "--encodings", "minmax", "dice", "--json", str(saved)]) == 0
+    assert probes.main([*base, "--model", str(tiny_run.out / "model"), "--encodings", "num2vec",
+                        "--merge", str(saved), "--json", str(merged)]) == 0
+    old, new = json.loads(saved.read_text()), json.loads(merged.read_text())
+    assert new["encodings"] == ["minmax", "dice", "num2vec"] and "--merge" in new["command"]
+    assert [r["task"] for r in new["rows"]] == [r["task"] for r in old["rows"]]
+    for o, n in zip(old["rows"], new["rows"]):
+        assert n["scores"]["minmax"] == o["scores"]["minmax"] and len(n["scores"]["num2vec"]) == 2
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exc:  # other seeds: the saved scores are not comparable
+        probes.main(["--quick", "--seeds", "1", "--families", "properties", "--quiet", "--encodings", "dice",
+                     "--merge", str(saved)])
+    assert exc.value.code == 2 and "cannot merge" in capsys.readouterr().err
+
+
 def test_help_and_bad_options(capsys):
     with pytest.raises(SystemExit) as exc:
         probes.main(["--help"])

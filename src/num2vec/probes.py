@@ -606,6 +606,30 @@ class Results:
                 "budget": asdict(self.budget), "encodings": self.encodings, "rows": rows}
 
 
+def merge_results(old: dict, new: Results) -> Results:
+    """``new``'s scores laid over ``old`` (a :meth:`Results.to_dict`): rerun some encodings, keep the others.
+
+    Only a run with the same seeds and budget may be merged (the fixed encodings' scores depend on nothing else).
+    """
+    if old.get("seeds") != new.seeds or old.get("budget") != asdict(new.budget):
+        raise ValueError(f"cannot merge: the saved results used seeds={old.get('seeds')} and budget "
+                         f"{old.get('budget')}; this run used seeds={new.seeds} and {asdict(new.budget)}")
+    fresh = {r.name: r for r in new.rows}
+    rows = []
+    for d in old["rows"]:
+        row = Row(d["task"], d["family"], d["metric"], d["higher_is_better"],
+                  [d["chance"]] if d["chance"] is not None else [], dict(d["scores"]))
+        if row.name in fresh:
+            row.scores.update(fresh.pop(row.name).scores)
+        rows.append(row)
+    rows.extend(fresh.values())  # tasks the saved results did not have
+    names = list(old["encodings"]) + [e for e in new.encodings if e not in old["encodings"]]
+    missing = sorted({f"{r.name}: {e}" for r in rows for e in names if e not in r.scores})
+    if missing:
+        raise ValueError(f"cannot merge: no scores for {missing[:3]}{' ...' if len(missing) > 3 else ''}")
+    return Results(rows, names, new.budget, new.seeds, new.seconds, new.command)
+
+
 def _mean_std(scores: Sequence[float]) -> tuple[float, float]:
     a = np.asarray(scores, dtype=np.float64)
     return float(a.mean()), float(a.std(ddof=1)) if len(a) > 1 else 0.0
@@ -690,6 +714,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--families", nargs="+", choices=list(FAMILIES), default=None,
                         help="task families to run [default: all]")
     parser.add_argument("--encodings", nargs="+", default=None, help="encodings to compare [default: all]")
+    parser.add_argument("--merge", type=Path, default=None, metavar="JSON",
+                        help="lay this run's scores over a saved results JSON (e.g. rerun only --encodings num2vec "
+                             "after retraining) and report the merged table")
     parser.add_argument("--threads", type=int, default=1, help="CPU threads for PyTorch [default: 1]")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
@@ -701,6 +728,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = [n for n in args.encodings or [] if n not in known]
     if unknown:
         parser.error(f"unknown encoding(s) {unknown}; choose from {known}")
+    saved = None
+    if args.merge is not None:
+        try:
+            saved = json.loads(args.merge.read_text())
+        except (OSError, ValueError) as exc:
+            parser.error(f"cannot read --merge {args.merge}: {exc}")
     torch.set_num_threads(max(args.threads, 1))
 
     model = None
@@ -719,8 +752,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     cmd = ["python -m num2vec.probes", *(["--model", args.model] if args.model else []), "--seeds", str(args.seeds),
            *(["--quick"] if args.quick else []), *(["--families", *args.families] if args.families else []),
-           *(["--encodings", *args.encodings] if args.encodings else [])]
+           *(["--encodings", *args.encodings] if args.encodings else []),
+           *(["--merge", str(args.merge)] if args.merge else [])]
     results = replace(results, command=" ".join(cmd))
+    if saved is not None:
+        try:
+            results = merge_results(saved, results)
+        except ValueError as exc:
+            parser.error(str(exc))
     table = markdown_table(results)
     if args.output is not None:
         args.output.write_text(table)
