@@ -129,9 +129,9 @@ PRESETS: dict[str, dict] = {
     ),
     # the bundled model: the ablation's best switches (bidirectional encoder, attention over the nested
     # outputs, difference columns) plus the auxiliary heads that shape the embeddings (pattern type on the
-    # sequence embedding, digit properties on the number embedding); ~1 h 45 min on one thread
-    "default": dict(steps=11000, max_length=12, model=_BUNDLED_MODEL),
-    # the same, about four times longer: for an accelerator or a run resumed across sessions
+    # sequence embedding, digit properties on the number embedding); ~1 h 45 min on one CPU thread
+    "default": dict(steps=6500, max_length=12, model=_BUNDLED_MODEL),
+    # the same, six times longer: for an accelerator or a run resumed across sessions
     "quality": dict(steps=40000, max_length=12, checkpoint_every=500, model=_BUNDLED_MODEL),
 }
 
