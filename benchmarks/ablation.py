@@ -48,8 +48,14 @@ VARIANTS: dict[str, dict] = {
     "scheduled sampling 0.25": {"sampling_max": 0.25},
     "combined: bidirectional; 2 layers; attention numbers": {
         "model": {"bidirectional": True, "enc_layers": 2, "nest_layers": 2, "dec_layers": 2, "attention": "numbers"}},
-    "combined: bidirectional; attention numbers; D=2; pattern head (the bundled model's switches)": {
+    "combined: bidirectional; attention numbers; D=2; pattern head (session 2's bundled model)": {
         "model": {"bidirectional": True, "attention": "numbers", "difference_orders": 2, "pattern_classes": 6}},
+    "combined: the above; property head; targets masked (the bundled model's switches)": {
+        "exclude": "targets", "model": {"bidirectional": True, "attention": "numbers", "difference_orders": 2,
+                                        "pattern_classes": 6, "number_properties": True}},
+    "combined: the bundled model's switches; nested differences N=2": {
+        "exclude": "targets", "model": {"bidirectional": True, "attention": "numbers", "difference_orders": 2,
+                                        "pattern_classes": 6, "number_properties": True, "nested_differences": 2}},
 }
 
 
