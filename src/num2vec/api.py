@@ -390,8 +390,9 @@ def model_card(config: dict) -> str:
     evaluations = config.get("evaluations") or ([dict(evaluation, name="mixed")] if evaluation else [])
     if evaluations:
         lines += ["## Evaluation", "",
-                  "Exact-match accuracy of the next term on held-out sequences (never trained on), beside the",
-                  "rule-based solver `num2vec.solver` on the same sequences; top-5 by beam search.", "",
+                  "Exact-match accuracy of the next term on held-out sequences whose answers training never learned",
+                  "(`TrainConfig.exclude`), beside the rule-based solver `num2vec.solver` on the same sequences;",
+                  "top-5 by beam search.", "",
                   "| evaluation | command | n | model | top-5 | rule solver |", "| --- | --- | --- | --- | --- | --- |"]
         for ev in evaluations:
             top = "–" if ev.get("top_k_accuracy") is None else f"{ev['top_k_accuracy'] * 100:.1f} %"
