@@ -229,6 +229,20 @@ def test_pattern_head_adds_a_loss_and_reports_its_accuracy():
     assert stats["pattern_acc"] == 1.0
 
 
+def test_skip_masks_held_out_targets_and_their_pattern_labels():
+    torch.manual_seed(0)
+    net = Num2VecNet(ModelConfig(pattern_classes=6, **SMALL))
+    tokens, lengths, n = batch([[1, 2, 3, 4, 5], [2, 4, 8, 16, 32]])
+    skip = torch.zeros(2, 5, dtype=torch.bool)
+    skip[1, 1:] = True  # every target and state of the second sequence after its second number is held out
+    runs = [net(tokens, lengths, n, min_given=2, patterns=torch.tensor([1, label]), pattern_weight=1.0, skip=skip)
+            for label in (0, 5)]
+    assert torch.allclose(runs[0][1], runs[1][1])  # the held-out sequence's label never reaches the loss
+    assert runs[0][2]["targets"] == 3  # terms 3..5 of the first sequence only
+    _, unmasked, stats = net(tokens, lengths, n, min_given=2, patterns=torch.tensor([1, 5]), pattern_weight=1.0)
+    assert stats["targets"] == 6 and not torch.allclose(unmasked, runs[1][1])
+
+
 @given(st.lists(st.integers(-(10**19) + 1, 10**19 - 1), min_size=1, max_size=20))
 def test_number_properties_match_python_arithmetic(values):
     from num2vec.codec import encode_batch

@@ -480,7 +480,8 @@ class Num2VecNet(nn.Module):
         and added to the loss with ``pattern_weight``. A model with a property
         head adds its loss on the batch's distinct numbers with ``property_weight``.
         ``skip`` ``(B, T)`` bool: no loss for the number after position t where
-        True (held-out targets, see ``TrainConfig.exclude``).
+        True (held-out targets, see ``TrainConfig.exclude``), and no pattern loss on
+        the states at t and t+1.
         Returns ``(logits (M, J, V), loss, stats)``.
         """
         B, T, L = tokens.shape
@@ -519,6 +520,9 @@ class Num2VecNet(nn.Module):
         pattern_acc = None
         if patterns is not None and self.pattern_head is not None:
             seen = (pos[None, :] >= min_given - 1) & (pos[None, :] < n_numbers[:, None])  # (B, T)
+            if skip is not None:
+                # the states that have just read a held-out input, or it and its answer, learn no label either
+                seen = seen & ~skip & ~F.pad(skip[:, :-1], (1, 0), value=False)
             pb, pt = seen.nonzero(as_tuple=True)
             p_logits = self.pattern_head(s[pb, pt])  # (P, C)
             loss = loss + pattern_weight * F.cross_entropy(p_logits, patterns[pb])
