@@ -56,6 +56,9 @@ VARIANTS: dict[str, dict] = {
     "combined: the bundled model's switches; nested differences N=2": {
         "exclude": "targets", "model": {"bidirectional": True, "attention": "numbers", "difference_orders": 2,
                                         "pattern_classes": 6, "number_properties": True, "nested_differences": 2}},
+    "combined: the bundled model's switches; nested differences N=2; difference columns D=3": {
+        "exclude": "targets", "model": {"bidirectional": True, "attention": "numbers", "difference_orders": 3,
+                                        "pattern_classes": 6, "number_properties": True, "nested_differences": 2}},
 }
 
 
