@@ -148,8 +148,8 @@ def value_tokens(v: torch.Tensor, L: int) -> torch.Tensor:
     return torch.where(j == nd + neg, torch.full_like(out, EOS), out)
 
 
-# what the auxiliary property head reads from a number embedding u (of |n|), with its number of classes
-# (None: a regression target); the heads are linear, so a trained u holds these properties linearly
+# what the auxiliary property head reads from a number embedding u (of |n|): five classifications and one
+# regression (log10); the heads are linear, so a trained u holds these properties linearly
 NUMBER_PROPERTIES = ("last_digit", "mod3", "mod7", "digits", "leading_digit", "log10")
 _MOD7_WEIGHTS = (1, 3, 2, 6, 4, 5)  # 10^j mod 7, period 6
 
@@ -167,7 +167,7 @@ def number_properties(tokens: torch.Tensor, max_digits: int) -> dict[str, torch.
     >>> [p[k].tolist() for k in ("last_digit", "mod3", "mod7", "digits", "leading_digit")]
     [[5, 2], [2, 0], [4, 0], [2, 1], [3, 4]]
     """
-    N, L = tokens.shape
+    L = tokens.shape[1]
     is_digit = tokens <= 9
     d = tokens.masked_fill(~is_digit, 0).long()  # (N, L)
     n_digits = is_digit.sum(-1).clamp(min=1)  # (N,)
@@ -190,7 +190,8 @@ def number_properties(tokens: torch.Tensor, max_digits: int) -> dict[str, torch.
 
 
 def _property_sizes(cfg: ModelConfig) -> dict[str, int]:
-    return {"last_digit": 10, "mod3": 3, "mod7": 7, "digits": cfg.max_digits, "leading_digit": 10, "log10": 1}
+    """Outputs of the property head per property (classes; 1 for the log10 regression)."""
+    return dict(zip(NUMBER_PROPERTIES, (10, 3, 7, cfg.max_digits, 10, 1), strict=True))
 
 
 def _difference_values(tokens: torch.Tensor, orders: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
