@@ -47,7 +47,6 @@ def test_two_cpu_ranks_train_identical_weights_and_resume(tmp_path):
     assert all(torch.equal(a[k], b[k]) for k in a)
     tensors, meta = load_checkpoint(out / CHECKPOINT_NAME)
     assert meta["step"] == 10 and meta["world_size"] == 2
-    assert meta["generator_states"][0] != meta["generator_states"][1]  # distinct data streams
     assert all(torch.equal(tensors[f"model.{k}"], a[k]) for k in a)
     # resume the distributed run
     _torchrun(SCRIPT, tmp_path, out, 15, "resume")

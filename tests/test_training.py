@@ -10,7 +10,7 @@ import torch
 
 from num2vec.data import GeneratorConfig, heldout_targets, overlaps
 from num2vec.serialization import atomic_write, load_checkpoint, load_model
-from num2vec.training import CHECKPOINT_NAME, Trainer, lr_factor, make_config, train
+from num2vec.training import CHECKPOINT_NAME, StepBatches, Trainer, lr_factor, make_config, step_seed, train
 
 
 def test_tiny_training_learns(tiny_run):
@@ -34,8 +34,7 @@ def test_training_never_sees_heldout_sequences(tmp_path, mode, window):
     assert {len(t) for t in trainer.exclude} == {window}
     test = heldout("test", 3000, GeneratorConfig(8, 8, distribution="mixed"))[0].terms
     assert (test[:7] if mode == "inputs" else test) in trainer.exclude
-    upcoming = SequenceGenerator(cfg.generator_config(), seed=0)
-    upcoming.set_state(trainer.gen.get_state())
+    upcoming = SequenceGenerator(cfg.generator_config(), seed=step_seed(cfg.seed, 0, 0))  # batch 0's stream
     nxt = [s.terms for s in upcoming.samples(20)]
     # pretend two upcoming sequences hold held-out windows: the trainer skips exactly those
     trainer.exclude.update({nxt[0][:window], nxt[2][-window:]})
@@ -58,8 +57,7 @@ def test_training_never_learns_a_heldout_target(tmp_path):
     assert {len(t) for t in trainer.exclude} == {7}
     test = heldout("test", 3000, GeneratorConfig(8, 8, distribution="mixed"))[0].terms
     assert test[:7] in trainer.exclude
-    upcoming = SequenceGenerator(cfg.generator_config(), seed=0)
-    upcoming.set_state(trainer.gen.get_state())
+    upcoming = SequenceGenerator(cfg.generator_config(), seed=step_seed(cfg.seed, 0, 0))
     nxt = [s.terms for s in upcoming.samples(6)]
     trainer.exclude.add(nxt[1][:7])  # pretend the second upcoming sequence starts with a held-out input
     tokens, lengths, n, _, skip = trainer.next_batch()
@@ -114,6 +112,43 @@ def test_resume_continues_exactly(tmp_path):
         assert torch.allclose(a, b, atol=1e-6), k
 
 
+def test_batches_depend_on_the_step_alone_and_workers_change_nothing(tmp_path):
+    """Batch i is a function of (seed, rank, i): worker processes yield the same batches, hence the same losses."""
+    cfg = make_config("tiny", steps=4, batch_size=8)
+    a, b = StepBatches(cfg, 0, set()), StepBatches(cfg, 0, set())
+    assert all(torch.equal(x, y) for x, y in zip(a[3][:3], b[3][:3]))  # fresh objects, same batch
+    b[0]  # noqa: B018 -- the draw of another batch first does not change batch 3
+    assert all(torch.equal(x, y) for x, y in zip(a[3][:3], b[3][:3]))
+    assert not torch.equal(a[2].tokens, a[3].tokens)
+    assert not torch.equal(a[3].tokens, StepBatches(cfg, 1, set())[3].tokens)  # each rank its own stream
+    kw = dict(steps=4, checkpoint_every=100, eval_every=100, batch_size=16, model=dict(dropout=0.0))
+    losses = []
+    for workers in (0, 2):
+        out = tmp_path / f"w{workers}"
+        train(make_config("tiny", out_dir=str(out), **kw), device="cpu", progress=False, workers=workers,
+              log=lambda m: None)
+        _, meta = load_checkpoint(out / CHECKPOINT_NAME)
+        losses.append(meta["history"][-1]["loss"])
+    assert losses[0] == pytest.approx(losses[1], rel=1e-6)
+    with pytest.raises(ValueError, match="workers=-1 must be 0"):
+        Trainer(make_config("tiny"), workers=-1)
+
+
+def test_a_run_fitted_to_a_time_completes_its_schedule(tmp_path):
+    import time
+
+    cfg = make_config("tiny", out_dir=str(tmp_path), checkpoint_every=10**6, batch_size=16)
+    t0 = time.perf_counter()
+    trainer = train(cfg, device="cpu", progress=False, fit_seconds=12, log=lambda m: None)
+    wall = time.perf_counter() - t0
+    _, meta = load_checkpoint(tmp_path / CHECKPOINT_NAME)
+    assert cfg.warmup_steps < trainer.step == meta["step"] == meta["train_config"]["steps"] != 1500
+    assert meta["history"][-1]["step"] == trainer.step  # the schedule ran to its end
+    assert wall < 2 * 12 + 20, wall  # loose: the machine may be loaded
+    with pytest.raises(ValueError, match="at least 20 warm-up steps"):
+        trainer.fit_to_time(10)
+
+
 def test_killed_run_resumes_from_last_checkpoint(tmp_path):
     """SIGKILL a training process mid-run; --resume continues from the last complete checkpoint."""
     out = tmp_path / "run"
@@ -158,8 +193,8 @@ def test_sigint_saves_checkpoint(tmp_path):
                           batch_size=16)
         t = Trainer(cfg, progress=False)
         orig = t.train_step
-        def step():
-            r = orig()
+        def step(batches=None):
+            r = orig(batches)
             if t.step == 7:
                 os.kill(os.getpid(), signal.SIGINT)
             return r

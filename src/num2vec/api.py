@@ -252,7 +252,7 @@ class Num2Vec:
                 tokens, lengths, n = encode_sequences(batch[start : start + batch_size], self.max_digits)
                 to = lambda a: torch.from_numpy(a).to(self.device)  # noqa: E731
                 _, _, s = self.net.encode_context(to(tokens), to(lengths))
-                last = s[torch.arange(len(n)), to(n) - 1]  # (b, nest_hidden)
+                last = s[torch.arange(len(n), device=self.device), to(n) - 1]  # (b, nest_hidden)
                 out.append((self.net.pattern_embedding(last) if kind == "pattern" else last).float().cpu())
         emb = torch.cat(out).numpy()
         return emb[0] if single else emb

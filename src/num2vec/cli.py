@@ -324,13 +324,19 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 @click.option("--precision", type=click.Choice(["fp32", "bf16", "fp16"]), default=None,
               help="Mixed precision (autocast); fp16 needs CUDA. [default: fp32]")
 @click.option("--max-minutes", type=float, default=None, help="Stop (with a checkpoint) after this long.")
+@click.option("--fit-minutes", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Instead of --steps: measure this machine's speed in the warm-up, then set the step count so the "
+                   "whole run (its learning-rate schedule complete) ends within this time.")
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes that generate batches ahead of the model (for a GPU; the batches are the same with "
+                   "any number; 0: the main process makes them).")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
 @device_option
 @threads_option
 @_errors
 def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, negative, cell, attention,
           bidirectional, layers, difference_orders, nested_differences, pattern_head, number_properties, sampling,
-          precision, max_minutes, progress, device, threads):
+          precision, max_minutes, fit_minutes, workers, progress, device, threads):
     """Train a model (or --resume one). Ctrl-C saves a checkpoint and stops."""
     from .training import make_config
     from .training import train as run_training
@@ -352,8 +358,11 @@ def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, ne
     cfg = make_config(preset, out_dir=str(out_dir), batch_size=batch_size, lr=lr, seed=seed,
                       distribution=distribution, allow_negative=negative, sampling_max=sampling, precision=precision,
                       model=model)
+    if fit_minutes is not None and steps is not None:
+        raise ValueError("--fit-minutes sets the step count; give it or --steps, not both")
     trainer = run_training(cfg, device=device, resume=resume, progress=progress, steps=steps,
-                           max_seconds=max_minutes * 60 if max_minutes else None,
+                           fit_seconds=fit_minutes * 60 if fit_minutes else None,
+                           max_seconds=max_minutes * 60 if max_minutes else None, workers=workers,
                            log=lambda m: click.echo(m, err=True))
     click.echo(f"model saved to {Path(cfg.out_dir) / 'model'} (step {trainer.step})", err=True)
 

@@ -603,8 +603,8 @@ class Num2VecNet(nn.Module):
             if bool(done.all()):
                 break
         out = []
-        scores = scores.view(B, beam)
-        seqs = seqs.view(B, beam, J)
+        scores = scores.view(B, beam).cpu()  # one transfer, not one per sequence
+        seqs = seqs.view(B, beam, J).cpu()
         for i in range(B):
             order = scores[i].argsort(descending=True)[:top_k]
             out.append([(seqs[i, k].tolist(), float(scores[i, k])) for k in order if torch.isfinite(scores[i, k])])

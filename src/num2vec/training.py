@@ -7,18 +7,21 @@ A run lives in one folder::
     run/log.jsonl                one line per evaluation
 
 ``train(cfg)`` starts a run or, with ``resume=True``, continues it from its
-checkpoint: the data stream, dropout and scheduled sampling continue from the
-saved RNG states, so the loss curve after a resume equals the uninterrupted one.
+checkpoint: batch ``i`` is a pure function of ``(seed, rank, i)`` (:class:`StepBatches`)
+and dropout and scheduled sampling continue from the saved RNG state, so the loss
+curve after a resume equals the uninterrupted one, and worker processes that
+generate batches ahead (``workers=``) change nothing but the speed.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import signal
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import NamedTuple
@@ -170,17 +173,6 @@ def lr_factor(step: int, cfg: TrainConfig) -> float:
 EXCLUDE_MODES = ("targets", "inputs", "sequences")
 
 
-class Batch(NamedTuple):
-    """One training batch: ``tokens (B, T, L)``, ``lengths (B, T)``, ``n (B,)``, pattern labels ``(B,)`` (None
-    without a pattern head) and ``skip (B, T)``, True where the number after position t must not be learned."""
-
-    tokens: torch.Tensor
-    lengths: torch.Tensor
-    n: torch.Tensor
-    patterns: torch.Tensor | None
-    skip: torch.Tensor | None
-
-
 def exclusion_set(max_value: int, allow_negative: bool, mode: str = "targets") -> set[tuple[int, ...]]:
     """The held-out tuples of the 8-term valid/test splits of every distribution.
 
@@ -220,6 +212,77 @@ def _dist():
     return 0, 1
 
 
+def step_seed(seed: int, rank: int, step: int) -> str:
+    """The seed of batch ``step`` of process ``rank`` (a string: ``random.Random`` hashes it with SHA-512)."""
+    return f"{seed}/{rank}/{step}"
+
+
+class Batch(NamedTuple):
+    """One training batch (see :func:`num2vec.codec.encode_sequences` for the token layout)."""
+
+    tokens: torch.Tensor  # (B, T, L) digit tokens of each number
+    lengths: torch.Tensor  # (B, T) tokens per number
+    n: torch.Tensor  # (B,) numbers per sequence
+    patterns: torch.Tensor | None  # (B,) pattern-type index (models with a pattern head)
+    skip: torch.Tensor | None  # (B, T) True where the next number is a held-out target (exclude="targets")
+
+    def to(self, device: torch.device) -> Batch:
+        non_blocking = device.type == "cuda"
+        return Batch(*(None if t is None else t.to(device, non_blocking=non_blocking) for t in self))
+
+
+class StepBatches(torch.utils.data.Dataset):
+    """Batch ``i`` of a run, as a pure function of ``(cfg.seed, rank, i)``, on the CPU.
+
+    Because no state carries from one batch to the next, a
+    :class:`~torch.utils.data.DataLoader` with any number of worker processes
+    yields the same batches as the main process, and a resumed run needs no
+    generator state. Sequences that :attr:`TrainConfig.exclude` keeps out are
+    dropped (``"inputs"``, ``"sequences"``) or their held-out targets are marked
+    in ``skip`` (``"targets"``).
+
+    >>> cfg = make_config("tiny", batch_size=4)
+    >>> b = StepBatches(cfg, rank=0, exclude=set())[7]
+    >>> b.tokens.shape[0], torch.equal(b.tokens, StepBatches(cfg, 0, set())[7].tokens)
+    (4, True)
+    """
+
+    def __init__(self, cfg: TrainConfig, rank: int, exclude: set[tuple[int, ...]]):
+        self.cfg, self.rank, self.exclude = cfg, rank, exclude
+        self.window = 8 if cfg.exclude == "sequences" else 7
+        self._gen: SequenceGenerator | None = None  # built where it is used (in each worker)
+
+    def __len__(self) -> int:
+        return self.cfg.steps
+
+    def samples(self, step: int) -> list[Sample]:
+        """The sequences of batch ``step`` (after dropping what the exclusion rule drops)."""
+        if self._gen is None:
+            self._gen = SequenceGenerator(self.cfg.generator_config())
+        gen = self._gen
+        gen.rng.seed(step_seed(self.cfg.seed, self.rank, step))
+        masking = self.cfg.exclude == "targets"
+        batch: list[Sample] = []
+        while len(batch) < self.cfg.batch_size:
+            s = gen.sample()
+            if masking or not overlaps(s.terms, self.exclude, self.window):
+                batch.append(s)
+        return batch
+
+    def __getitem__(self, step: int) -> Batch:
+        batch = self.samples(step)
+        tokens, lengths, n = encode_sequences([list(s.terms) for s in batch], self.cfg.model.max_digits)
+        patterns = skip = None
+        if self.cfg.model.pattern_classes:
+            patterns = torch.tensor([PATTERN_TYPES.index(s.pattern) for s in batch])
+        if self.cfg.exclude == "targets":
+            skip = torch.zeros(n.shape[0], tokens.shape[1], dtype=torch.bool)
+            for b, s in enumerate(batch):
+                for i in heldout_targets(s.terms, self.exclude, self.window):
+                    skip[b, i - 1] = True  # the model predicts number i from positions 0..i-1
+        return Batch(torch.from_numpy(tokens), torch.from_numpy(lengths), torch.from_numpy(n), patterns, skip)
+
+
 class Trainer:
     """Owns the model, optimizer, data stream and checkpoints of one run.
 
@@ -229,8 +292,11 @@ class Trainer:
     """
 
     def __init__(self, cfg: TrainConfig, device: str = "cpu", progress: bool = True,
-                 log: Callable[[str], None] = print):
+                 log: Callable[[str], None] = print, workers: int = 0):
+        if workers < 0:
+            raise ValueError(f"workers={workers} must be 0 (the main process makes the batches) or more")
         self.cfg = cfg
+        self.workers = workers
         self.rank, self.world = _dist()
         self.device = resolve_device(device)
         if self.device.type == "cuda" and self.world > 1:
@@ -255,15 +321,14 @@ class Trainer:
             [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": other, "weight_decay": 0.0}], lr=cfg.lr
         )
         self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, lambda s: lr_factor(s, cfg))
-        # rank 0 draws the same stream as a single-process run; other ranks draw their own
-        self.gen = SequenceGenerator(cfg.generator_config(), seed=cfg.seed + 7919 * self.rank)
         torch.manual_seed(cfg.seed + 7919 * self.rank)  # dropout and scheduled sampling per rank
         self.step = 0
         self.seen = 0
         self.train_seconds = 0.0  # wall time of the training steps, summed over resumes (no evaluation)
         self.history: list[dict] = []
         self.exclude = exclusion_set(cfg.max_value, cfg.allow_negative, cfg.exclude)
-        self.exclude_window = 8 if cfg.exclude == "sequences" else 7
+        # rank 0 draws the same stream as a single-process run; other ranks draw their own
+        self.batches = StepBatches(cfg, self.rank, self.exclude)
         gc = cfg.generator_config()
         gc.min_length = gc.max_length = 8
         self.valid = heldout("valid", cfg.eval_size, gc)
@@ -274,12 +339,11 @@ class Trainer:
 
     def save(self) -> None:
         """Write the checkpoint and the model folder (rank 0; every rank must call it)."""
-        gen_states, rng_states = [self.gen.get_state()], [torch.get_rng_state()]
+        rng_states = [torch.get_rng_state()]
         if self.world > 1:
             import torch.distributed as dist
 
-            gen_states, rng_states = [None] * self.world, [None] * self.world
-            dist.all_gather_object(gen_states, self.gen.get_state())
+            rng_states = [None] * self.world
             dist.all_gather_object(rng_states, torch.get_rng_state())
         if self.rank != 0:
             return
@@ -299,7 +363,6 @@ class Trainer:
             "history": self.history,
             "param_groups": opt_state["param_groups"],
             "scheduler": self.sched.state_dict() | {"lr_lambdas": None},
-            "generator_states": gen_states,
             "world_size": self.world,
         }
         save_checkpoint(self.checkpoint_path(), tensors, meta)
@@ -325,8 +388,7 @@ class Trainer:
                              f"(this run has {self.world})")
         # checkpoints of version 0.1.0 runs before distributed training held one state each
         torch.set_rng_state(tensors.get(f"rng.torch.{self.rank}", tensors.get("rng.torch")))
-        self.gen.set_state(meta["generator_states"][self.rank] if "generator_states" in meta
-                           else meta["generator_state"])
+        # (checkpoints before StepBatches also hold "generator_states": batches no longer need them)
         self.step, self.seen, self.history = meta["step"], meta["seen"], meta["history"]
         self.train_seconds = meta.get("train_seconds", 0.0)
 
@@ -337,30 +399,23 @@ class Trainer:
 
     # --- loop -------------------------------------------------------------------
     def next_batch(self) -> Batch:
-        """The next batch of generated sequences, without what :attr:`TrainConfig.exclude` keeps out."""
-        batch: list[Sample] = []
-        masking = self.cfg.exclude == "targets"
-        while len(batch) < self.cfg.batch_size:
-            s = self.gen.sample()
-            if masking or not overlaps(s.terms, self.exclude, self.exclude_window):
-                batch.append(s)
-        tokens, lengths, n = encode_sequences([list(s.terms) for s in batch], self.cfg.model.max_digits)
-        to = lambda a: torch.from_numpy(a).to(self.device)  # noqa: E731
-        patterns = skip = None
-        if self.cfg.model.pattern_classes:
-            patterns = torch.tensor([PATTERN_TYPES.index(s.pattern) for s in batch], device=self.device)
-        if masking:
-            skip = torch.zeros(n.shape[0], tokens.shape[1], dtype=torch.bool)
-            for b, s in enumerate(batch):
-                for i in heldout_targets(s.terms, self.exclude, self.exclude_window):
-                    skip[b, i - 1] = True  # the model predicts number i from positions 0..i-1
-            skip = skip.to(self.device)
-        return Batch(to(tokens), to(lengths), to(n), patterns, skip)
+        """The batch of the current step, on the trainer's device."""
+        return self.batches[self.step].to(self.device)
 
-    def train_step(self) -> dict:
+    def _batch_stream(self):
+        """Batches from the current step on, made ahead by ``workers`` processes (0: made on demand)."""
+        if self.workers == 0:
+            return (self.next_batch() for _ in itertools.count())
+        loader = torch.utils.data.DataLoader(
+            self.batches, batch_size=None, sampler=range(self.step, self.cfg.steps), num_workers=self.workers,
+            pin_memory=self.device.type == "cuda", prefetch_factor=4)
+        return (b.to(self.device) for b in loader)
+
+    def train_step(self, batches: Iterator[Batch] | None = None) -> dict:
+        """One optimizer step on the next batch of ``batches`` (default: :meth:`next_batch`)."""
         cfg = self.cfg
         t0 = time.perf_counter()
-        tokens, lengths, n, patterns, skip = self.next_batch()
+        tokens, lengths, n, patterns, skip = next(batches) if batches is not None else self.next_batch()
         t_data = time.perf_counter() - t0
         sampling = cfg.sampling_max * min(1.0, self.step / max(1, cfg.steps))
         self.model.train()
@@ -381,8 +436,45 @@ class Trainer:
         self.train_seconds += stats["step_time"]
         return stats
 
-    def run(self, max_seconds: float | None = None) -> dict:
-        """Train until ``cfg.steps`` (or ``max_seconds``); Ctrl-C/SIGTERM save a checkpoint and stop cleanly."""
+    def fit_to_time(self, seconds: float) -> int:
+        """Set ``cfg.steps`` so that the whole run, evaluations included, ends within ``seconds`` from now.
+
+        Trains the first steps of the warm-up (whose learning rates do not depend on
+        ``cfg.steps``) to measure this machine's speed and one evaluation, then sets
+        the step count, so the cosine schedule ends where the time does. The run is
+        then the same as one started with ``steps=`` that count (it is saved in the
+        checkpoint). Returns the count.
+        """
+        cfg, start = self.cfg, time.perf_counter()
+        first, last = self.step + 10, min(cfg.warmup_steps, self.step + 100)
+        if last - first < 10:
+            raise ValueError(f"fitting a run to a time needs at least 20 warm-up steps to come (the run is at step "
+                             f"{self.step}, warm-up ends at {cfg.warmup_steps}); give steps instead")
+        self.run(stop_at=first)  # the first steps pay for start-up (kernels, workers): not timed
+        t0 = time.perf_counter()
+        self.run(stop_at=last)
+        rate = (last - first) / (time.perf_counter() - t0)  # steps per second
+        t0 = time.perf_counter()
+        evaluate(self.net, self.valid)
+        eval_seconds = time.perf_counter() - t0
+        left = seconds - (time.perf_counter() - start)
+        # steps n such that n / rate + (n / eval_every) * eval_seconds fits in 95 % of what is left
+        n = 0.95 * left * rate / (1 + rate * eval_seconds / cfg.eval_every)
+        steps = max(last, last + int(n))
+        if self.world > 1:  # every rank must stop at the same step: the slowest decides
+            import torch.distributed as dist
+
+            t = torch.tensor([steps], device=self.device if self.device.type == "cuda" else "cpu")
+            dist.all_reduce(t, op=dist.ReduceOp.MIN)
+            steps = int(t.item())
+        cfg.steps = steps
+        self.log(f"fitted to {seconds / 60:.1f} min: {steps} steps ({rate:.1f} steps/s, an evaluation "
+                 f"{eval_seconds:.1f} s)")
+        return steps
+
+    def run(self, max_seconds: float | None = None, stop_at: int | None = None) -> dict:
+        """Train until ``cfg.steps`` (or ``stop_at``, or ``max_seconds``); Ctrl-C/SIGTERM save a checkpoint and
+        stop cleanly."""
         from tqdm.auto import tqdm
 
         cfg = self.cfg
@@ -399,9 +491,11 @@ class Trainer:
         seq_time = 0.0
         data_time = 0.0
         steps_here = 0
+        batches = self._batch_stream()
         try:
-            while self.step < cfg.steps and not self._agree(stop["flag"]):
-                stats = self.train_step()
+            end = cfg.steps if stop_at is None else min(stop_at, cfg.steps)
+            while self.step < end and not self._agree(stop["flag"]):
+                stats = self.train_step(batches)
                 steps_here += 1
                 seq_time += stats["step_time"]
                 data_time += stats["data_time"]
@@ -432,6 +526,7 @@ class Trainer:
                 if self._agree(max_seconds is not None and time.perf_counter() - start > max_seconds):
                     break
         finally:
+            batches.close()  # stops the worker processes
             bar.close()
             for s, h in old.items():
                 signal.signal(s, h)
@@ -462,11 +557,15 @@ def _main_thread() -> bool:
 
 def train(cfg: TrainConfig, device: str = "auto", resume: bool = False, progress: bool = True,
           max_seconds: float | None = None, log: Callable[[str], None] = print,
-          steps: int | None = None) -> Trainer:
+          steps: int | None = None, workers: int = 0, fit_seconds: float | None = None) -> Trainer:
     """Train (or resume) a run; returns the :class:`Trainer` with the trained ``net``.
 
     With ``resume=True`` the run's own saved config is used (only ``cfg.out_dir``
-    is read from ``cfg``); ``steps`` then extends or shortens the run.
+    is read from ``cfg``); ``steps`` then extends or shortens the run. ``workers``
+    processes make the batches ahead of the model (worth it on a GPU, where the
+    Python sequence generator would otherwise be the bottleneck); the batches are
+    the same with any number. ``fit_seconds`` sets the step count so that the
+    run ends within that time on this machine (:meth:`Trainer.fit_to_time`).
     """
     if resume:
         path = Path(cfg.out_dir) / CHECKPOINT_NAME
@@ -481,10 +580,12 @@ def train(cfg: TrainConfig, device: str = "auto", resume: bool = False, progress
     started = _init_distributed(device)
     trainer = None
     try:
-        trainer = Trainer(cfg, device=device, progress=progress, log=log)
+        trainer = Trainer(cfg, device=device, progress=progress, log=log, workers=workers)
         if resume:
             trainer.restore()
             trainer.log(f"resumed {cfg.out_dir} at step {trainer.step}")
+        if fit_seconds is not None:
+            trainer.fit_to_time(fit_seconds)
         trainer.run(max_seconds=max_seconds)
         if started:
             import torch.distributed as dist
@@ -515,4 +616,4 @@ def _init_distributed(device: str) -> bool:
     return True
 
 
-__all__ = ["PRESETS", "Batch", "TrainConfig", "Trainer", "evaluate", "make_config", "resolve_device", "train"]
+__all__ = ["PRESETS", "Batch", "StepBatches", "TrainConfig", "Trainer", "evaluate", "make_config", "resolve_device", "train"]
