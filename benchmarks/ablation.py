@@ -27,7 +27,10 @@ BASE = dict(batch_size=128, lr=3e-3, warmup_steps=100, eval_every=10**9, checkpo
             model=dict(d_digit=24, d_model=96, enc_hidden=96, nest_hidden=128, dec_hidden=128, context_numbers=8,
                        d_column=12, cell="gru", enc_layers=1, nest_layers=1, dec_layers=1, bidirectional=False,
                        attention="none", difference_orders=0, pattern_classes=0, number_properties=False,
-                       nested_differences=0))
+                       nested_differences=0, extrapolations=0))
+# the switches of the `quality` preset (the bundled model's plus nested differences)
+QUALITY = {"exclude": "targets", "model": {"bidirectional": True, "attention": "numbers", "difference_orders": 2,
+                                           "pattern_classes": 6, "number_properties": True, "nested_differences": 2}}
 
 VARIANTS: dict[str, dict] = {
     "base (digit columns K=8; GRU)": {},
@@ -59,6 +62,12 @@ VARIANTS: dict[str, dict] = {
     "combined: the bundled model's switches; nested differences N=2; difference columns D=3": {
         "exclude": "targets", "model": {"bidirectional": True, "attention": "numbers", "difference_orders": 3,
                                         "pattern_classes": 6, "number_properties": True, "nested_differences": 2}},
+    # rows from here on were trained on batches drawn per step (StepBatches, session 4): other samples of the same
+    # distribution than the rows above, so compare them with each other
+    "per-step batches: the quality preset's switches": QUALITY,
+    "per-step batches: the quality preset's switches; extrapolation columns E=3": {
+        **QUALITY, "model": QUALITY["model"] | {"extrapolations": 3}},
+    "per-step batches: base; extrapolation columns E=3": {"model": {"extrapolations": 3}},
 }
 
 

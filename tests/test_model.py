@@ -134,23 +134,23 @@ def test_token_values_flag_numbers_too_long_for_exact_differences():
 
 
 def test_difference_columns_hold_the_differences_of_the_last_numbers():
-    from num2vec.model import token_values
+    from num2vec.model import _difference_values, token_values
 
     net = Num2VecNet(ModelConfig(difference_orders=2, **SMALL))
     tokens, lengths, n = batch([[5, 8, 14, 23, 35]])
     b, idx = torch.tensor([0]), torch.tensor([[4, 3, 2]])  # predicting term 6: columns of positions 4, 3, 2
-    cols = net._difference_columns(tokens, b, idx, 6)  # (1, 2*3, 6)
+    cols = net._difference_columns(_difference_values(tokens, 2), b, idx, 6)  # (1, 2*3, 6)
     assert cols.shape == (1, 6, 6)
     values, _ = token_values(cols[0].masked_fill(cols[0] == VOCAB_SIZE, PAD))
     assert values.tolist()[:3] == [12, 9, 6]  # first differences at positions 4, 3, 2
     assert values.tolist()[3:] == [3, 3, 3]  # second differences
     # at position 1 there is no second difference yet: the "no such number" token fills the column
-    cols = net._difference_columns(tokens, b, torch.tensor([[1, 0, -1]]), 6)
+    cols = net._difference_columns(_difference_values(tokens, 2), b, torch.tensor([[1, 0, -1]]), 6)
     assert (cols[0, 3:] == VOCAB_SIZE).all() and (cols[0, 1:3] == VOCAB_SIZE).all()
     assert token_values(cols[0, :1])[0].tolist() == [3]
     # negative differences are written with <neg>
     tokens, _, _ = batch([[9, 4, 2]])
-    neg = net._difference_columns(tokens, torch.tensor([0]), torch.tensor([[2, 1, 0]]), 6)
+    neg = net._difference_columns(_difference_values(tokens, 2), torch.tensor([0]), torch.tensor([[2, 1, 0]]), 6)
     assert token_values(neg[0, :2])[0].tolist() == [-2, -5]
 
 
@@ -162,6 +162,32 @@ def test_difference_columns_change_the_prediction_inputs_and_train():
     loss.backward()
     assert net.decoder.weight_ih_l0.shape[1] == SMALL["d_digit"] + 3 * SMALL["context_numbers"] * SMALL["d_column"]
     assert predict_numbers(net, [[1, 4, 9, 16]], beam_size=2, top_k=2)[0]
+
+
+def test_extrapolation_columns_hold_the_next_term_of_each_difference_order():
+    from num2vec.model import _difference_values, token_values
+
+    net = Num2VecNet(ModelConfig(extrapolations=3, **SMALL))
+    tokens, lengths, n = batch([[1, 8, 27, 64, 125], [9, 4, 2]])
+    diffs = _difference_values(tokens, 3)
+    b, t = torch.tensor([0, 0, 1, 1]), torch.tensor([4, 1, 2, 0])
+    cols = net._extrapolation_columns(tokens, diffs, b, t, 8)  # (4, 3, 8)
+    values, _ = token_values(cols.masked_fill(cols == VOCAB_SIZE, PAD))
+    # cubes: next first-order guess 125 + 61, second 125 + 61 + 24, third (exact) 125 + 61 + 24 + 6 = 216
+    assert values[0].tolist() == [186, 210, 216]
+    # at position 1 only the first difference exists; 9 4 2 -> 0 (order 1) and 3 (order 2: 2 - 2 + 3)
+    assert values[1, 0] == 15 and (cols[1, 1:] == VOCAB_SIZE).all()
+    assert values[2, :2].tolist() == [0, 3] and (cols[2, 2] == VOCAB_SIZE).all()
+    assert (cols[3] == VOCAB_SIZE).all()  # no difference before the second number
+    # negative guesses are written with <neg>: 9 4 -> -1
+    assert token_values(net._extrapolation_columns(tokens, diffs, torch.tensor([1]), torch.tensor([1]), 8)[:, 0])[0] \
+        .tolist() == [-1]
+    # the decoder reads one column per order, and the model trains and decodes with them
+    assert net.decoder.weight_ih_l0.shape[1] == SMALL["d_digit"] + (SMALL["context_numbers"] + 3) * SMALL["d_column"]
+    _, loss, _ = net(tokens, lengths, n, min_given=2)
+    loss.backward()
+    assert net.col_embed.weight.grad.abs().sum() > 0
+    assert predict_numbers(net, [[1, 8, 27, 64]], beam_size=2, top_k=2)[0]
 
 
 def test_nested_rnn_reads_the_embeddings_of_the_differences():
@@ -196,7 +222,9 @@ def test_nested_rnn_reads_the_embeddings_of_the_differences():
 @pytest.mark.parametrize("bad, message", [
     (dict(difference_orders=4), "difference_orders=4 must be in 0..3"),
     (dict(nested_differences=5), "nested_differences=5 must be in 0..3"),
-    (dict(difference_orders=1, context_numbers=0), "needs context_numbers > 0"),
+    (dict(difference_orders=1, context_numbers=0), "difference_orders > 0 needs context_numbers > 0"),
+    (dict(extrapolations=4), "extrapolations=4 must be in 0..3"),
+    (dict(extrapolations=1, context_numbers=0), "extrapolations > 0 needs context_numbers > 0"),
     (dict(pattern_classes=-1), "pattern_classes=-1 must be >= 0"),
 ])
 def test_config_rejects_bad_difference_and_pattern_settings(bad, message):

@@ -60,6 +60,9 @@ class ModelConfig:
     d_column: int = 16  # embedding size of one column token
     difference_orders: int = 0  # D: the decoder also reads digit columns of the last K 1st..D-th differences
     nested_differences: int = 0  # the nested RNN also reads the embeddings of the 1st..N-th differences at each step
+    # E: the decoder also reads digit columns of the extrapolations x_t + ∇x_t + ... + ∇^k x_t, k = 1..E (the next
+    # term if the k-th difference stays constant), so that a polynomial's next term is copied, not added up
+    extrapolations: int = 0
     pattern_classes: int = 0  # > 0: an auxiliary head predicts the pattern type from the nested state
     pattern_dim: int = 64  # the head's hidden layer: the "pattern embedding" that `classify` compares
     number_properties: bool = False  # auxiliary linear heads read digit properties of |n| from u (see NUMBER_PROPERTIES)
@@ -90,8 +93,11 @@ class ModelConfig:
             raise ValueError(f"difference_orders={self.difference_orders} must be in 0..{MAX_DIFFERENCE_ORDER}")
         if not 0 <= self.nested_differences <= MAX_DIFFERENCE_ORDER:
             raise ValueError(f"nested_differences={self.nested_differences} must be in 0..{MAX_DIFFERENCE_ORDER}")
-        if self.difference_orders and not self.context_numbers:
-            raise ValueError("difference_orders > 0 needs context_numbers > 0 (difference columns are digit columns)")
+        if not 0 <= self.extrapolations <= MAX_DIFFERENCE_ORDER:
+            raise ValueError(f"extrapolations={self.extrapolations} must be in 0..{MAX_DIFFERENCE_ORDER}")
+        for name in ("difference_orders", "extrapolations"):
+            if getattr(self, name) and not self.context_numbers:
+                raise ValueError(f"{name} > 0 needs context_numbers > 0 (its features are digit columns)")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -284,7 +290,7 @@ class Num2VecNet(nn.Module):
         self.init_dec = nn.Linear(cfg.nest_hidden, cfg.dec_layers * cfg.dec_hidden)  # O^n
         self.dec_embed = nn.Embedding(VOCAB_SIZE, cfg.d_digit, padding_idx=PAD)
         self.col_embed = nn.Embedding(VOCAB_SIZE + 1, cfg.d_column) if cfg.context_numbers else None
-        d_in = cfg.d_digit + (1 + cfg.difference_orders) * cfg.context_numbers * cfg.d_column
+        d_in = cfg.d_digit + ((1 + cfg.difference_orders) * cfg.context_numbers + cfg.extrapolations) * cfg.d_column
         self.decoder = _rnn(cfg, d_in, cfg.dec_hidden, cfg.dec_layers)
         d_out = cfg.dec_hidden
         if cfg.attention in ("digits", "both"):
@@ -398,20 +404,38 @@ class Num2VecNet(nn.Module):
         missing = idx < 0
         cols = tokens[b[:, None], idx.clamp(min=0), :L_out]  # (M, K, L_out)
         cols = cols.masked_fill(missing[:, :, None], VOCAB_SIZE)  # "no such number" token
+        orders = max(self.cfg.difference_orders, self.cfg.extrapolations)
+        diffs = _difference_values(tokens, orders) if orders else []
         if self.cfg.difference_orders:
-            cols = torch.cat([cols, self._difference_columns(tokens, b, idx, L_out)], dim=1)  # (M, (1+D)K, L_out)
-        emb = self.col_embed(cols.transpose(1, 2))  # (M, L_out, (1+D)K, d_column)
+            cols = torch.cat([cols, self._difference_columns(diffs, b, idx, L_out)], dim=1)  # (M, (1+D)K, L_out)
+        if self.cfg.extrapolations:
+            cols = torch.cat([cols, self._extrapolation_columns(tokens, diffs, b, t, L_out)], dim=1)  # (M, C, L_out)
+        emb = self.col_embed(cols.transpose(1, 2))  # (M, L_out, C, d_column), C = (1+D)K + E columns
         return emb.flatten(2)
 
-    def _difference_columns(self, tokens: torch.Tensor, b: torch.Tensor, idx: torch.Tensor, L_out: int):
+    def _difference_columns(self, diffs, b: torch.Tensor, idx: torch.Tensor, L_out: int) -> torch.Tensor:
         """Digit columns of the 1st..D-th differences at positions ``idx`` ``(M, K)`` -> ``(M, D*K, L_out)``."""
         ic = idx.clamp(min=0)
         out = []
-        for diff, diff_ok in _difference_values(tokens, self.cfg.difference_orders):
+        for diff, diff_ok in diffs[: self.cfg.difference_orders]:
             cols = value_tokens(diff[b[:, None], ic], L_out)  # (M, K, L_out)
             valid = diff_ok[b[:, None], ic] & (idx >= 0)
             out.append(cols.masked_fill(~valid[:, :, None], VOCAB_SIZE))
         return torch.cat(out, dim=1)
+
+    def _extrapolation_columns(self, tokens, diffs, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:
+        """Digit columns of x_t + ∇x_t + ... + ∇^k x_t for k = 1..E at positions ``t`` -> ``(M, E, L_out)``.
+
+        Newton's backward formula: if the k-th difference is constant, that sum is
+        the next term. For 1, 4, 9, 16: ∇x = 7, ∇²x = 2, so k=1 gives 23 and k=2
+        gives 25 (the next square). Exact in int64 (numbers of at most 17 digits).
+        """
+        values, ok = token_values(tokens)  # (B, T)
+        acc, out = values[b, t], []
+        for diff, diff_ok in diffs[: self.cfg.extrapolations]:
+            acc = acc + diff[b, t]
+            out.append(value_tokens(acc, L_out).masked_fill(~(diff_ok[b, t] & ok[b, t])[:, None], VOCAB_SIZE))
+        return torch.stack(out, dim=1)
 
     def _memory(self, states: torch.Tensor, lengths: torch.Tensor, s: torch.Tensor, b: torch.Tensor, t: torch.Tensor):
         """Attention memories for each target: digit states of the last K numbers, nested outputs up to t."""
