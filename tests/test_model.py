@@ -190,6 +190,35 @@ def test_extrapolation_columns_hold_the_next_term_of_each_difference_order():
     assert predict_numbers(net, [[1, 8, 27, 64]], beam_size=2, top_k=2)[0]
 
 
+def test_ratio_columns_continue_geometric_sequences_and_affine_recurrences():
+    from num2vec.model import _difference_values, token_values
+
+    net = Num2VecNet(ModelConfig(ratio_extrapolations=2, allow_negative=True, **SMALL))
+    # geometric; a(n) = 3 a(n-1) + 1; a sequence whose ratios are not exact; a sign change
+    tokens, lengths, n = batch([[3, 6, 12, 24], [1, 4, 13, 40], [2, 3, 5, 7], [-4, 8, -16, 32]])
+    diffs = _difference_values(tokens, 1)
+    b, t = torch.arange(4), torch.tensor([3, 3, 3, 3])
+    cols = net._ratio_columns(tokens, diffs, b, t, 8)  # (4, 2, 8)
+    assert cols.shape == (4, 2, 8)
+    values, _ = token_values(cols.masked_fill(cols == VOCAB_SIZE, PAD))
+    assert values[0].tolist() == [48, 24 + 12 * 12 // 6]  # 24^2/12; 24 + 12^2/6
+    assert values[1, 1] == 121  # 40 + 27^2/9: the recurrence's next term
+    assert (cols[2, 0] == VOCAB_SIZE).all() and values[2, 1] == 9  # 7^2/5 is not exact; differences 2, 2 -> 9
+    assert values[3].tolist() == [-64, -64]  # 32^2/-16; 32 + 48^2/-24
+    # no column before the second number (k = 0) or the third (k = 1)
+    early = net._ratio_columns(tokens, diffs, torch.tensor([0, 0]), torch.tensor([0, 1]), 8)
+    assert (early[0] == VOCAB_SIZE).all() and (early[1, 1] == VOCAB_SIZE).all()
+    assert token_values(early[1, :1])[0].tolist() == [12]
+    # squares that would overflow int64 give no column
+    big = torch.from_numpy(encode_sequences([[10**12, 2 * 10**12, 4 * 10**12]], max_digits=20)[0])
+    assert (net._ratio_columns(big, _difference_values(big, 1), torch.tensor([0]), torch.tensor([2]), 22)[0, 0]
+            == VOCAB_SIZE).all()
+    assert net.decoder.weight_ih_l0.shape[1] == SMALL["d_digit"] + (SMALL["context_numbers"] + 2) * SMALL["d_column"]
+    _, loss, _ = net(tokens, lengths, n, min_given=2)
+    assert torch.isfinite(loss)
+    assert predict_numbers(net, [[3, 6, 12]], beam_size=2, top_k=2)[0]
+
+
 def test_nested_rnn_reads_the_embeddings_of_the_differences():
     from num2vec.model import _differences, token_values
 
@@ -225,6 +254,7 @@ def test_nested_rnn_reads_the_embeddings_of_the_differences():
     (dict(difference_orders=1, context_numbers=0), "difference_orders > 0 needs context_numbers > 0"),
     (dict(extrapolations=4), "extrapolations=4 must be in 0..3"),
     (dict(extrapolations=1, context_numbers=0), "extrapolations > 0 needs context_numbers > 0"),
+    (dict(ratio_extrapolations=5), "ratio_extrapolations=5 must be in 0..3"),
     (dict(pattern_classes=-1), "pattern_classes=-1 must be >= 0"),
 ])
 def test_config_rejects_bad_difference_and_pattern_settings(bad, message):

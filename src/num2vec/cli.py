@@ -317,6 +317,9 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 @click.option("--extrapolations", type=click.IntRange(0, 3), default=None,
               help="The decoder also reads digit columns of x + ∇x + ... + ∇^k x for k = 1..N, the next term if "
                    "the k-th difference stays constant (0: none).")
+@click.option("--ratio-extrapolations", type=click.IntRange(0, 3), default=None,
+              help="And of the next term if the k-th difference keeps its ratio, k = 0..N-1 (geometric sequences, "
+                   "affine recurrences; 0: none).")
 @click.option("--pattern-head/--no-pattern-head", default=None,
               help="Auxiliary pattern-type loss on the sequence embedding (sharper `classify`).")
 @click.option("--number-properties/--no-number-properties", default=None,
@@ -338,7 +341,8 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 @threads_option
 @_errors
 def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, negative, cell, attention,
-          bidirectional, layers, difference_orders, nested_differences, extrapolations, pattern_head, number_properties,
+          bidirectional, layers, difference_orders, nested_differences, extrapolations,
+          ratio_extrapolations, pattern_head, number_properties,
           sampling, precision, max_minutes, fit_minutes, workers, progress, device, threads):
     """Train a model (or --resume one). Ctrl-C saves a checkpoint and stops."""
     from .training import make_config
@@ -350,7 +354,7 @@ def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, ne
     pattern_classes = None if pattern_head is None else (len(PATTERN_TYPES) if pattern_head else 0)
     model = {k: v for k, v in dict(cell=cell, attention=attention, bidirectional=bidirectional,
                                    difference_orders=difference_orders, nested_differences=nested_differences,
-                                   extrapolations=extrapolations,
+                                   extrapolations=extrapolations, ratio_extrapolations=ratio_extrapolations,
                                    pattern_classes=pattern_classes,
                                    number_properties=number_properties).items()
              if v is not None}

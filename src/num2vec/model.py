@@ -63,6 +63,9 @@ class ModelConfig:
     # E: the decoder also reads digit columns of the extrapolations x_t + ∇x_t + ... + ∇^k x_t, k = 1..E (the next
     # term if the k-th difference stays constant), so that a polynomial's next term is copied, not added up
     extrapolations: int = 0
+    # R: and of the next term if the k-th difference keeps its ratio, k = 0..R-1 (x_t^2 / x_{t-1} for k = 0, a
+    # geometric sequence; x_t + (∇x_t)^2 / ∇x_{t-1} for k = 1, an affine recurrence a(n) = p a(n-1) + q), where exact
+    ratio_extrapolations: int = 0
     pattern_classes: int = 0  # > 0: an auxiliary head predicts the pattern type from the nested state
     pattern_dim: int = 64  # the head's hidden layer: the "pattern embedding" that `classify` compares
     number_properties: bool = False  # auxiliary linear heads read digit properties of |n| from u (see NUMBER_PROPERTIES)
@@ -93,9 +96,10 @@ class ModelConfig:
             raise ValueError(f"difference_orders={self.difference_orders} must be in 0..{MAX_DIFFERENCE_ORDER}")
         if not 0 <= self.nested_differences <= MAX_DIFFERENCE_ORDER:
             raise ValueError(f"nested_differences={self.nested_differences} must be in 0..{MAX_DIFFERENCE_ORDER}")
-        if not 0 <= self.extrapolations <= MAX_DIFFERENCE_ORDER:
-            raise ValueError(f"extrapolations={self.extrapolations} must be in 0..{MAX_DIFFERENCE_ORDER}")
-        for name in ("difference_orders", "extrapolations"):
+        for name in ("extrapolations", "ratio_extrapolations"):
+            if not 0 <= getattr(self, name) <= MAX_DIFFERENCE_ORDER:
+                raise ValueError(f"{name}={getattr(self, name)} must be in 0..{MAX_DIFFERENCE_ORDER}")
+        for name in ("difference_orders", "extrapolations", "ratio_extrapolations"):
             if getattr(self, name) and not self.context_numbers:
                 raise ValueError(f"{name} > 0 needs context_numbers > 0 (its features are digit columns)")
 
@@ -290,7 +294,8 @@ class Num2VecNet(nn.Module):
         self.init_dec = nn.Linear(cfg.nest_hidden, cfg.dec_layers * cfg.dec_hidden)  # O^n
         self.dec_embed = nn.Embedding(VOCAB_SIZE, cfg.d_digit, padding_idx=PAD)
         self.col_embed = nn.Embedding(VOCAB_SIZE + 1, cfg.d_column) if cfg.context_numbers else None
-        d_in = cfg.d_digit + ((1 + cfg.difference_orders) * cfg.context_numbers + cfg.extrapolations) * cfg.d_column
+        n_cols = (1 + cfg.difference_orders) * cfg.context_numbers + cfg.extrapolations + cfg.ratio_extrapolations
+        d_in = cfg.d_digit + n_cols * cfg.d_column
         self.decoder = _rnn(cfg, d_in, cfg.dec_hidden, cfg.dec_layers)
         d_out = cfg.dec_hidden
         if cfg.attention in ("digits", "both"):
@@ -404,13 +409,16 @@ class Num2VecNet(nn.Module):
         missing = idx < 0
         cols = tokens[b[:, None], idx.clamp(min=0), :L_out]  # (M, K, L_out)
         cols = cols.masked_fill(missing[:, :, None], VOCAB_SIZE)  # "no such number" token
-        orders = max(self.cfg.difference_orders, self.cfg.extrapolations)
+        cfg = self.cfg
+        orders = max(cfg.difference_orders, cfg.extrapolations, cfg.ratio_extrapolations - 1)
         diffs = _difference_values(tokens, orders) if orders else []
         if self.cfg.difference_orders:
             cols = torch.cat([cols, self._difference_columns(diffs, b, idx, L_out)], dim=1)  # (M, (1+D)K, L_out)
-        if self.cfg.extrapolations:
-            cols = torch.cat([cols, self._extrapolation_columns(tokens, diffs, b, t, L_out)], dim=1)  # (M, C, L_out)
-        emb = self.col_embed(cols.transpose(1, 2))  # (M, L_out, C, d_column), C = (1+D)K + E columns
+        if cfg.extrapolations:
+            cols = torch.cat([cols, self._extrapolation_columns(tokens, diffs, b, t, L_out)], dim=1)
+        if cfg.ratio_extrapolations:
+            cols = torch.cat([cols, self._ratio_columns(tokens, diffs, b, t, L_out)], dim=1)
+        emb = self.col_embed(cols.transpose(1, 2))  # (M, L_out, C, d_column), C = (1+D)K + E + R columns
         return emb.flatten(2)
 
     def _difference_columns(self, diffs, b: torch.Tensor, idx: torch.Tensor, L_out: int) -> torch.Tensor:
@@ -435,6 +443,29 @@ class Num2VecNet(nn.Module):
         for diff, diff_ok in diffs[: self.cfg.extrapolations]:
             acc = acc + diff[b, t]
             out.append(value_tokens(acc, L_out).masked_fill(~(diff_ok[b, t] & ok[b, t])[:, None], VOCAB_SIZE))
+        return torch.stack(out, dim=1)
+
+    def _ratio_columns(self, tokens, diffs, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:
+        """Digit columns of the next term if the k-th difference keeps its ratio, k = 0..R-1 -> ``(M, R, L_out)``.
+
+        With y = ∇^k x: y_{t+1} = y_t^2 / y_{t-1} where that division is exact (else
+        the "no such number" token), then x_{t+1} = x_t + ∇x_t + ... + ∇^{k-1} x_t +
+        y_{t+1}. For 3, 6, 12, 24 (k = 0): 576 / 12 = 48; for a(n) = 3 a(n-1) + 1
+        from 1: 1, 4, 13, 40 (k = 1): 40 + 27^2 / 9 = 121.
+        """
+        values, ok = token_values(tokens)  # (B, T)
+        series = [(values, ok)] + list(diffs)
+        prev = (t - 1).clamp(min=0)
+        acc, out = torch.zeros_like(values[b, t]), []
+        for k in range(self.cfg.ratio_extrapolations):
+            y, y_ok = series[k]
+            now, before = y[b, t], y[b, prev]
+            fits = y_ok[b, t] & y_ok[b, prev] & (t >= 1) & (before != 0) & (now.abs() < 3 * 10**9)  # now^2 < 2^63
+            sq, den = torch.where(fits, now * now, 0), torch.where(fits, before, 1)
+            exact = fits & (sq % den == 0)
+            guess = acc + sq // den
+            out.append(value_tokens(guess, L_out).masked_fill(~exact[:, None], VOCAB_SIZE))
+            acc = acc + now  # the next order adds this difference (x_t for k = 0)
         return torch.stack(out, dim=1)
 
     def _memory(self, states: torch.Tensor, lengths: torch.Tensor, s: torch.Tensor, b: torch.Tensor, t: torch.Tensor):
