@@ -73,13 +73,14 @@ def compare(steps: int = 10, batch_size: int = 256) -> dict:
     sizes = dict(d_digit=32, d_model=128, enc_hidden=128, nest_hidden=128, dec_hidden=128)
     cfg = make_config("default", out_dir="/tmp/num2vec-plain", batch_size=batch_size, max_length=12,
                       model=dict(sizes, context_numbers=0, attention="none", bidirectional=False,
-                                 difference_orders=0, pattern_classes=0))
+                                 difference_orders=0, pattern_classes=0, number_properties=False,
+                                 nested_differences=0, extrapolations=0, ratio_extrapolations=0))
     tr = Trainer(cfg, progress=False)
     ours = tr.net
     plain = PlainNum2Vec(**sizes)
     n_ours = sum(p.numel() for p in ours.parameters())
     n_plain = sum(p.numel() for p in plain.parameters())
-    batches = [tr.next_batch()[:3] for _ in range(steps)]
+    batches = [tr.batches[i].to(tr.device)[:3] for i in range(steps)]
     opts = {"num2vec": torch.optim.AdamW(ours.parameters(), lr=1e-3),
             "num2vec-bf16": torch.optim.AdamW(ours.parameters(), lr=1e-3),
             "plain": torch.optim.AdamW(plain.parameters(), lr=1e-3)}

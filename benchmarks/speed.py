@@ -87,7 +87,7 @@ def bench_training(preset: str, peak: float, steps: int = 8) -> dict:
     from num2vec.training import Trainer, make_config
 
     tr = Trainer(make_config(preset, out_dir="/tmp/num2vec-speed"), progress=False)
-    batches = [tr.next_batch() for _ in range(steps)]
+    batches = [tr.batches[i].to(tr.device) for i in range(steps)]
     flops = [3 * forward_flops(tr.net, lengths, n, tr.cfg.min_given, tokens) for tokens, lengths, n, *_ in batches]
 
     def step(i=[0]):  # noqa: B006 - cycles through the prepared batches

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Train the `quality` preset on a CUDA GPU within a time budget, after a smoke test of the CUDA paths.
 #
-#     scripts/gpu_run.sh OUT_DIR MINUTES [WORKERS]
+#     scripts/gpu_run.sh OUT_DIR MINUTES [WORKERS [TRAIN OPTIONS...]]
+#     scripts/gpu_run.sh runs/neg 5.5 12 --negative          # e.g. the quality preset with signed numbers
 #
 # Runs from a source checkout (no install needed: PYTHONPATH=src) with a Python that has torch, numpy, click,
 # safetensors and tqdm. The smoke test (a few quality-preset steps, greedy evaluation, beam search on the GPU) stops
@@ -28,7 +29,7 @@ mkdir -p "$out"
 limit=$(python3 -c "print(int(${minutes} * 60 + 90))")
 set +e
 timeout -s INT "$limit" "$py" -m num2vec train --preset quality --out "$out" --device "$device" --workers "$workers" \
-    --fit-minutes "$minutes" --no-progress --threads 2 2>&1 | tee "$out/train.log"
+    --fit-minutes "$minutes" --no-progress --threads 2 "${@:4}" 2>&1 | tee "$out/train.log"
 rc=${PIPESTATUS[0]}
 set -e
 echo "training exited with $rc after $(( $(date +%s) - start )) s"
