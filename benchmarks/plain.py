@@ -74,7 +74,8 @@ def compare(steps: int = 10, batch_size: int = 256) -> dict:
     cfg = make_config("default", out_dir="/tmp/num2vec-plain", batch_size=batch_size, max_length=12,
                       model=dict(sizes, context_numbers=0, attention="none", bidirectional=False,
                                  difference_orders=0, pattern_classes=0, number_properties=False,
-                                 nested_differences=0, extrapolations=0, ratio_extrapolations=0))
+                                 nested_differences=0, extrapolations=0, ratio_extrapolations=0,
+                                 recurrence_extrapolations=0))
     tr = Trainer(cfg, progress=False)
     ours = tr.net
     plain = PlainNum2Vec(**sizes)

@@ -219,6 +219,31 @@ def test_ratio_columns_continue_geometric_sequences_and_affine_recurrences():
     assert predict_numbers(net, [[3, 6, 12]], beam_size=2, top_k=2)[0]
 
 
+def test_recurrence_columns_continue_order_two_recurrences():
+    from num2vec.model import _difference_values, token_values
+
+    net = Num2VecNet(ModelConfig(recurrence_extrapolations=2, **SMALL))
+    # Fibonacci; a(n) = 2a(n-1) + a(n-2) + 1 from 0, 1; a geometric sequence (no unique recurrence); squares
+    seqs = [[1, 1, 2, 3, 5, 8], [0, 1, 3, 8, 20, 49], [3, 6, 12, 24, 48, 96], [1, 4, 9, 16, 25, 36]]
+    tokens, lengths, n = batch(seqs)
+    diffs = _difference_values(tokens, 1)
+    b, t = torch.arange(4), torch.full((4,), 5)
+    cols = net._recurrence_columns(tokens, diffs, b, t, 8)  # (4, 2, 8)
+    values, _ = token_values(cols.masked_fill(cols == VOCAB_SIZE, PAD))
+    assert values[0].tolist() == [13, 13]  # p = q = 1; the differences 1, 2, 3 -> 5 (8 + 5)
+    assert (cols[1, 0] == VOCAB_SIZE).all() and values[1, 1] == 119  # only the differences follow p=2, q=1: 49+70
+    assert (cols[2] == VOCAB_SIZE).all()  # y1 y3 = y2^2: no unique p, q
+    # squares: no order-2 recurrence without a constant term, but their differences follow p = 2, q = -1
+    assert (cols[3, 0] == VOCAB_SIZE).all() and values[3, 1] == 49
+    # k = 0 needs four values (t >= 3), k = 1 four differences (t >= 4)
+    early = net._recurrence_columns(tokens, diffs, torch.tensor([0, 0]), torch.tensor([2, 3]), 8)
+    assert (early[0] == VOCAB_SIZE).all() and (early[1, 1] == VOCAB_SIZE).all()
+    assert not (early[1, 0] == VOCAB_SIZE).all()
+    assert net.decoder.weight_ih_l0.shape[1] == SMALL["d_digit"] + (SMALL["context_numbers"] + 2) * SMALL["d_column"]
+    _, loss, _ = net(tokens, lengths, n, min_given=2)
+    assert torch.isfinite(loss)
+
+
 def test_nested_rnn_reads_the_embeddings_of_the_differences():
     from num2vec.model import _differences, token_values
 
@@ -255,6 +280,7 @@ def test_nested_rnn_reads_the_embeddings_of_the_differences():
     (dict(extrapolations=4), "extrapolations=4 must be in 0..3"),
     (dict(extrapolations=1, context_numbers=0), "extrapolations > 0 needs context_numbers > 0"),
     (dict(ratio_extrapolations=5), "ratio_extrapolations=5 must be in 0..3"),
+    (dict(recurrence_extrapolations=4), "recurrence_extrapolations=4 must be in 0..3"),
     (dict(pattern_classes=-1), "pattern_classes=-1 must be >= 0"),
 ])
 def test_config_rejects_bad_difference_and_pattern_settings(bad, message):

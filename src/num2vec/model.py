@@ -66,6 +66,9 @@ class ModelConfig:
     # R: and of the next term if the k-th difference keeps its ratio, k = 0..R-1 (x_t^2 / x_{t-1} for k = 0, a
     # geometric sequence; x_t + (∇x_t)^2 / ∇x_{t-1} for k = 1, an affine recurrence a(n) = p a(n-1) + q), where exact
     ratio_extrapolations: int = 0
+    # P: and of the next term if the k-th difference follows y(n) = p y(n-1) + q y(n-2) with integers p, q fitted to
+    # its last four values, k = 0..P-1 (Fibonacci-like recurrences; k = 1 adds a constant term), where exact
+    recurrence_extrapolations: int = 0
     pattern_classes: int = 0  # > 0: an auxiliary head predicts the pattern type from the nested state
     pattern_dim: int = 64  # the head's hidden layer: the "pattern embedding" that `classify` compares
     number_properties: bool = False  # auxiliary linear heads read digit properties of |n| from u (see NUMBER_PROPERTIES)
@@ -96,10 +99,10 @@ class ModelConfig:
             raise ValueError(f"difference_orders={self.difference_orders} must be in 0..{MAX_DIFFERENCE_ORDER}")
         if not 0 <= self.nested_differences <= MAX_DIFFERENCE_ORDER:
             raise ValueError(f"nested_differences={self.nested_differences} must be in 0..{MAX_DIFFERENCE_ORDER}")
-        for name in ("extrapolations", "ratio_extrapolations"):
+        for name in ("extrapolations", "ratio_extrapolations", "recurrence_extrapolations"):
             if not 0 <= getattr(self, name) <= MAX_DIFFERENCE_ORDER:
                 raise ValueError(f"{name}={getattr(self, name)} must be in 0..{MAX_DIFFERENCE_ORDER}")
-        for name in ("difference_orders", "extrapolations", "ratio_extrapolations"):
+        for name in ("difference_orders", "extrapolations", "ratio_extrapolations", "recurrence_extrapolations"):
             if getattr(self, name) and not self.context_numbers:
                 raise ValueError(f"{name} > 0 needs context_numbers > 0 (its features are digit columns)")
 
@@ -294,7 +297,8 @@ class Num2VecNet(nn.Module):
         self.init_dec = nn.Linear(cfg.nest_hidden, cfg.dec_layers * cfg.dec_hidden)  # O^n
         self.dec_embed = nn.Embedding(VOCAB_SIZE, cfg.d_digit, padding_idx=PAD)
         self.col_embed = nn.Embedding(VOCAB_SIZE + 1, cfg.d_column) if cfg.context_numbers else None
-        n_cols = (1 + cfg.difference_orders) * cfg.context_numbers + cfg.extrapolations + cfg.ratio_extrapolations
+        n_cols = ((1 + cfg.difference_orders) * cfg.context_numbers + cfg.extrapolations + cfg.ratio_extrapolations
+                  + cfg.recurrence_extrapolations)
         d_in = cfg.d_digit + n_cols * cfg.d_column
         self.decoder = _rnn(cfg, d_in, cfg.dec_hidden, cfg.dec_layers)
         d_out = cfg.dec_hidden
@@ -410,7 +414,8 @@ class Num2VecNet(nn.Module):
         cols = tokens[b[:, None], idx.clamp(min=0), :L_out]  # (M, K, L_out)
         cols = cols.masked_fill(missing[:, :, None], VOCAB_SIZE)  # "no such number" token
         cfg = self.cfg
-        orders = max(cfg.difference_orders, cfg.extrapolations, cfg.ratio_extrapolations - 1)
+        orders = max(cfg.difference_orders, cfg.extrapolations, cfg.ratio_extrapolations - 1,
+                     cfg.recurrence_extrapolations - 1)
         diffs = _difference_values(tokens, orders) if orders else []
         if self.cfg.difference_orders:
             cols = torch.cat([cols, self._difference_columns(diffs, b, idx, L_out)], dim=1)  # (M, (1+D)K, L_out)
@@ -418,7 +423,9 @@ class Num2VecNet(nn.Module):
             cols = torch.cat([cols, self._extrapolation_columns(tokens, diffs, b, t, L_out)], dim=1)
         if cfg.ratio_extrapolations:
             cols = torch.cat([cols, self._ratio_columns(tokens, diffs, b, t, L_out)], dim=1)
-        emb = self.col_embed(cols.transpose(1, 2))  # (M, L_out, C, d_column), C = (1+D)K + E + R columns
+        if cfg.recurrence_extrapolations:
+            cols = torch.cat([cols, self._recurrence_columns(tokens, diffs, b, t, L_out)], dim=1)
+        emb = self.col_embed(cols.transpose(1, 2))  # (M, L_out, C, d_column), C = (1+D)K + E + R + P columns
         return emb.flatten(2)
 
     def _difference_columns(self, diffs, b: torch.Tensor, idx: torch.Tensor, L_out: int) -> torch.Tensor:
@@ -466,6 +473,36 @@ class Num2VecNet(nn.Module):
             guess = acc + sq // den
             out.append(value_tokens(guess, L_out).masked_fill(~exact[:, None], VOCAB_SIZE))
             acc = acc + now  # the next order adds this difference (x_t for k = 0)
+        return torch.stack(out, dim=1)
+
+    def _recurrence_columns(self, tokens, diffs, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:
+        """Digit columns of the next term under an order-2 integer recurrence of the k-th difference, k = 0..P-1.
+
+        With y = ∇^k x, solve y_t = p y_{t-1} + q y_{t-2} and y_{t-1} = p y_{t-2} + q y_{t-3}
+        for p, q (Cramer's rule); where both are integers, y_{t+1} = p y_t + q y_{t-1} and
+        x_{t+1} = x_t + ∇x_t + ... + ∇^{k-1} x_t + y_{t+1} -> ``(M, P, L_out)``. For
+        1, 1, 2, 3, 5, 8 (k = 0): p = q = 1, so 13; for a(n) = 2a(n-1) + a(n-2) + 1
+        (k = 1) the differences follow y(n) = 2y(n-1) + y(n-2).
+        """
+        values, ok = token_values(tokens)  # (B, T)
+        series = [(values, ok)] + list(diffs)
+        acc, out = torch.zeros_like(values[b, t]), []
+        for k in range(self.cfg.recurrence_extrapolations):
+            y, y_ok = series[k]
+            idx = [(t - j).clamp(min=0) for j in range(4)]  # t, t-1, t-2, t-3
+            y0, y1, y2, y3 = (y[b, i] for i in idx)
+            fits = (t >= 3) & y_ok[b, idx[0]] & y_ok[b, idx[3]]  # the k-th difference exists from t-3 on
+            fits &= torch.stack([v.abs() < 2 * 10**9 for v in (y0, y1, y2, y3)]).all(0)  # |y1 y3 - y2^2| < 2^63
+            det = torch.where(fits, y1 * y3 - y2 * y2, 0)
+            fits &= det != 0
+            det = torch.where(fits, det, 1)
+            num_p = torch.where(fits, y0 * y3 - y1 * y2, 0)
+            num_q = torch.where(fits, y1 * y1 - y0 * y2, 0)
+            p, q = num_p // det, num_q // det
+            fits &= (num_p % det == 0) & (num_q % det == 0) & (p.abs() < 1000) & (q.abs() < 1000)
+            guess = acc + torch.where(fits, p * y0 + q * y1, 0)
+            out.append(value_tokens(guess, L_out).masked_fill(~fits[:, None], VOCAB_SIZE))
+            acc = acc + y0  # the next order adds this difference (x_t for k = 0)
         return torch.stack(out, dim=1)
 
     def _memory(self, states: torch.Tensor, lengths: torch.Tensor, s: torch.Tensor, b: torch.Tensor, t: torch.Tensor):
