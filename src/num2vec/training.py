@@ -121,7 +121,8 @@ class TrainConfig:
 
 
 _BUNDLED_MODEL = dict(nest_hidden=192, dec_hidden=192, bidirectional=True, attention="numbers", difference_orders=2,
-                      pattern_classes=6, number_properties=True)
+                      nested_differences=2, extrapolations=3, ratio_extrapolations=2, pattern_classes=6,
+                      number_properties=True)
 PRESETS: dict[str, dict] = {
     # about a minute on one CPU thread: for tests and demos
     "tiny": dict(
@@ -130,13 +131,14 @@ PRESETS: dict[str, dict] = {
         model=dict(d_digit=16, d_model=48, enc_hidden=48, nest_hidden=64, dec_hidden=64, context_numbers=4,
                    d_column=8, max_digits=12),
     ),
-    # the bundled model: the ablation's best switches (bidirectional encoder, attention over the nested
-    # outputs, difference columns) plus the auxiliary heads that shape the embeddings (pattern type on the
-    # sequence embedding, digit properties on the number embedding); ~1 h 45 min on one CPU thread
-    "default": dict(steps=6500, max_length=12, model=_BUNDLED_MODEL),
-    # the next bundled model: the same plus the nested RNN reading the differences (+3 points on the mixture in the
-    # ablation), six times longer: for an accelerator or a run resumed across sessions
-    "quality": dict(steps=40000, max_length=12, checkpoint_every=500, model=_BUNDLED_MODEL | {"nested_differences": 2}),
+    # the bundled model: the ablation's best switches (bidirectional encoder, attention over the nested outputs,
+    # difference columns, the nested RNN reading differences, extrapolation and ratio columns) plus the auxiliary
+    # heads that shape the embeddings (pattern type on the sequence embedding, digit properties on the number
+    # embedding); 3,379 steps is what `--fit-minutes 75` gave on one thread of the 2-core EPYC (70 min of training)
+    "default": dict(steps=3379, max_length=12, model=_BUNDLED_MODEL),
+    # the same switches, twelve times longer: for an accelerator (`scripts/gpu_run.sh` fits it to the time there
+    # is) or a run resumed across sessions
+    "quality": dict(steps=40000, max_length=12, checkpoint_every=500, model=_BUNDLED_MODEL),
 }
 
 
