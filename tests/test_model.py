@@ -165,13 +165,13 @@ def test_difference_columns_change_the_prediction_inputs_and_train():
 
 
 def test_extrapolation_columns_hold_the_next_term_of_each_difference_order():
-    from num2vec.model import _difference_values, token_values
+    from num2vec.model import _value_series, token_values
 
     net = Num2VecNet(ModelConfig(extrapolations=3, **SMALL))
     tokens, lengths, n = batch([[1, 8, 27, 64, 125], [9, 4, 2]])
-    diffs = _difference_values(tokens, 3)
+    series = _value_series(tokens, 3)
     b, t = torch.tensor([0, 0, 1, 1]), torch.tensor([4, 1, 2, 0])
-    cols = net._extrapolation_columns(tokens, diffs, b, t, 8)  # (4, 3, 8)
+    cols = net._extrapolation_columns(series, b, t, 8)  # (4, 3, 8)
     values, _ = token_values(cols.masked_fill(cols == VOCAB_SIZE, PAD))
     # cubes: next first-order guess 125 + 61, second 125 + 61 + 24, third (exact) 125 + 61 + 24 + 6 = 216
     assert values[0].tolist() == [186, 210, 216]
@@ -180,7 +180,7 @@ def test_extrapolation_columns_hold_the_next_term_of_each_difference_order():
     assert values[2, :2].tolist() == [0, 3] and (cols[2, 2] == VOCAB_SIZE).all()
     assert (cols[3] == VOCAB_SIZE).all()  # no difference before the second number
     # negative guesses are written with <neg>: 9 4 -> -1
-    assert token_values(net._extrapolation_columns(tokens, diffs, torch.tensor([1]), torch.tensor([1]), 8)[:, 0])[0] \
+    assert token_values(net._extrapolation_columns(series, torch.tensor([1]), torch.tensor([1]), 8)[:, 0])[0] \
         .tolist() == [-1]
     # the decoder reads one column per order, and the model trains and decodes with them
     assert net.decoder.weight_ih_l0.shape[1] == SMALL["d_digit"] + (SMALL["context_numbers"] + 3) * SMALL["d_column"]
@@ -191,14 +191,14 @@ def test_extrapolation_columns_hold_the_next_term_of_each_difference_order():
 
 
 def test_ratio_columns_continue_geometric_sequences_and_affine_recurrences():
-    from num2vec.model import _difference_values, token_values
+    from num2vec.model import _value_series, token_values
 
     net = Num2VecNet(ModelConfig(ratio_extrapolations=2, allow_negative=True, **SMALL))
     # geometric; a(n) = 3 a(n-1) + 1; a sequence whose ratios are not exact; a sign change
     tokens, lengths, n = batch([[3, 6, 12, 24], [1, 4, 13, 40], [2, 3, 5, 7], [-4, 8, -16, 32]])
-    diffs = _difference_values(tokens, 1)
+    series = _value_series(tokens, 1)
     b, t = torch.arange(4), torch.tensor([3, 3, 3, 3])
-    cols = net._ratio_columns(tokens, diffs, b, t, 8)  # (4, 2, 8)
+    cols = net._ratio_columns(series, b, t, 8)  # (4, 2, 8)
     assert cols.shape == (4, 2, 8)
     values, _ = token_values(cols.masked_fill(cols == VOCAB_SIZE, PAD))
     assert values[0].tolist() == [48, 24 + 12 * 12 // 6]  # 24^2/12; 24 + 12^2/6
@@ -206,12 +206,12 @@ def test_ratio_columns_continue_geometric_sequences_and_affine_recurrences():
     assert (cols[2, 0] == VOCAB_SIZE).all() and values[2, 1] == 9  # 7^2/5 is not exact; differences 2, 2 -> 9
     assert values[3].tolist() == [-64, -64]  # 32^2/-16; 32 + 48^2/-24
     # no column before the second number (k = 0) or the third (k = 1)
-    early = net._ratio_columns(tokens, diffs, torch.tensor([0, 0]), torch.tensor([0, 1]), 8)
+    early = net._ratio_columns(series, torch.tensor([0, 0]), torch.tensor([0, 1]), 8)
     assert (early[0] == VOCAB_SIZE).all() and (early[1, 1] == VOCAB_SIZE).all()
     assert token_values(early[1, :1])[0].tolist() == [12]
     # squares that would overflow int64 give no column
     big = torch.from_numpy(encode_sequences([[10**12, 2 * 10**12, 4 * 10**12]], max_digits=20)[0])
-    assert (net._ratio_columns(big, _difference_values(big, 1), torch.tensor([0]), torch.tensor([2]), 22)[0, 0]
+    assert (net._ratio_columns(_value_series(big, 1), torch.tensor([0]), torch.tensor([2]), 22)[0, 0]
             == VOCAB_SIZE).all()
     assert net.decoder.weight_ih_l0.shape[1] == SMALL["d_digit"] + (SMALL["context_numbers"] + 2) * SMALL["d_column"]
     _, loss, _ = net(tokens, lengths, n, min_given=2)
@@ -220,15 +220,15 @@ def test_ratio_columns_continue_geometric_sequences_and_affine_recurrences():
 
 
 def test_recurrence_columns_continue_order_two_recurrences():
-    from num2vec.model import _difference_values, token_values
+    from num2vec.model import _value_series, token_values
 
     net = Num2VecNet(ModelConfig(recurrence_extrapolations=2, **SMALL))
     # Fibonacci; a(n) = 2a(n-1) + a(n-2) + 1 from 0, 1; a geometric sequence (no unique recurrence); squares
     seqs = [[1, 1, 2, 3, 5, 8], [0, 1, 3, 8, 20, 49], [3, 6, 12, 24, 48, 96], [1, 4, 9, 16, 25, 36]]
     tokens, lengths, n = batch(seqs)
-    diffs = _difference_values(tokens, 1)
+    series = _value_series(tokens, 1)
     b, t = torch.arange(4), torch.full((4,), 5)
-    cols = net._recurrence_columns(tokens, diffs, b, t, 8)  # (4, 2, 8)
+    cols = net._recurrence_columns(series, b, t, 8)  # (4, 2, 8)
     values, _ = token_values(cols.masked_fill(cols == VOCAB_SIZE, PAD))
     assert values[0].tolist() == [13, 13]  # p = q = 1; the differences 1, 2, 3 -> 5 (8 + 5)
     assert (cols[1, 0] == VOCAB_SIZE).all() and values[1, 1] == 119  # only the differences follow p=2, q=1: 49+70
@@ -236,7 +236,7 @@ def test_recurrence_columns_continue_order_two_recurrences():
     # squares: no order-2 recurrence without a constant term, but their differences follow p = 2, q = -1
     assert (cols[3, 0] == VOCAB_SIZE).all() and values[3, 1] == 49
     # k = 0 needs four values (t >= 3), k = 1 four differences (t >= 4)
-    early = net._recurrence_columns(tokens, diffs, torch.tensor([0, 0]), torch.tensor([2, 3]), 8)
+    early = net._recurrence_columns(series, torch.tensor([0, 0]), torch.tensor([2, 3]), 8)
     assert (early[0] == VOCAB_SIZE).all() and (early[1, 1] == VOCAB_SIZE).all()
     assert not (early[1, 0] == VOCAB_SIZE).all()
     assert net.decoder.weight_ih_l0.shape[1] == SMALL["d_digit"] + (SMALL["context_numbers"] + 2) * SMALL["d_column"]

@@ -207,17 +207,23 @@ def _property_sizes(cfg: ModelConfig) -> dict[str, int]:
     return dict(zip(NUMBER_PROPERTIES, (10, 3, 7, cfg.max_digits, 10, 1), strict=True))
 
 
-def _difference_values(tokens: torch.Tensor, orders: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
-    """The 1st..``orders``-th differences of sequences ``tokens (B, T, L)``: per order int64 values ``(B, T)``
-    and a mask of where they exist (the k-th difference at t needs numbers t-k..t of at most 17 digits)."""
+def _value_series(tokens: torch.Tensor, orders: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Sequences ``tokens (B, T, L)`` as int64 values and their 1st..``orders``-th differences: ``orders + 1`` pairs
+    of values ``(B, T)`` and a mask of where they exist (the k-th difference at t needs numbers t-k..t of at most 17
+    digits)."""
     values, ok = token_values(tokens)  # (B, T)
-    out = []
+    out = [(values, ok)]
     for _ in range(orders):
         # shift right by one each order, so position t holds the difference ending at number t
         values = torch.cat([torch.zeros_like(values[:, :1]), values[:, 1:] - values[:, :-1]], dim=1)
         ok = torch.cat([torch.zeros_like(ok[:, :1]), ok[:, 1:] & ok[:, :-1]], dim=1)
         out.append((values, ok))
     return out
+
+
+def _difference_values(tokens: torch.Tensor, orders: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """The 1st..``orders``-th differences of :func:`_value_series` (without the values themselves)."""
+    return _value_series(tokens, orders)[1:]
 
 
 def _differences(tokens: torch.Tensor, orders: int, L: int) -> torch.Tensor:
@@ -416,15 +422,15 @@ class Num2VecNet(nn.Module):
         cfg = self.cfg
         orders = max(cfg.difference_orders, cfg.extrapolations, cfg.ratio_extrapolations - 1,
                      cfg.recurrence_extrapolations - 1)
-        diffs = _difference_values(tokens, orders) if orders else []
-        if self.cfg.difference_orders:
-            cols = torch.cat([cols, self._difference_columns(diffs, b, idx, L_out)], dim=1)  # (M, (1+D)K, L_out)
+        series = _value_series(tokens, orders)  # values, then differences: computed once for every kind of column
+        if cfg.difference_orders:
+            cols = torch.cat([cols, self._difference_columns(series[1:], b, idx, L_out)], dim=1)  # (M, (1+D)K, L_out)
         if cfg.extrapolations:
-            cols = torch.cat([cols, self._extrapolation_columns(tokens, diffs, b, t, L_out)], dim=1)
+            cols = torch.cat([cols, self._extrapolation_columns(series, b, t, L_out)], dim=1)
         if cfg.ratio_extrapolations:
-            cols = torch.cat([cols, self._ratio_columns(tokens, diffs, b, t, L_out)], dim=1)
+            cols = torch.cat([cols, self._ratio_columns(series, b, t, L_out)], dim=1)
         if cfg.recurrence_extrapolations:
-            cols = torch.cat([cols, self._recurrence_columns(tokens, diffs, b, t, L_out)], dim=1)
+            cols = torch.cat([cols, self._recurrence_columns(series, b, t, L_out)], dim=1)
         emb = self.col_embed(cols.transpose(1, 2))  # (M, L_out, C, d_column), C = (1+D)K + E + R + P columns
         return emb.flatten(2)
 
@@ -438,21 +444,20 @@ class Num2VecNet(nn.Module):
             out.append(cols.masked_fill(~valid[:, :, None], VOCAB_SIZE))
         return torch.cat(out, dim=1)
 
-    def _extrapolation_columns(self, tokens, diffs, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:
+    def _extrapolation_columns(self, series, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:
         """Digit columns of x_t + ∇x_t + ... + ∇^k x_t for k = 1..E at positions ``t`` -> ``(M, E, L_out)``.
 
         Newton's backward formula: if the k-th difference is constant, that sum is
         the next term. For 1, 4, 9, 16: ∇x = 7, ∇²x = 2, so k=1 gives 23 and k=2
         gives 25 (the next square). Exact in int64 (numbers of at most 17 digits).
         """
-        values, ok = token_values(tokens)  # (B, T)
-        acc, out = values[b, t], []
-        for diff, diff_ok in diffs[: self.cfg.extrapolations]:
+        acc, out = series[0][0][b, t], []
+        for diff, diff_ok in series[1 : 1 + self.cfg.extrapolations]:
             acc = acc + diff[b, t]
-            out.append(value_tokens(acc, L_out).masked_fill(~(diff_ok[b, t] & ok[b, t])[:, None], VOCAB_SIZE))
+            out.append(value_tokens(acc, L_out).masked_fill(~diff_ok[b, t][:, None], VOCAB_SIZE))
         return torch.stack(out, dim=1)
 
-    def _ratio_columns(self, tokens, diffs, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:
+    def _ratio_columns(self, series, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:
         """Digit columns of the next term if the k-th difference keeps its ratio, k = 0..R-1 -> ``(M, R, L_out)``.
 
         With y = ∇^k x: y_{t+1} = y_t^2 / y_{t-1} where that division is exact (else
@@ -460,10 +465,8 @@ class Num2VecNet(nn.Module):
         y_{t+1}. For 3, 6, 12, 24 (k = 0): 576 / 12 = 48; for a(n) = 3 a(n-1) + 1
         from 1: 1, 4, 13, 40 (k = 1): 40 + 27^2 / 9 = 121.
         """
-        values, ok = token_values(tokens)  # (B, T)
-        series = [(values, ok)] + list(diffs)
         prev = (t - 1).clamp(min=0)
-        acc, out = torch.zeros_like(values[b, t]), []
+        acc, out = torch.zeros_like(t), []
         for k in range(self.cfg.ratio_extrapolations):
             y, y_ok = series[k]
             now, before = y[b, t], y[b, prev]
@@ -475,7 +478,7 @@ class Num2VecNet(nn.Module):
             acc = acc + now  # the next order adds this difference (x_t for k = 0)
         return torch.stack(out, dim=1)
 
-    def _recurrence_columns(self, tokens, diffs, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:
+    def _recurrence_columns(self, series, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:
         """Digit columns of the next term under an order-2 integer recurrence of the k-th difference, k = 0..P-1.
 
         With y = ∇^k x, solve y_t = p y_{t-1} + q y_{t-2} and y_{t-1} = p y_{t-2} + q y_{t-3}
@@ -484,9 +487,7 @@ class Num2VecNet(nn.Module):
         1, 1, 2, 3, 5, 8 (k = 0): p = q = 1, so 13; for a(n) = 2a(n-1) + a(n-2) + 1
         (k = 1) the differences follow y(n) = 2y(n-1) + y(n-2).
         """
-        values, ok = token_values(tokens)  # (B, T)
-        series = [(values, ok)] + list(diffs)
-        acc, out = torch.zeros_like(values[b, t]), []
+        acc, out = torch.zeros_like(t), []
         for k in range(self.cfg.recurrence_extrapolations):
             y, y_ok = series[k]
             idx = [(t - j).clamp(min=0) for j in range(4)]  # t, t-1, t-2, t-3
