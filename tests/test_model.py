@@ -190,6 +190,45 @@ def test_extrapolation_columns_hold_the_next_term_of_each_difference_order():
     assert predict_numbers(net, [[1, 8, 27, 64]], beam_size=2, top_k=2)[0]
 
 
+def test_extrapolation_columns_reach_the_sixth_difference():
+    from num2vec.model import _value_series, token_values
+
+    net = Num2VecNet(ModelConfig(extrapolations=6, **SMALL | dict(max_digits=18)))
+    quintic = [x**5 - 3 * x**2 + 7 for x in range(1, 9)]
+    tokens, _, _ = batch([quintic[:7], [10**15 + x for x in range(7)]], max_digits=18)
+    cols = net._extrapolation_columns(_value_series(tokens, 6), torch.tensor([0, 1]), torch.tensor([6, 6]), 18)
+    values, _ = token_values(cols.masked_fill(cols == VOCAB_SIZE, PAD))
+    assert values[0, 4:].tolist() == [quintic[7], quintic[7]]  # the 5th difference is constant, the 6th is 0
+    assert values[0, 3] != quintic[7]
+    # 16-digit numbers: orders 1..3 exist, higher ones are withheld (their int64 sums could overflow)
+    assert values[1, :3].tolist() == [10**15 + 7] * 3 and (cols[1, 3:] == VOCAB_SIZE).all()
+
+
+def test_magnitude_channel_ends_every_number_embedding():
+    from num2vec.codec import encode_batch
+    from num2vec.model import magnitude_features
+
+    cfg = ModelConfig(magnitude_channel=True, allow_negative=True, **SMALL | dict(d_model=32, max_digits=12))
+    net = Num2VecNet(cfg)
+    numbers = [0, 7, 12345, -4096, 10**11]
+    tok, lengths = encode_batch(numbers, max_digits=cfg.max_digits)
+    tok, lengths = torch.from_numpy(tok), torch.from_numpy(lengths)
+    u = net.encode_numbers(tok, lengths)  # (5, d_model)
+    feats = magnitude_features(tok, cfg.max_digits)
+    assert u.shape == (5, cfg.d_model) and feats.shape == (5, cfg.magnitude_size)
+    assert torch.equal(u[:, -cfg.magnitude_size:], feats)
+    assert torch.allclose(feats[:, 1] * cfg.max_digits, torch.log10(torch.tensor(numbers).abs().double() + 1).float())
+    assert feats[:, 0].tolist() == [0, 0, 0, 1, 0]
+    # soft scale indicators: increasing in |n|, one half at |n| + 1 = 10^k
+    assert (feats[:, 2:].diff(dim=1) <= 0).all() and abs(feats[1, 2 + 1] - 8 / 18) < 1e-6
+    # the learned part still trains
+    tokens, lengths, n = batch([[1, 2, 3, 4], [5, 10, 20, 40]], max_digits=12)
+    _, loss, _ = net(tokens, lengths, n, min_given=2)
+    loss.backward()
+    assert net.encoder.proj.weight.grad.abs().sum() > 0
+    assert net.encoder.proj.out_features == cfg.d_model - cfg.magnitude_size
+
+
 def test_ratio_columns_continue_geometric_sequences_and_affine_recurrences():
     from num2vec.model import _value_series, token_values
 
@@ -277,7 +316,8 @@ def test_nested_rnn_reads_the_embeddings_of_the_differences():
     (dict(difference_orders=4), "difference_orders=4 must be in 0..3"),
     (dict(nested_differences=5), "nested_differences=5 must be in 0..3"),
     (dict(difference_orders=1, context_numbers=0), "difference_orders > 0 needs context_numbers > 0"),
-    (dict(extrapolations=4), "extrapolations=4 must be in 0..3"),
+    (dict(extrapolations=7), "extrapolations=7 must be in 0..6"),
+    (dict(magnitude_channel=True, d_model=24, max_digits=16), "d_model=24 is too small for the magnitude channel"),
     (dict(extrapolations=1, context_numbers=0), "extrapolations > 0 needs context_numbers > 0"),
     (dict(ratio_extrapolations=5), "ratio_extrapolations=5 must be in 0..3"),
     (dict(recurrence_extrapolations=4), "recurrence_extrapolations=4 must be in 0..3"),

@@ -314,7 +314,7 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
               help="The decoder also reads digit columns of the 1st..Nth differences (0: none).")
 @click.option("--nested-differences", type=click.IntRange(0, 3), default=None,
               help="The nested RNN also reads the embeddings of the 1st..Nth differences (0: none).")
-@click.option("--extrapolations", type=click.IntRange(0, 3), default=None,
+@click.option("--extrapolations", type=click.IntRange(0, 6), default=None,
               help="The decoder also reads digit columns of x + ∇x + ... + ∇^k x for k = 1..N, the next term if "
                    "the k-th difference stays constant (0: none).")
 @click.option("--ratio-extrapolations", type=click.IntRange(0, 3), default=None,
@@ -328,6 +328,9 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 @click.option("--number-properties/--no-number-properties", default=None,
               help="Auxiliary loss: linear heads read last digit, n mod 3/7, digit count, leading digit and "
                    "log10 from each number embedding.")
+@click.option("--magnitude-channel/--no-magnitude-channel", default=None,
+              help="The number embedding ends in fixed magnitude entries (sign, log10, soft 'at least 10^k' "
+                   "indicators); the encoder learns the rest.")
 @click.option("--sampling", type=click.FloatRange(0, 1, max_open=True), default=None,
               help="Scheduled sampling rate reached at the end (0: pure teacher forcing).")
 @click.option("--precision", type=click.Choice(["fp32", "bf16", "fp16"]), default=None,
@@ -346,7 +349,7 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, negative, cell, attention,
           bidirectional, layers, difference_orders, nested_differences, extrapolations,
           ratio_extrapolations, recurrence_extrapolations, pattern_head, number_properties,
-          sampling, precision, max_minutes, fit_minutes, workers, progress, device, threads):
+          magnitude_channel, sampling, precision, max_minutes, fit_minutes, workers, progress, device, threads):
     """Train a model (or --resume one). Ctrl-C saves a checkpoint and stops."""
     from .training import make_config
     from .training import train as run_training
@@ -360,7 +363,8 @@ def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, ne
                                    extrapolations=extrapolations, ratio_extrapolations=ratio_extrapolations,
                                    recurrence_extrapolations=recurrence_extrapolations,
                                    pattern_classes=pattern_classes,
-                                   number_properties=number_properties).items()
+                                   number_properties=number_properties,
+                                   magnitude_channel=magnitude_channel).items()
              if v is not None}
     if layers is not None:
         model.update(enc_layers=layers, nest_layers=layers, dec_layers=layers)

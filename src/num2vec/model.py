@@ -37,6 +37,9 @@ from .codec import EOS, NEG, PAD, SOS, VOCAB_SIZE
 CONFIG_VERSION = 1
 ATTENTION_CHOICES = ("none", "digits", "numbers", "both")
 MAX_DIFFERENCE_ORDER = 3
+# extrapolation columns go further: with 7 given terms the 6th difference exists once, so a degree-6 polynomial's
+# next term is x_t + ∇x_t + ... + ∇^6 x_t (from |x| < 10^17 a 6th difference stays below 64 * 10^17 < 2^63)
+MAX_EXTRAPOLATION_ORDER = 6
 # differences are computed exactly in int64 from numbers of at most this many digits
 # (|x| < 10^17, so a 3rd difference stays below 8 * 10^17 < 2^63); longer numbers get no difference columns
 _DIFF_DIGITS = 17
@@ -72,6 +75,9 @@ class ModelConfig:
     pattern_classes: int = 0  # > 0: an auxiliary head predicts the pattern type from the nested state
     pattern_dim: int = 64  # the head's hidden layer: the "pattern embedding" that `classify` compares
     number_properties: bool = False  # auxiliary linear heads read digit properties of |n| from u (see NUMBER_PROPERTIES)
+    # the last 2 + max_digits entries of u are a fixed magnitude channel (see magnitude_features): sign, log10(|n|+1)
+    # and the soft scale indicators (|n|+1) / (|n|+1 + 10^k), k = 0..max_digits-1; the encoder learns the rest
+    magnitude_channel: bool = False
     attention: str = "none"  # "none", "digits", "numbers" or "both"
     dropout: float = 0.0
     max_digits: int = 20
@@ -99,12 +105,22 @@ class ModelConfig:
             raise ValueError(f"difference_orders={self.difference_orders} must be in 0..{MAX_DIFFERENCE_ORDER}")
         if not 0 <= self.nested_differences <= MAX_DIFFERENCE_ORDER:
             raise ValueError(f"nested_differences={self.nested_differences} must be in 0..{MAX_DIFFERENCE_ORDER}")
-        for name in ("extrapolations", "ratio_extrapolations", "recurrence_extrapolations"):
+        if not 0 <= self.extrapolations <= MAX_EXTRAPOLATION_ORDER:
+            raise ValueError(f"extrapolations={self.extrapolations} must be in 0..{MAX_EXTRAPOLATION_ORDER}")
+        if self.magnitude_channel and self.d_model <= self.magnitude_size + 8:
+            raise ValueError(f"d_model={self.d_model} is too small for the magnitude channel: it must exceed "
+                             f"{self.magnitude_size + 8} (2 + max_digits magnitude entries and 8 learned ones)")
+        for name in ("ratio_extrapolations", "recurrence_extrapolations"):
             if not 0 <= getattr(self, name) <= MAX_DIFFERENCE_ORDER:
                 raise ValueError(f"{name}={getattr(self, name)} must be in 0..{MAX_DIFFERENCE_ORDER}")
         for name in ("difference_orders", "extrapolations", "ratio_extrapolations", "recurrence_extrapolations"):
             if getattr(self, name) and not self.context_numbers:
                 raise ValueError(f"{name} > 0 needs context_numbers > 0 (its features are digit columns)")
+
+    @property
+    def magnitude_size(self) -> int:
+        """Entries of u taken by the magnitude channel (0 without it)."""
+        return 2 + self.max_digits if self.magnitude_channel else 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -186,20 +202,48 @@ def number_properties(tokens: torch.Tensor, max_digits: int) -> dict[str, torch.
     n_digits = is_digit.sum(-1).clamp(min=1)  # (N,)
     w7 = torch.tensor([_MOD7_WEIGHTS[j % 6] for j in range(L)], device=tokens.device)
     lead_pos = n_digits - 1
-    # log10(|n| + 1) from the leading six digits: exact enough for a regression target
-    pos = lead_pos[:, None] - torch.arange(6, device=tokens.device)[None, :]  # (N, 6): MSB first
-    top = d.gather(1, pos.clamp(min=0)).masked_fill(pos < 0, 0).double()
-    mantissa = (top * torch.tensor([10.0 ** -j for j in range(6)], dtype=torch.float64, device=tokens.device)).sum(-1)
-    log10 = torch.where(n_digits <= 6, torch.log10(mantissa * 10.0 ** lead_pos.double() + 1),
-                        lead_pos.double() + torch.log10(mantissa.clamp(min=1e-9)))
     return {
         "last_digit": d[:, 0],
         "mod3": d.sum(-1) % 3,
         "mod7": (d * w7).sum(-1) % 7,
         "digits": lead_pos.clamp(max=max_digits - 1),
         "leading_digit": d.gather(1, lead_pos[:, None])[:, 0],
-        "log10": log10.float(),
+        "log10": _log10_abs(tokens).float(),
     }
+
+
+def _log10_abs(tokens: torch.Tensor) -> torch.Tensor:
+    """log10(|n| + 1) of token rows ``(N, L)`` from their leading six digits -> float64 ``(N,)`` (relative error
+    below 10^-5: exact enough for a regression target and a magnitude feature)."""
+    is_digit = tokens <= 9
+    d = tokens.masked_fill(~is_digit, 0).long()  # (N, L)
+    lead_pos = is_digit.sum(-1).clamp(min=1) - 1  # (N,)
+    pos = lead_pos[:, None] - torch.arange(6, device=tokens.device)[None, :]  # (N, 6): MSB first
+    top = d.gather(1, pos.clamp(min=0)).masked_fill(pos < 0, 0).double()
+    mantissa = (top * torch.tensor([10.0 ** -j for j in range(6)], dtype=torch.float64, device=tokens.device)).sum(-1)
+    return torch.where(lead_pos < 6, torch.log10(mantissa * 10.0 ** lead_pos.double() + 1),
+                       lead_pos.double() + torch.log10(mantissa.clamp(min=1e-9)))
+
+
+def magnitude_features(tokens: torch.Tensor, max_digits: int) -> torch.Tensor:
+    """The fixed magnitude channel of token rows ``(N, L)`` -> ``(N, 2 + max_digits)`` float32.
+
+    Entries: the sign (1 for negatives), ``log10(|n| + 1) / max_digits`` and
+    ``(|n| + 1) / (|n| + 1 + 10^k)`` for k = 0..max_digits-1 -- a soft "at least
+    10^k" that is close to linear in n around 10^k, so the value of a number is a
+    smooth function of u at every scale (a learned RNN state holds magnitude only
+    coarsely). Computed exactly from the digits, like the decoder's columns.
+
+    >>> from num2vec.codec import encode_batch
+    >>> tok, _ = encode_batch([0, 9, -999], max_digits=4)
+    >>> [[round(v, 3) for v in row] for row in magnitude_features(torch.from_numpy(tok), 4).tolist()]
+    [[0.0, 0.0, 0.5, 0.091, 0.01, 0.001], [0.0, 0.25, 0.909, 0.5, 0.091, 0.01], [1.0, 0.75, 0.999, 0.99, 0.909, 0.5]]
+    """
+    log10 = _log10_abs(tokens)  # (N,)
+    k = torch.arange(max_digits, device=tokens.device, dtype=torch.float64)
+    scales = torch.sigmoid(math.log(10) * (log10[:, None] - k[None, :]))  # (N, max_digits)
+    sign = (tokens == NEG).any(-1).double()
+    return torch.cat([sign[:, None], (log10 / max_digits)[:, None], scales], dim=1).float()
 
 
 def _property_sizes(cfg: ModelConfig) -> dict[str, int]:
@@ -280,7 +324,7 @@ class DigitEncoder(nn.Module):
         self.embed = nn.Embedding(VOCAB_SIZE, cfg.d_digit, padding_idx=PAD)
         self.rnn = _rnn(cfg, cfg.d_digit, cfg.enc_hidden, cfg.enc_layers, cfg.bidirectional)
         dirs = 2 if cfg.bidirectional else 1
-        self.proj = nn.Linear(dirs * cfg.enc_hidden, cfg.d_model)
+        self.proj = nn.Linear(dirs * cfg.enc_hidden, cfg.d_model - cfg.magnitude_size)
         self.state_size = dirs * cfg.enc_hidden
 
     def forward(self, tokens: torch.Tensor, lengths: torch.Tensor, states: bool = True):
@@ -289,7 +333,10 @@ class DigitEncoder(nn.Module):
         out, h = run_by_length(self.rnn, x, lengths, outputs=states)  # (N, L, dirs*H), (layers*dirs, N, H)
         h = h[0] if isinstance(h, tuple) else h
         final = torch.cat([h[-2], h[-1]], dim=-1) if self.cfg.bidirectional else h[-1]  # (N, dirs*H)
-        return self.proj(final), out
+        u = self.proj(final)  # (N, d_model - magnitude_size)
+        if self.cfg.magnitude_channel:
+            u = torch.cat([u, magnitude_features(tokens, self.cfg.max_digits).to(u.dtype)], dim=-1)  # (N, d_model)
+        return u, out
 
 
 class Num2VecNet(nn.Module):
@@ -449,12 +496,15 @@ class Num2VecNet(nn.Module):
 
         Newton's backward formula: if the k-th difference is constant, that sum is
         the next term. For 1, 4, 9, 16: ∇x = 7, ∇²x = 2, so k=1 gives 23 and k=2
-        gives 25 (the next square). Exact in int64 (numbers of at most 17 digits).
+        gives 25 (the next square). Exact in int64 (numbers of at most 17 digits; orders
+        above 3 only where |x_t| < 10^15).
         """
         acc, out = series[0][0][b, t], []
-        for diff, diff_ok in series[1 : 1 + self.cfg.extrapolations]:
+        small = acc.abs() < 10**15  # past the 3rd order the sum could overflow int64 for 16-17 digit numbers
+        for k, (diff, diff_ok) in enumerate(series[1 : 1 + self.cfg.extrapolations], start=1):
             acc = acc + diff[b, t]
-            out.append(value_tokens(acc, L_out).masked_fill(~diff_ok[b, t][:, None], VOCAB_SIZE))
+            ok = diff_ok[b, t] & (small if k > MAX_DIFFERENCE_ORDER else True)
+            out.append(value_tokens(acc, L_out).masked_fill(~ok[:, None], VOCAB_SIZE))
         return torch.stack(out, dim=1)
 
     def _ratio_columns(self, series, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:

@@ -137,10 +137,12 @@ PRESETS: dict[str, dict] = {
     # embedding); 3,379 steps is what `--fit-minutes 75` gave on one thread of the 2-core EPYC (70 min of training)
     "default": dict(steps=3379, max_length=12, model=_BUNDLED_MODEL),
     # the next bundled model: the same plus recurrence columns (mixture +3.4 points in the ablation: second-order
-    # recursions 9 -> 100 %), twelve times longer: for an accelerator (`scripts/gpu_run.sh` fits it to the time
-    # there is) or a run resumed across sessions
+    # recursions 9 -> 100 %), extrapolation columns up to the 6th difference (the polynomial powers x^4..x^6 that
+    # 7 given terms determine) and the magnitude channel in u (wide-range probes), twelve times longer: for an
+    # accelerator (`scripts/gpu_run.sh` fits it to the time there is) or a run resumed across sessions
     "quality": dict(steps=40000, max_length=12, checkpoint_every=500,
-                    model=_BUNDLED_MODEL | {"recurrence_extrapolations": 2}),
+                    model=_BUNDLED_MODEL | {"recurrence_extrapolations": 2, "extrapolations": 6,
+                                            "magnitude_channel": True}),
 }
 
 
