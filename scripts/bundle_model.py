@@ -41,6 +41,7 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=3000)
     ap.add_argument("--wall-minutes", type=float, default=None)
     ap.add_argument("--machine", default="2-core x86-64 CPU, one PyTorch thread")
+    ap.add_argument("--command", default=COMMAND, help="the command(s) that trained the run [default: %(default)s]")
     ap.add_argument("--note", default=None, help="anything else the model card should say about the run")
     ap.add_argument("--dest", type=Path, default=bundled_model_path())
     ap.add_argument("--results", type=Path, default=Path("benchmarks/results"))
@@ -74,7 +75,7 @@ def main() -> None:
     print(f"k-NN pattern type: {knn}", flush=True)
 
     training = dict(model.config.get("training", {}))
-    training["command"] = COMMAND
+    training["command"] = args.command
     training["machine"] = args.machine
     if args.wall_minutes:
         training["wall_seconds"] = args.wall_minutes * 60

@@ -121,8 +121,8 @@ class TrainConfig:
 
 
 _BUNDLED_MODEL = dict(nest_hidden=192, dec_hidden=192, bidirectional=True, attention="numbers", difference_orders=2,
-                      nested_differences=2, extrapolations=3, ratio_extrapolations=2, pattern_classes=6,
-                      number_properties=True)
+                      nested_differences=2, extrapolations=6, ratio_extrapolations=2, recurrence_extrapolations=2,
+                      pattern_classes=6, number_properties=True, magnitude_channel=True)
 PRESETS: dict[str, dict] = {
     # about a minute on one CPU thread: for tests and demos
     "tiny": dict(
@@ -131,18 +131,15 @@ PRESETS: dict[str, dict] = {
         model=dict(d_digit=16, d_model=48, enc_hidden=48, nest_hidden=64, dec_hidden=64, context_numbers=4,
                    d_column=8, max_digits=12),
     ),
-    # the bundled model: the ablation's best switches (bidirectional encoder, attention over the nested outputs,
-    # difference columns, the nested RNN reading differences, extrapolation and ratio columns) plus the auxiliary
-    # heads that shape the embeddings (pattern type on the sequence embedding, digit properties on the number
-    # embedding); 3,379 steps is what `--fit-minutes 75` gave on one thread of the 2-core EPYC (70 min of training)
+    # the bundled model's switches -- the ablation's best (bidirectional encoder, attention over the nested outputs,
+    # difference columns, the nested RNN reading differences, extrapolation columns up to the 6th difference, ratio
+    # and recurrence columns) plus what shapes the embeddings (pattern-type head on the sequence embedding, digit
+    # properties and the magnitude channel on the number embedding) -- sized for about 75 minutes on one CPU thread
+    # (3,379 steps: what `--fit-minutes 75` gave on the 2-core EPYC for session 4's model)
     "default": dict(steps=3379, max_length=12, model=_BUNDLED_MODEL),
-    # the next bundled model: the same plus recurrence columns (mixture +3.4 points in the ablation: second-order
-    # recursions 9 -> 100 %), extrapolation columns up to the 6th difference (the polynomial powers x^4..x^6 that
-    # 7 given terms determine) and the magnitude channel in u (wide-range probes), twelve times longer: for an
-    # accelerator (`scripts/gpu_run.sh` fits it to the time there is) or a run resumed across sessions
-    "quality": dict(steps=40000, max_length=12, checkpoint_every=500,
-                    model=_BUNDLED_MODEL | {"recurrence_extrapolations": 2, "extrapolations": 6,
-                                            "magnitude_channel": True}),
+    # the same, twelve times longer: for an accelerator (`scripts/gpu_run.sh` fits it to the time there is; the
+    # bundled model is this preset on an H200, see its model card) or a run resumed across sessions
+    "quality": dict(steps=40000, max_length=12, checkpoint_every=500, model=_BUNDLED_MODEL),
 }
 
 
