@@ -6,7 +6,8 @@ to predict, K = previous numbers whose digit columns the decoder reads.
 
 1. **Encoder** R^e: an RNN over the digit embeddings E[x_ij] of every number of
    the batch in one call; its final state, projected, is the number embedding
-   u_i ``(B, T, d_model)``.
+   u_i ``(B, T, d_model)`` (with ``magnitude_channel``, its last 2 + max_digits
+   entries are fixed magnitude features instead: :func:`magnitude_features`).
 2. **Nested RNN** R^n: an RNN over u_1..u_T; its state s^n_i is the sequence
    embedding after i numbers and O^n(s^n_i) = v_i ``(B, T, layers * H_dec)``
    starts the decoder.
