@@ -28,7 +28,7 @@ BASE = dict(batch_size=128, lr=3e-3, warmup_steps=100, eval_every=10**9, checkpo
                        d_column=12, cell="gru", enc_layers=1, nest_layers=1, dec_layers=1, bidirectional=False,
                        attention="none", difference_orders=0, pattern_classes=0, number_properties=False,
                        nested_differences=0, extrapolations=0, ratio_extrapolations=0,
-                       recurrence_extrapolations=0, magnitude_channel=False))
+                       recurrence_extrapolations=0, magnitude_channel=False, period_extrapolations=0))
 # the switches of the `quality` preset (the bundled model's plus nested differences)
 QUALITY = {"exclude": "targets", "model": {"bidirectional": True, "attention": "numbers", "difference_orders": 2,
                                            "pattern_classes": 6, "number_properties": True, "nested_differences": 2}}
@@ -80,6 +80,10 @@ VARIANTS: dict[str, dict] = {
     "per-step batches: the quality preset's switches; E=6; R=2; P=2; magnitude channel (the bundled model's)": {
         **QUALITY, "model": QUALITY["model"] | {"extrapolations": 6, "ratio_extrapolations": 2,
                                                 "recurrence_extrapolations": 2, "magnitude_channel": True}},
+    "per-step batches: the bundled model's switches; period columns Q=5": {
+        **QUALITY, "model": QUALITY["model"] | {"extrapolations": 6, "ratio_extrapolations": 2,
+                                                "recurrence_extrapolations": 2, "magnitude_channel": True,
+                                                "period_extrapolations": 5}},
 }
 
 

@@ -75,7 +75,7 @@ def compare(steps: int = 10, batch_size: int = 256) -> dict:
                       model=dict(sizes, context_numbers=0, attention="none", bidirectional=False,
                                  difference_orders=0, pattern_classes=0, number_properties=False,
                                  nested_differences=0, extrapolations=0, ratio_extrapolations=0,
-                                 recurrence_extrapolations=0, magnitude_channel=False))
+                                 recurrence_extrapolations=0, magnitude_channel=False, period_extrapolations=0))
     tr = Trainer(cfg, progress=False)
     ours = tr.net
     plain = PlainNum2Vec(**sizes)

@@ -134,12 +134,14 @@ def test_train_switches_reach_the_saved_model_config(tmp_path):
     res = run("train", "--preset", "tiny", "--out", out, "--steps", "3", "--no-progress", "--difference-orders", "2",
               "--pattern-head", "--bidirectional", "--attention", "numbers", "--number-properties",
               "--nested-differences", "1", "--extrapolations", "2", "--ratio-extrapolations", "1",
-              "--recurrence-extrapolations", "2", "--magnitude-channel", "--workers", "1")
+              "--recurrence-extrapolations", "2", "--magnitude-channel", "--period-extrapolations", "3",
+              "--workers", "1")
     assert res.exit_code == 0, res.output
     cfg = json.loads((out / "model" / "config.json").read_text())["model"]
     assert cfg["difference_orders"] == 2 and cfg["pattern_classes"] == 6 and cfg["number_properties"] is True
     assert cfg["nested_differences"] == 1 and cfg["extrapolations"] == 2 and cfg["ratio_extrapolations"] == 1
     assert cfg["recurrence_extrapolations"] == 2 and cfg["magnitude_channel"] is True
+    assert cfg["period_extrapolations"] == 3
     assert cfg["bidirectional"] is True and cfg["attention"] == "numbers"
     res = run("train", "--preset", "tiny", "--out", tmp_path / "r2", "--difference-orders", "4")
     assert res.exit_code == 2 and "Traceback" not in res.output

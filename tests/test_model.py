@@ -204,6 +204,24 @@ def test_extrapolation_columns_reach_the_sixth_difference():
     assert values[1, :3].tolist() == [10**15 + 7] * 3 and (cols[1, 3:] == VOCAB_SIZE).all()
 
 
+def test_period_columns_repeat_the_difference_one_period_back():
+    from num2vec.model import _value_series, token_values
+
+    net = Num2VecNet(ModelConfig(period_extrapolations=3, **SMALL))
+    tokens, lengths, n = batch([[2 * x - x // 3 for x in range(1, 8)], [5, 3]])
+    series = _value_series(tokens, 1)
+    cols = net._period_columns(series, torch.tensor([0, 0, 1]), torch.tensor([6, 2, 1]), 8)  # (3, 3, 8)
+    values, _ = token_values(cols.masked_fill(cols == VOCAB_SIZE, PAD))
+    # 2 4 5 7 9 10 12, differences 2 1 2 2 1 2: period 2 repeats the 1 (13), period 3 the 2 (14 = 2*8 - 8//3)
+    assert values[0].tolist() == [13, 14, 14]
+    assert values[1, 0] == 5 + 2 and (cols[1, 1:] == VOCAB_SIZE).all()  # at t = 2 only period 2 has its difference
+    assert (cols[2] == VOCAB_SIZE).all()  # at t = 1 no difference lies a period back
+    assert net.decoder.weight_ih_l0.shape[1] == SMALL["d_digit"] + (SMALL["context_numbers"] + 3) * SMALL["d_column"]
+    _, loss, _ = net(tokens, lengths, n, min_given=2)
+    loss.backward()
+    assert predict_numbers(net, [[2, 4, 5, 7]], beam_size=2, top_k=2)[0]
+
+
 def test_magnitude_channel_ends_every_number_embedding():
     from num2vec.codec import encode_batch
     from num2vec.model import magnitude_features
@@ -317,6 +335,8 @@ def test_nested_rnn_reads_the_embeddings_of_the_differences():
     (dict(nested_differences=5), "nested_differences=5 must be in 0..3"),
     (dict(difference_orders=1, context_numbers=0), "difference_orders > 0 needs context_numbers > 0"),
     (dict(extrapolations=7), "extrapolations=7 must be in 0..6"),
+    (dict(period_extrapolations=7), "period_extrapolations=7 must be in 0..6"),
+    (dict(period_extrapolations=1, context_numbers=0), "period_extrapolations > 0 needs context_numbers > 0"),
     (dict(magnitude_channel=True, d_model=24, max_digits=16), "d_model=24 is too small for the magnitude channel"),
     (dict(extrapolations=1, context_numbers=0), "extrapolations > 0 needs context_numbers > 0"),
     (dict(ratio_extrapolations=5), "ratio_extrapolations=5 must be in 0..3"),

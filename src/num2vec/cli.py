@@ -323,6 +323,9 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 @click.option("--recurrence-extrapolations", type=click.IntRange(0, 3), default=None,
               help="And of the next term if the k-th difference follows y(n) = p y(n-1) + q y(n-2) with integers "
                    "p, q fitted to its last four values, k = 0..N-1 (0: none).")
+@click.option("--period-extrapolations", type=click.IntRange(0, 6), default=None,
+              help="And of x + ∇x one period back, the next term if the first differences repeat with period "
+                   "p = 2..N+1 (staircases; 0: none).")
 @click.option("--pattern-head/--no-pattern-head", default=None,
               help="Auxiliary pattern-type loss on the sequence embedding (sharper `classify`).")
 @click.option("--number-properties/--no-number-properties", default=None,
@@ -348,7 +351,7 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 @_errors
 def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, negative, cell, attention,
           bidirectional, layers, difference_orders, nested_differences, extrapolations,
-          ratio_extrapolations, recurrence_extrapolations, pattern_head, number_properties,
+          ratio_extrapolations, recurrence_extrapolations, period_extrapolations, pattern_head, number_properties,
           magnitude_channel, sampling, precision, max_minutes, fit_minutes, workers, progress, device, threads):
     """Train a model (or --resume one). Ctrl-C saves a checkpoint and stops."""
     from .training import make_config
@@ -362,6 +365,7 @@ def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, ne
                                    difference_orders=difference_orders, nested_differences=nested_differences,
                                    extrapolations=extrapolations, ratio_extrapolations=ratio_extrapolations,
                                    recurrence_extrapolations=recurrence_extrapolations,
+                                   period_extrapolations=period_extrapolations,
                                    pattern_classes=pattern_classes,
                                    number_properties=number_properties,
                                    magnitude_channel=magnitude_channel).items()

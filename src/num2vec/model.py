@@ -41,6 +41,8 @@ MAX_DIFFERENCE_ORDER = 3
 # extrapolation columns go further: with 7 given terms the 6th difference exists once, so a degree-6 polynomial's
 # next term is x_t + ∇x_t + ... + ∇^6 x_t (from |x| < 10^17 a 6th difference stays below 64 * 10^17 < 2^63)
 MAX_EXTRAPOLATION_ORDER = 6
+# periods 2..7 of the first differences (7 given terms hold 6 differences)
+MAX_PERIOD_EXTRAPOLATIONS = 6
 # differences are computed exactly in int64 from numbers of at most this many digits
 # (|x| < 10^17, so a 3rd difference stays below 8 * 10^17 < 2^63); longer numbers get no difference columns
 _DIFF_DIGITS = 17
@@ -73,6 +75,9 @@ class ModelConfig:
     # P: and of the next term if the k-th difference follows y(n) = p y(n-1) + q y(n-2) with integers p, q fitted to
     # its last four values, k = 0..P-1 (Fibonacci-like recurrences; k = 1 adds a constant term), where exact
     recurrence_extrapolations: int = 0
+    # Q: and of x_t + ∇x_{t+1-p} for periods p = 2..Q+1, the next term if the first differences repeat with period p
+    # (staircases (a n + b) // d step in a repeating rhythm; cycles with a drift)
+    period_extrapolations: int = 0
     pattern_classes: int = 0  # > 0: an auxiliary head predicts the pattern type from the nested state
     pattern_dim: int = 64  # the head's hidden layer: the "pattern embedding" that `classify` compares
     number_properties: bool = False  # auxiliary linear heads read digit properties of |n| from u (see NUMBER_PROPERTIES)
@@ -114,7 +119,11 @@ class ModelConfig:
         for name in ("ratio_extrapolations", "recurrence_extrapolations"):
             if not 0 <= getattr(self, name) <= MAX_DIFFERENCE_ORDER:
                 raise ValueError(f"{name}={getattr(self, name)} must be in 0..{MAX_DIFFERENCE_ORDER}")
-        for name in ("difference_orders", "extrapolations", "ratio_extrapolations", "recurrence_extrapolations"):
+        if not 0 <= self.period_extrapolations <= MAX_PERIOD_EXTRAPOLATIONS:
+            raise ValueError(f"period_extrapolations={self.period_extrapolations} must be in "
+                             f"0..{MAX_PERIOD_EXTRAPOLATIONS}")
+        for name in ("difference_orders", "extrapolations", "ratio_extrapolations", "recurrence_extrapolations",
+                     "period_extrapolations"):
             if getattr(self, name) and not self.context_numbers:
                 raise ValueError(f"{name} > 0 needs context_numbers > 0 (its features are digit columns)")
 
@@ -352,7 +361,7 @@ class Num2VecNet(nn.Module):
         self.dec_embed = nn.Embedding(VOCAB_SIZE, cfg.d_digit, padding_idx=PAD)
         self.col_embed = nn.Embedding(VOCAB_SIZE + 1, cfg.d_column) if cfg.context_numbers else None
         n_cols = ((1 + cfg.difference_orders) * cfg.context_numbers + cfg.extrapolations + cfg.ratio_extrapolations
-                  + cfg.recurrence_extrapolations)
+                  + cfg.recurrence_extrapolations + cfg.period_extrapolations)
         d_in = cfg.d_digit + n_cols * cfg.d_column
         self.decoder = _rnn(cfg, d_in, cfg.dec_hidden, cfg.dec_layers)
         d_out = cfg.dec_hidden
@@ -469,7 +478,7 @@ class Num2VecNet(nn.Module):
         cols = cols.masked_fill(missing[:, :, None], VOCAB_SIZE)  # "no such number" token
         cfg = self.cfg
         orders = max(cfg.difference_orders, cfg.extrapolations, cfg.ratio_extrapolations - 1,
-                     cfg.recurrence_extrapolations - 1)
+                     cfg.recurrence_extrapolations - 1, min(cfg.period_extrapolations, 1))
         series = _value_series(tokens, orders)  # values, then differences: computed once for every kind of column
         if cfg.difference_orders:
             cols = torch.cat([cols, self._difference_columns(series[1:], b, idx, L_out)], dim=1)  # (M, (1+D)K, L_out)
@@ -479,7 +488,9 @@ class Num2VecNet(nn.Module):
             cols = torch.cat([cols, self._ratio_columns(series, b, t, L_out)], dim=1)
         if cfg.recurrence_extrapolations:
             cols = torch.cat([cols, self._recurrence_columns(series, b, t, L_out)], dim=1)
-        emb = self.col_embed(cols.transpose(1, 2))  # (M, L_out, C, d_column), C = (1+D)K + E + R + P columns
+        if cfg.period_extrapolations:
+            cols = torch.cat([cols, self._period_columns(series, b, t, L_out)], dim=1)
+        emb = self.col_embed(cols.transpose(1, 2))  # (M, L_out, C, d_column), C = (1+D)K + E + R + P + Q columns
         return emb.flatten(2)
 
     def _difference_columns(self, diffs, b: torch.Tensor, idx: torch.Tensor, L_out: int) -> torch.Tensor:
@@ -555,6 +566,24 @@ class Num2VecNet(nn.Module):
             guess = acc + torch.where(fits, p * y0 + q * y1, 0)
             out.append(value_tokens(guess, L_out).masked_fill(~fits[:, None], VOCAB_SIZE))
             acc = acc + y0  # the next order adds this difference (x_t for k = 0)
+        return torch.stack(out, dim=1)
+
+    def _period_columns(self, series, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:
+        """Digit columns of x_t + ∇x_{t+1-p} for p = 2..Q+1 -> ``(M, Q, L_out)``.
+
+        The next term if the first differences repeat with period p. For the
+        staircase 2n - n // 3 = 2, 4, 5, 7, 9, 10, 12 the differences are 2, 1, 2,
+        2, 1, 2: period 3 gives 12 + 2 = 14, the next term.
+        """
+        values, ok = series[0]
+        diff, diff_ok = series[1]
+        out = []
+        for p in range(2, 2 + self.cfg.period_extrapolations):
+            src = t + 1 - p  # the difference one period before the next one
+            sc = src.clamp(min=0)
+            fits = (src >= 1) & diff_ok[b, sc] & ok[b, t]
+            guess = values[b, t] + torch.where(fits, diff[b, sc], 0)
+            out.append(value_tokens(guess, L_out).masked_fill(~fits[:, None], VOCAB_SIZE))
         return torch.stack(out, dim=1)
 
     def _memory(self, states: torch.Tensor, lengths: torch.Tensor, s: torch.Tensor, b: torch.Tensor, t: torch.Tensor):
