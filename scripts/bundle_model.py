@@ -28,6 +28,8 @@ COMMAND = "num2vec train --preset default --out runs/default --threads 1"
 EVALUATIONS = [
     ("mixed", "num2vec evaluate", dict(distribution="mixed")),
     ("original", "num2vec evaluate --distribution original", dict(distribution="original")),
+    ("original_beam4", "num2vec evaluate --distribution original --beam-size 4",
+     dict(distribution="original", beam_size=4)),
     ("families", "num2vec evaluate --distribution families", dict(distribution="families")),
     ("length16", "num2vec evaluate --length 16", dict(distribution="mixed", length=16)),
     ("long_numbers", "num2vec evaluate --distribution families --max-value 1000000000000000",
@@ -91,7 +93,7 @@ def main() -> None:
     table = ["| command | n | model | top-5 (beam) | rule solver |", "| --- | --- | --- | --- | --- |"]
     for ev in evaluations:
         top = "–" if ev["top_k_accuracy"] is None else f"{ev['top_k_accuracy'] * 100:.1f} %"
-        table.append(f"| `{ev['command']}` | {ev['size']} | **{ev['accuracy'] * 100:.1f} %** | {top} | "
+        table.append(f"| `{ev['command']}` | {ev['size']} | **{ev['accuracy'] * 100:.2f} %** | {top} | "
                      f"{ev['solver_accuracy'] * 100:.1f} % |")
     (args.results / "bundled.md").write_text("\n".join(table) + "\n")
     print("\n".join(table))

@@ -397,7 +397,7 @@ def model_card(config: dict) -> str:
         for ev in evaluations:
             top = "–" if ev.get("top_k_accuracy") is None else f"{ev['top_k_accuracy'] * 100:.1f} %"
             lines.append(f"| {ev.get('name', '')} | `{ev.get('command', '')}` | {ev.get('size')} | "
-                         f"**{ev.get('accuracy', 0) * 100:.1f} %** | {top} | "
+                         f"**{ev.get('accuracy', 0) * 100:.2f} %** | {top} | "
                          f"{ev.get('solver_accuracy', 0) * 100:.1f} % |")
         for ev in evaluations:
             if not ev.get("families"):
