@@ -174,7 +174,8 @@ def test_bundled_model_ships_with_the_package():
     model = Num2Vec.from_pretrained()
     assert "command" in model.config["training"]
     evaluations = {e["name"]: e for e in model.config["evaluations"]}
-    assert set(evaluations) == {"mixed", "original", "families", "length16", "long_numbers", "real"}
+    assert set(evaluations) == {"mixed", "original", "original_beam4", "families", "length16", "long_numbers", "real"}
+    assert "--beam-size 4" in evaluations["original_beam4"]["command"]
     assert all(e["size"] == 3000 for name, e in evaluations.items() if name != "real")
     card = (folder / "README.md").read_text()
     assert "num2vec evaluate --distribution original" in card and "k-NN pattern type" in card
