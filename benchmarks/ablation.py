@@ -32,6 +32,9 @@ BASE = dict(batch_size=128, lr=3e-3, warmup_steps=100, eval_every=10**9, checkpo
 # the switches of the `quality` preset (the bundled model's plus nested differences)
 QUALITY = {"exclude": "targets", "model": {"bidirectional": True, "attention": "numbers", "difference_orders": 2,
                                            "pattern_classes": 6, "number_properties": True, "nested_differences": 2}}
+# session 5's switches on top of QUALITY: columns up to the 6th difference, then the magnitude channel
+_E6_R2_P2 = QUALITY["model"] | {"extrapolations": 6, "ratio_extrapolations": 2, "recurrence_extrapolations": 2}
+_BUNDLED = _E6_R2_P2 | {"magnitude_channel": True}
 
 VARIANTS: dict[str, dict] = {
     "base (digit columns K=8; GRU)": {},
@@ -74,16 +77,11 @@ VARIANTS: dict[str, dict] = {
     "per-step batches: the quality preset's switches; E=3; R=2; recurrence columns P=2": {
         **QUALITY, "model": QUALITY["model"] | {"extrapolations": 3, "ratio_extrapolations": 2,
                                                 "recurrence_extrapolations": 2}},
-    "per-step batches: the quality preset's switches; E=6; R=2; P=2": {
-        **QUALITY, "model": QUALITY["model"] | {"extrapolations": 6, "ratio_extrapolations": 2,
-                                                "recurrence_extrapolations": 2}},
+    "per-step batches: the quality preset's switches; E=6; R=2; P=2": {**QUALITY, "model": _E6_R2_P2},
     "per-step batches: the quality preset's switches; E=6; R=2; P=2; magnitude channel (the bundled model's)": {
-        **QUALITY, "model": QUALITY["model"] | {"extrapolations": 6, "ratio_extrapolations": 2,
-                                                "recurrence_extrapolations": 2, "magnitude_channel": True}},
+        **QUALITY, "model": _BUNDLED},
     "per-step batches: the bundled model's switches; period columns Q=5": {
-        **QUALITY, "model": QUALITY["model"] | {"extrapolations": 6, "ratio_extrapolations": 2,
-                                                "recurrence_extrapolations": 2, "magnitude_channel": True,
-                                                "period_extrapolations": 5}},
+        **QUALITY, "model": _BUNDLED | {"period_extrapolations": 5}},
 }
 
 

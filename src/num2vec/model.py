@@ -206,12 +206,8 @@ def number_properties(tokens: torch.Tensor, max_digits: int) -> dict[str, torch.
     >>> [p[k].tolist() for k in ("last_digit", "mod3", "mod7", "digits", "leading_digit")]
     [[5, 2], [2, 0], [4, 0], [2, 1], [3, 4]]
     """
-    L = tokens.shape[1]
-    is_digit = tokens <= 9
-    d = tokens.masked_fill(~is_digit, 0).long()  # (N, L)
-    n_digits = is_digit.sum(-1).clamp(min=1)  # (N,)
-    w7 = torch.tensor([_MOD7_WEIGHTS[j % 6] for j in range(L)], device=tokens.device)
-    lead_pos = n_digits - 1
+    d, lead_pos = _digits(tokens)
+    w7 = torch.tensor([_MOD7_WEIGHTS[j % 6] for j in range(tokens.shape[1])], device=tokens.device)
     return {
         "last_digit": d[:, 0],
         "mod3": d.sum(-1) % 3,
@@ -222,12 +218,17 @@ def number_properties(tokens: torch.Tensor, max_digits: int) -> dict[str, torch.
     }
 
 
+def _digits(tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Token rows ``(N, L)`` -> their digits ``(N, L)`` int64 (0 elsewhere) and the position of the leading digit
+    ``(N,)``."""
+    is_digit = tokens <= 9
+    return tokens.masked_fill(~is_digit, 0).long(), is_digit.sum(-1).clamp(min=1) - 1
+
+
 def _log10_abs(tokens: torch.Tensor) -> torch.Tensor:
     """log10(|n| + 1) of token rows ``(N, L)`` from their leading six digits -> float64 ``(N,)`` (relative error
     below 10^-5: exact enough for a regression target and a magnitude feature)."""
-    is_digit = tokens <= 9
-    d = tokens.masked_fill(~is_digit, 0).long()  # (N, L)
-    lead_pos = is_digit.sum(-1).clamp(min=1) - 1  # (N,)
+    d, lead_pos = _digits(tokens)
     pos = lead_pos[:, None] - torch.arange(6, device=tokens.device)[None, :]  # (N, 6): MSB first
     top = d.gather(1, pos.clamp(min=0)).masked_fill(pos < 0, 0).double()
     mantissa = (top * torch.tensor([10.0 ** -j for j in range(6)], dtype=torch.float64, device=tokens.device)).sum(-1)
@@ -515,7 +516,7 @@ class Num2VecNet(nn.Module):
         small = acc.abs() < 10**15  # past the 3rd order the sum could overflow int64 for 16-17 digit numbers
         for k, (diff, diff_ok) in enumerate(series[1 : 1 + self.cfg.extrapolations], start=1):
             acc = acc + diff[b, t]
-            ok = diff_ok[b, t] & (small if k > MAX_DIFFERENCE_ORDER else True)
+            ok = diff_ok[b, t] & small if k > MAX_DIFFERENCE_ORDER else diff_ok[b, t]
             out.append(value_tokens(acc, L_out).masked_fill(~ok[:, None], VOCAB_SIZE))
         return torch.stack(out, dim=1)
 
