@@ -27,7 +27,8 @@ API_CASES = [
     ("unicode digit", "model.encode('٣')", ValueError, "is not an integer"),
     ("empty sequence", "model.predict_next([])", ValueError, "the sequence is empty: give at least 2"),
     ("one number", "model.predict_next([5])", ValueError, "has 1 number(s); at least 2 are needed"),
-    ("too many digits", "model.predict_next([1, 10**25])", ValueError, "has 26 digits; this model handles at most"),
+    ("more digits than the resource guard", "model.predict_next([1, 10**4000])", ValueError,
+     "has 4,001 digits; num2vec reads numbers of at most 4,000 digits"),
     ("negative, model without negatives", "model.predict_next([1, -2])", ValueError,
      "-2 is negative, but this model was trained on non-negative numbers only"),
     ("top_k <= 0", "model.predict_next([1, 2], top_k=0)", ValueError, "top_k=0 must be a positive integer"),
@@ -43,7 +44,7 @@ API_CASES = [
     ("missing model folder", "Num2Vec.from_pretrained('no/such/folder')", FileNotFoundError, "no/such/folder"),
     ("float tensor to NumberEmbedding", "emb(torch.tensor([1.5]))", TypeError, "integer tensors, got dtype torch.float32"),
     ("negative, to NumberEmbedding", "emb(torch.tensor([[1, -4]]))", ValueError, "-4 is negative"),
-    ("too many digits, to NumberEmbedding", "emb([10**30])", ValueError, "has 31 digits"),
+    ("more digits than the resource guard, to NumberEmbedding", "emb([10**4000])", ValueError, "has 4,001 digits"),
     ("a string, to NumberEmbedding", "emb(['7'])", TypeError, "'7' of type str"),
 ]
 
@@ -57,7 +58,7 @@ CLI_CASES = [
     ("-n <= 0", "predict -n 0 1 2", "-n 0: the number of terms must be at least 1"),
     ("--top-k <= 0", "predict --top-k 0 1 2", "--top-k 0: must be at least 1"),
     ("negative, model without negatives", "predict 1 -5", "-5 is negative"),
-    ("too many digits", "predict 1 " + "9" * 40, "has 40 digits"),
+    ("more digits than the resource guard", "predict 1 " + "9" * 4001, "has 4,001 digits"),
     ("missing file", "predict --file no/such/file.txt", "no/such/file.txt does not exist"),
     ("a folder as --file", "predict --file .", "is a folder, not a file"),
     ("output in a missing folder", "embed 1 --output no/such/dir/x.npy", "folder no/such/dir does not exist"),

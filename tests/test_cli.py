@@ -64,7 +64,7 @@ def test_predict_file_reports_bad_lines_and_keeps_good_ones(model_dir, tiny_mode
         (["predict", "-n", "0", "1", "2"], "-n 0"),
         (["predict", "--top-k", "0", "1", "2"], "--top-k 0"),
         (["predict", "1", "-5"], "-5 is negative"),
-        (["predict", "1", "1" * 40], "digits"),
+        (["predict", "1", "1" * 4001], "4,001 digits"),
         (["predict", "--file", "/nonexistent/x.txt"], "does not exist"),
         (["predict", "1", "٣"], "not an integer"),
         (["embed", "1", "--output", "/nonexistent/dir/x.npy"], "does not exist"),

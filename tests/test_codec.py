@@ -74,12 +74,18 @@ def test_integral_values_accepted():
 
 
 def test_too_many_digits_refused_never_cut():
-    with pytest.raises(ValueError, match="has 6 digits; this model handles at most 5"):
+    with pytest.raises(ValueError, match="has 6 digits; num2vec reads numbers of at most 5"):
         encode_batch([123456], 5)
     with pytest.raises(ValueError, match="at most 5"):
         encode_batch(np.array([1, 123456]), 5)
     with pytest.raises(ValueError, match="at most 30"):
         encode_batch([10**40], 30)
+    # the default limit is the resource guard, checked without converting a huge number to a string
+    assert encode_batch([10**3999])[0].shape == (1, 4001)
+    with pytest.raises(ValueError, match="has 5,001 digits; num2vec reads numbers of at most 4,000 digits"):
+        encode_batch([10**5000])
+    with pytest.raises(ValueError, match="has 4,001 digits"):
+        to_int("1" * 4001)
 
 
 def test_encode_sequences_pads_numbers_and_sequences():

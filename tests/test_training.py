@@ -38,7 +38,7 @@ def test_training_never_sees_heldout_sequences(tmp_path, mode, window):
     nxt = [s.terms for s in upcoming.samples(20)]
     # pretend two upcoming sequences hold held-out windows: the trainer skips exactly those
     trainer.exclude.update({nxt[0][:window], nxt[2][-window:]})
-    tokens, lengths, n, patterns, skip = trainer.next_batch()
+    tokens, lengths, n, _, _, patterns, skip = trainer.next_batch()
     assert patterns is None and skip is None  # the tiny preset has no pattern head; nothing is masked
     got = [tuple(decode_batch(tokens[i, : n[i]].numpy())) for i in range(len(n))]
     want = [t for i, t in enumerate(nxt) if i not in (0, 2) and not overlaps(t, trainer.exclude, window)][:4]
@@ -60,7 +60,7 @@ def test_training_never_learns_a_heldout_target(tmp_path):
     upcoming = SequenceGenerator(cfg.generator_config(), seed=step_seed(cfg.seed, 0, 0))
     nxt = [s.terms for s in upcoming.samples(6)]
     trainer.exclude.add(nxt[1][:7])  # pretend the second upcoming sequence starts with a held-out input
-    tokens, lengths, n, _, skip = trainer.next_batch()
+    tokens, lengths, n, _, _, _, skip = trainer.next_batch()
     got = [tuple(decode_batch(tokens[i, : n[i]].numpy())) for i in range(len(n))]
     assert got == nxt  # nothing is dropped
     assert skip[1, 6] and skip.sum() == sum(len(heldout_targets(t, trainer.exclude)) for t in nxt)
@@ -277,3 +277,28 @@ def test_negative_numbers_end_to_end(tmp_path):
     assert len(cands) == 10  # the grammar admits <neg>, so negative candidates can be ranked
     r = evaluate_model(model, count=300, top_k=1, crossing_zero=True)
     assert 0 < r["size"] < 300 and r["crossing_zero"]
+
+
+def test_a_signed_run_excludes_the_unsigned_and_the_length_benchmark_sets():
+    from num2vec.data import heldout, length_heldout
+    from num2vec.training import exclusion_set
+
+    signed = exclusion_set(10**7, True, lengths=True)
+    unsigned_test = heldout("test", 3000, GeneratorConfig(8, 8, distribution="original"))
+    signed_test = heldout("test", 3000, GeneratorConfig(8, 8, allow_negative=True, distribution="mixed"))
+    assert all(s.terms[:7] in signed for s in unsigned_test[:50] + signed_test[:50])
+    cells = length_heldout(count=3, bands=((21, 40),))
+    assert all(s.terms[:7] in signed for v in cells.values() for s in v)
+
+
+def test_the_length_mix_draws_long_numbers_reproducibly(tmp_path):
+    from num2vec.codec import decode_batch
+    from num2vec.training import StepBatches
+
+    cfg = make_config("tiny", out_dir=str(tmp_path), batch_size=64, long_share=0.5, long_digits=30,
+                      allow_negative=True)
+    a, b = StepBatches(cfg, 0, set())[3], StepBatches(cfg, 0, set())[3]
+    assert torch.equal(a.tokens, b.tokens)
+    terms = [v for i in range(64) for v in decode_batch(a.tokens[i, : a.n[i]].numpy())]
+    assert max(len(str(abs(v))) for v in terms) > 20 and max(abs(v) for v in terms) < 10**30
+    assert min(terms) < 0

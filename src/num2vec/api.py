@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .codec import as_int_list, check_fits, encode_batch, encode_sequences, to_int
+from .codec import MAX_DIGITS, as_int_list, check_fits, encode_batch, to_int
+from .exact import featurize
 from .model import Num2VecNet, predict_numbers
 from .serialization import load_model, save_model
 
@@ -83,7 +84,8 @@ class Num2Vec:
 
     @property
     def max_digits(self) -> int:
-        return self.net.cfg.max_digits
+        """The most digits a number may have (the resource guard :data:`num2vec.codec.MAX_DIGITS`)."""
+        return MAX_DIGITS
 
     @property
     def dim(self) -> int:
@@ -92,7 +94,7 @@ class Num2Vec:
 
     # --- validation ------------------------------------------------------------------
     def _check_number(self, v: int) -> int:
-        check_fits(v, self.max_digits)
+        check_fits(v)
         if v < 0 and not self.net.cfg.allow_negative:
             raise ValueError(f"{v} is negative, but this model was trained on non-negative numbers only")
         return v
@@ -173,10 +175,8 @@ class Num2Vec:
             nxt = self.predict_next(terms + out, beam_size=beam_size)
             try:
                 self._check_number(nxt)
-            except ValueError:
-                raise ValueError(
-                    f"the continuation reached {nxt}, beyond what this model handles ({self.max_digits} digits)"
-                ) from None
+            except ValueError as err:
+                raise ValueError(f"the continuation reached a number beyond what this model handles: {err}") from None
             out.append(nxt)
         return out
 
@@ -224,7 +224,7 @@ class Num2Vec:
         with self._lock, torch.no_grad(), self._autocast():
             for a in tqdm(range(0, len(uniq), batch_size), disable=not progress, desc="encode"):
                 b = min(a + batch_size, len(uniq))
-                tokens, lengths = encode_batch(uniq[a:b], self.max_digits)
+                tokens, lengths = encode_batch(uniq[a:b])
                 u = self.net.encode_numbers(torch.from_numpy(tokens).to(self.device),
                                             torch.from_numpy(lengths).to(self.device))
                 u = u.float()
@@ -249,9 +249,10 @@ class Num2Vec:
         out = []
         with self._lock, torch.no_grad(), self._autocast():
             for start in range(0, len(batch), batch_size):
-                tokens, lengths, n = encode_sequences(batch[start : start + batch_size], self.max_digits)
-                to = lambda a: torch.from_numpy(a).to(self.device)  # noqa: E731
-                _, _, s = self.net.encode_context(to(tokens), to(lengths))
+                tokens, lengths, n, diffs, _ = featurize(batch[start : start + batch_size],
+                                                         self.net.cfg.column_spec.nested_only)
+                to = lambda a: None if a is None else torch.from_numpy(a).to(self.device)  # noqa: E731
+                _, _, s = self.net.encode_context(to(tokens), to(lengths), to(diffs))
                 last = s[torch.arange(len(n), device=self.device), to(n) - 1]  # (b, nest_hidden)
                 out.append((self.net.pattern_embedding(last) if kind == "pattern" else last).float().cpu())
         emb = torch.cat(out).numpy()

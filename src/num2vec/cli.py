@@ -338,6 +338,14 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
               help="Scheduled sampling rate reached at the end (0: pure teacher forcing).")
 @click.option("--precision", type=click.Choice(["fp32", "bf16", "fp16"]), default=None,
               help="Mixed precision (autocast); fp16 needs CUDA. [default: fp32]")
+@click.option("--long-share", type=click.FloatRange(0, 1), default=None,
+              help="Share of each batch drawn with start values of up to --long-digits digits (length mix). "
+                   "[default: the preset's]")
+@click.option("--long-digits", type=click.IntRange(8, 1000), default=None,
+              help="Digits of the length mix's start values, at most. [default: the preset's]")
+@click.option("--init-from", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Start from this model folder's weights wherever name and shape match (fine-tuning).")
+@click.option("--warmup-steps", type=click.IntRange(min=0), default=None, help="[default: the preset's]")
 @click.option("--max-minutes", type=float, default=None, help="Stop (with a checkpoint) after this long.")
 @click.option("--fit-minutes", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Instead of --steps: measure this machine's speed in the warm-up, then set the step count so the "
@@ -352,7 +360,8 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, negative, cell, attention,
           bidirectional, layers, difference_orders, nested_differences, extrapolations,
           ratio_extrapolations, recurrence_extrapolations, period_extrapolations, pattern_head, number_properties,
-          magnitude_channel, sampling, precision, max_minutes, fit_minutes, workers, progress, device, threads):
+          magnitude_channel, sampling, precision, long_share, long_digits, init_from, warmup_steps, max_minutes,
+          fit_minutes, workers, progress, device, threads):
     """Train a model (or --resume one). Ctrl-C saves a checkpoint and stops."""
     from .training import make_config
     from .training import train as run_training
@@ -373,11 +382,13 @@ def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, ne
     if layers is not None:
         model.update(enc_layers=layers, nest_layers=layers, dec_layers=layers)
     if resume and (model or any(v is not None for v in (batch_size, lr, seed, distribution, negative, sampling,
-                                                         precision))):
+                                                         precision, long_share, long_digits, init_from,
+                                                         warmup_steps))):
         raise ValueError("--resume continues a run with its saved settings; only --steps may change")
     cfg = make_config(preset, out_dir=str(out_dir), batch_size=batch_size, lr=lr, seed=seed,
                       distribution=distribution, allow_negative=negative, sampling_max=sampling, precision=precision,
-                      model=model)
+                      long_share=long_share, long_digits=long_digits, warmup_steps=warmup_steps,
+                      init_from=None if init_from is None else str(init_from), model=model)
     if fit_minutes is not None and steps is not None:
         raise ValueError("--fit-minutes sets the step count; give it or --steps, not both")
     trainer = run_training(cfg, device=device, resume=resume, progress=progress, steps=steps,
@@ -394,7 +405,8 @@ def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, ne
 @click.option("--max-value", type=int, default=10**7)
 @click.option("--beam-size", type=click.IntRange(min=1), default=1)
 @click.option("--top-k", type=click.IntRange(min=1), default=5, help="Also report top-K accuracy (beam search).")
-@click.option("--crossing-zero", is_flag=True, help="Only the sequences with negative and positive terms.")
+@click.option("--signed", is_flag=True, help="The held-out sets with negative terms (models trained with them).")
+@click.option("--crossing-zero", is_flag=True, help="Only the signed sequences with negative and positive terms.")
 @click.option("--real", is_flag=True, help="Score the curated real sequences (num2vec.catalog) instead.")
 @click.option("--given", type=click.IntRange(min=2), default=10, help="With --real: terms shown.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
@@ -403,13 +415,14 @@ def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, ne
 @precision_option
 @threads_option
 @_errors
-def evaluate(count, distribution, length, max_value, beam_size, top_k, crossing_zero, real, given, as_json, model_path,
-             device, precision, threads):
+def evaluate(count, distribution, length, max_value, beam_size, top_k, signed, crossing_zero, real, given, as_json,
+             model_path, device, precision, threads):
     """Next-term accuracy on held-out generated sequences, beside the rule-based solver.
 
     \b
     num2vec evaluate                          3000 mixed 8-term sequences
     num2vec evaluate --distribution original  the original project's test distribution
+    num2vec evaluate --signed                 the sets with negative terms (--crossing-zero: those crossing 0)
     num2vec evaluate --length 12              longer sequences than the 8 of training's held-out sets
     num2vec evaluate --max-value 1000000000000000 --distribution families   terms of up to 15 digits
     num2vec evaluate --real                   the curated real sequences (squares, Fibonacci, Catalan, ...)
@@ -425,7 +438,7 @@ def evaluate(count, distribution, length, max_value, beam_size, top_k, crossing_
         click.echo(json.dumps(report, indent=2) if as_json else format_catalog_report(report))
         return
     report = evaluate_model(model, count=count, distribution=distribution, length=length, max_value=max_value,
-                            beam_size=beam_size, top_k=top_k, crossing_zero=crossing_zero)
+                            beam_size=beam_size, top_k=top_k, crossing_zero=crossing_zero, signed=signed)
     click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
 
 

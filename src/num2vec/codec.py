@@ -22,8 +22,8 @@ The token ids are::
 Only integers are accepted: ``int``, NumPy integers, floats with an integral
 value (``3.0``), and strings of an optional sign and ASCII digits. ``True``,
 ``3.5``, ``nan``, ``inf``, ``"1e3"`` and ``None`` are refused with an error that
-names the value. A number with more digits than ``max_digits`` is refused, never
-cut.
+names the value. Numbers of any length are accepted up to a resource guard of
+:data:`MAX_DIGITS` digits; a longer one is refused with an error, never cut.
 """
 
 from __future__ import annotations
@@ -42,11 +42,17 @@ NEG = 13
 VOCAB_SIZE = 14
 TOKEN_NAMES = [str(d) for d in range(10)] + ["<eos>", "<pad>", "<sos>", "<neg>"]
 
+#: resource guard: the most digits a number may have. A number's tokens, and the work on it, grow with its digits;
+#: 4,000 also stays below Python's own limit on int <-> str conversion (4,300 digits by default)
+MAX_DIGITS = 4_000
+
 _INT_STRING = re.compile(r"[+-]?[0-9]+")
 _FLOAT_EXACT_LIMIT = 2**53  # floats above this are not exact integers any more
 
 
 def _show(value: object, limit: int = 40) -> str:
+    if isinstance(value, int) and value.bit_length() > 200:  # repr() of a huge int is long, past 4,300 digits refused
+        return f"{value // 10 ** (num_digits(value) - 12)}...({num_digits(value):,} digits)"
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -75,6 +81,10 @@ def to_int(value: object) -> int:
     if isinstance(value, str):
         text = value.strip()
         if _INT_STRING.fullmatch(text):
+            digits = len(text.lstrip("+-").lstrip("0")) or 1
+            if digits > MAX_DIGITS:
+                raise ValueError(f"{_show(value)} has {digits:,} digits; num2vec reads numbers of at most "
+                                 f"{MAX_DIGITS:,} digits (a resource guard)")
             return int(text)
         raise ValueError(
             f"{_show(value)} is not an integer: expected an optional sign and digits 0-9"
@@ -83,17 +93,27 @@ def to_int(value: object) -> int:
 
 
 def num_digits(value: int) -> int:
-    """Number of decimal digits of ``abs(value)`` (0 has one digit)."""
-    return len(str(abs(value)))
+    """Number of decimal digits of ``abs(value)`` (0 has one digit), without converting it to a string.
+
+    >>> num_digits(0), num_digits(-999), num_digits(10**5000)
+    (1, 3, 5001)
+    """
+    a = abs(value)
+    if a < 10**18:
+        return len(str(a))
+    d = int((a.bit_length() - 1) * 0.30102999566398120) + 1  # 2^(bits-1) <= a, so a has at least this many digits
+    return d + 1 if a >= 10**d else d
 
 
-def check_fits(value: int, max_digits: int) -> None:
-    """Raise ValueError when ``value`` has more than ``max_digits`` digits."""
-    n = num_digits(value)
-    if n > max_digits:
-        raise ValueError(
-            f"{_show(value)} has {n} digits; this model handles at most {max_digits} digits"
-        )
+def check_fits(value: int, max_digits: int | None = None) -> None:
+    """Raise ValueError when ``value`` has more than ``max_digits`` digits (default: :data:`MAX_DIGITS`)."""
+    limit = MAX_DIGITS if max_digits is None else max_digits
+    if value.bit_length() > 3.32 * limit - 4:  # cheap pre-check: a number of d digits has at least 3.32 (d-1) bits
+        n = num_digits(value)
+        if n > limit:
+            raise ValueError(
+                f"{_show(value)} has {n:,} digits; num2vec reads numbers of at most {limit:,} digits (a resource guard)"
+            )
 
 
 def encode_int(value: int) -> list[int]:
@@ -152,7 +172,7 @@ def as_int_list(values: object, name: str = "numbers") -> list[int]:
     return [to_int(v) for v in values]
 
 
-def encode_batch(values: Sequence[int] | np.ndarray, max_digits: int) -> tuple[np.ndarray, np.ndarray]:
+def encode_batch(values: Sequence[int] | np.ndarray, max_digits: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Encode many integers into a padded token matrix.
 
     Returns ``(tokens, lengths)``: ``tokens`` is ``(N, L)`` int64 with ``<pad>``
@@ -160,7 +180,8 @@ def encode_batch(values: Sequence[int] | np.ndarray, max_digits: int) -> tuple[n
     ``(N,)`` with the token count of each number (``<eos>`` included).
 
     NumPy integer arrays are encoded without a Python loop; Python ints beyond
-    int64 take a per-number path.
+    int64 take a per-number path. A number with more than ``max_digits`` digits
+    (default: the :data:`MAX_DIGITS` guard) raises ValueError.
 
     >>> tokens, lengths = encode_batch([7, -45, 123], max_digits=5)
     >>> tokens.tolist(), lengths.tolist()
@@ -177,7 +198,7 @@ def encode_batch(values: Sequence[int] | np.ndarray, max_digits: int) -> tuple[n
     return _encode_int64(arr, max_digits)
 
 
-def _encode_int64(arr: np.ndarray, max_digits: int) -> tuple[np.ndarray, np.ndarray]:
+def _encode_int64(arr: np.ndarray, max_digits: int | None) -> tuple[np.ndarray, np.ndarray]:
     n = arr.shape[0]
     if n == 0:
         return np.full((0, 2), PAD, np.int64), np.zeros(0, np.int64)
@@ -196,7 +217,7 @@ def _encode_int64(arr: np.ndarray, max_digits: int) -> tuple[np.ndarray, np.ndar
     powers = 10 ** np.arange(width, dtype=np.int64)
     digits = (mag[:, None] // powers[None, :]) % 10
     ndig = np.maximum(1, (mag[:, None] >= powers[None, :]).sum(axis=1))
-    too_long = ndig > max_digits
+    too_long = ndig > (MAX_DIGITS if max_digits is None else max_digits)
     if too_long.any():
         check_fits(int(arr[np.argmax(too_long)]), max_digits)
     lengths = ndig + negative + 1
@@ -211,7 +232,7 @@ def _encode_int64(arr: np.ndarray, max_digits: int) -> tuple[np.ndarray, np.ndar
     return tokens, lengths.astype(np.int64)
 
 
-def _encode_big(ints: Sequence[int], max_digits: int) -> tuple[np.ndarray, np.ndarray]:
+def _encode_big(ints: Sequence[int], max_digits: int | None) -> tuple[np.ndarray, np.ndarray]:
     for v in ints:
         check_fits(int(v), max_digits)
     seqs = [encode_int(int(v)) for v in ints]
@@ -227,7 +248,8 @@ def decode_batch(tokens: np.ndarray) -> list[int]:
     return [decode_tokens(row) for row in np.asarray(tokens).tolist()]
 
 
-def encode_sequences(seqs: Sequence[Sequence[int]], max_digits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def encode_sequences(seqs: Sequence[Sequence[int]],
+                     max_digits: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Encode a batch of integer sequences for the model.
 
     Returns ``tokens (B, T, L)``, ``lengths (B, T)`` (0 for padding numbers) and

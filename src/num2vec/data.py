@@ -159,6 +159,9 @@ class GeneratorConfig:
     allow_negative: bool = False
     distribution: str = "mixed"
     families: tuple[str, ...] | None = None
+    # > 0: start values and constants (geometric and recurrence starts, cycle values, polynomial and expression
+    # constants) are drawn with 1..start_digits digits, log-uniformly, for sequences of long numbers
+    start_digits: int = 0
 
     def __post_init__(self) -> None:
         if self.distribution not in DISTRIBUTIONS:
@@ -169,6 +172,8 @@ class GeneratorConfig:
             raise ValueError(
                 f"length range {self.min_length}..{self.max_length} is invalid: need 3 <= min_length <= max_length"
             )
+        if self.start_digits < 0:
+            raise ValueError(f"start_digits={self.start_digits} must be >= 0")
         if self.max_value < 100:
             raise ValueError(f"max_value={self.max_value} is too small: it must be at least 100")
         if self.families is not None:
@@ -360,6 +365,15 @@ class SequenceGenerator:
         d = self.rng.randint(lo_digits, max(lo_digits, top))
         return self.rng.randint(10 ** (d - 1), 10**d - 1)
 
+    def _start(self, default: int) -> int:
+        """``default``, or with ``start_digits`` set, a value of 1..start_digits digits (log-uniform) of its sign."""
+        digits = self.config.start_digits
+        if not digits:
+            return default
+        d = self.rng.randint(1, digits)
+        v = self.rng.randint(10 ** (d - 1), 10**d - 1)
+        return -v if default < 0 else v
+
     def _signed(self, v: int) -> int:
         if self.config.allow_negative and self.rng.random() < 0.5:
             return -v
@@ -376,7 +390,7 @@ class SequenceGenerator:
         rng = self.rng
         p = rng.randint(2, 4)
         hi = 99 if rng.random() < 0.8 else min(self.config.max_value - 1, 9999)
-        values = [self._signed(rng.randint(1, hi)) for _ in range(p)]
+        values = [self._start(self._signed(rng.randint(1, hi))) for _ in range(p)]
         if len(set(values)) == 1:
             raise _Reject
         init = "; ".join(f"a({i + 1}) = {v}" for i, v in enumerate(values))
@@ -399,7 +413,7 @@ class SequenceGenerator:
     def _geometric(self, length: int) -> Sample:
         rng = self.rng
         r = rng.randint(2, 10)
-        c = self._signed(rng.randint(1, 10 ** rng.randint(1, 3)))
+        c = self._start(self._signed(rng.randint(1, 10 ** rng.randint(1, 3))))
         return self._finish("geometric", f"a(n) = {c} * {r}**(n - 1)", length)
 
     def _division(self, length: int) -> Sample:
@@ -424,6 +438,7 @@ class SequenceGenerator:
         rng = self.rng
         degree = 2 if rng.random() < 0.6 else 3
         coeffs = [self._signed(rng.randint(0, 50)) for _ in range(degree)]
+        coeffs[-1] = self._start(coeffs[-1]) if coeffs[-1] else coeffs[-1]
         lead = self._signed(rng.randint(1, 20))
         terms = [f"{lead}*n**{degree}"]
         for power, c in zip(range(degree - 1, -1, -1), coeffs):
@@ -435,7 +450,7 @@ class SequenceGenerator:
         rng = self.rng
         p = rng.randint(2, 5) if rng.random() < 0.7 else -rng.randint(1, 3)
         q = rng.randint(-20, 50)
-        a1 = self._signed(rng.randint(0, 10 ** rng.randint(1, 3)))
+        a1 = self._start(self._signed(rng.randint(0, 10 ** rng.randint(1, 3))))
         return self._finish("recurrence1", f"a(n) = {p}*a(n-1) + {q}; a(1) = {a1}", length)
 
     def _recurrence2(self, length: int) -> Sample:
@@ -443,8 +458,8 @@ class SequenceGenerator:
         p = rng.randint(1, 3)
         q = rng.choice([-2, -1, 1, 1, 1, 2, 3])
         r = rng.randint(0, 10) if rng.random() < 0.3 else 0
-        a1 = self._signed(rng.randint(0, 100))
-        a2 = self._signed(rng.randint(0, 100))
+        a1 = self._start(self._signed(rng.randint(0, 100)))
+        a2 = self._start(self._signed(rng.randint(0, 100)))
         rule = f"a(n) = {p}*a(n-1) + {q}*a(n-2)" + (f" + {r}" if r else "")
         return self._finish("recurrence2", f"{rule}; a(1) = {a1}; a(2) = {a2}", length)
 
@@ -463,7 +478,7 @@ class SequenceGenerator:
         if depth == 0 or rng.random() < 0.15:
             if rng.random() < 0.6:
                 return "n", set()
-            return str(rng.randint(1, 1000)), set()
+            return str(self._start(rng.randint(1, 1000))), set()
         op = rng.choices(["+", "-", "*", "//", "**"], _OP_WEIGHTS)[0]
         if op == "**":
             c = rng.randint(2, 10)
@@ -478,7 +493,7 @@ class SequenceGenerator:
             right, kr = self._expr_tree(depth - 1)
             return f"({left})*({right})", kl | kr | {"mul"}
         if op == "-" and rng.random() < 0.5:
-            return f"{rng.randint(1, 99999)} - ({left})", kl
+            return f"{self._start(rng.randint(1, 99999))} - ({left})", kl
         right, kr = self._expr_tree(depth - 1)
         return f"({left}) {op} ({right})", kl | kr
 
@@ -534,6 +549,52 @@ def heldout(split: str, count: int, config: GeneratorConfig | None = None) -> li
     if split not in SPLIT_SEEDS:
         raise ValueError(f"split={split!r} is unknown; choose one of {', '.join(SPLIT_SEEDS)}")
     return SequenceGenerator(config, seed=SPLIT_SEEDS[split]).samples(count)
+
+
+#: digit bands of the length benchmark: every term of a sequence has lo..hi digits
+LENGTH_BANDS = ((1, 10), (11, 20), (21, 40), (41, 100))
+#: families of the length benchmark (those whose next term a rule determines) -> (distribution, generator families)
+LENGTH_FAMILIES = {
+    "arithmetic": ("families", ("arithmetic",)),
+    "polynomial": ("families", ("polynomial",)),
+    "geometric": ("families", ("geometric",)),
+    "recurrence1": ("families", ("recurrence1",)),
+    "recurrence2": ("families", ("recurrence2",)),
+    "expression": ("original", ("expr_linear", "expr_poly")),
+    "cycle": ("families", ("cycle",)),
+}
+
+
+def length_heldout(count: int = 100, signed: Sequence[bool] = (False, True),
+                   bands: Sequence[tuple[int, int]] = LENGTH_BANDS) -> dict[tuple[str, tuple[int, int], bool], list[Sample]]:
+    """The length benchmark: ``count`` 8-term sequences per (family, digit band, signed), all of whose terms have
+    lo..hi digits; keys ``(family, (lo, hi), signed)``. Seeded per cell, so the sets never change.
+
+    Start values and constants are drawn with up to ``hi`` digits (``GeneratorConfig.start_digits``); a
+    signed cell allows negative terms.
+
+    >>> cells = length_heldout(count=2, signed=(True,), bands=((21, 40),))
+    >>> len(cells), all(21 <= len(str(abs(t))) <= 40 for v in cells.values() for s in v for t in s.terms)
+    (7, True)
+    """
+    out = {}
+    for family, (dist, fams) in LENGTH_FAMILIES.items():
+        for lo, hi in bands:
+            for sign in signed:
+                gc = GeneratorConfig(8, 8, 10**hi, sign, dist, fams, start_digits=hi)
+                gen = SequenceGenerator(gc, seed=0)
+                gen.rng.seed(f"length/{family}/{lo}-{hi}/{'signed' if sign else 'unsigned'}")
+                samples: list[Sample] = []
+                for _ in range(count * 5000):
+                    s = gen.sample()
+                    if all(lo <= len(str(abs(t))) <= hi for t in s.terms):
+                        samples.append(s)
+                        if len(samples) == count:
+                            break
+                else:
+                    raise RuntimeError(f"length benchmark: too few {family} sequences with {lo}-{hi} digits")
+                out[(family, (lo, hi), sign)] = samples
+    return out
 
 
 def write_samples(samples: Iterable[Sample], path: str, fmt: str | None = None) -> int:

@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from .api import Num2Vec
-from .codec import _show, encode_batch
+from .codec import MAX_DIGITS, _show, encode_batch
 from .model import Num2VecNet
 
 __all__ = ["NumberEmbedding"]  # NumberEncoder too, from __getattr__: left out so that `import *` needs no sklearn
@@ -63,7 +63,7 @@ class NumberEmbedding(nn.Module):
         if not isinstance(net, Num2VecNet):
             raise TypeError(f"NumberEmbedding needs a Num2Vec or a Num2VecNet, got {type(model).__name__}")
         self.encoder = net.encoder
-        self.max_digits = net.cfg.max_digits
+        self.max_digits = MAX_DIGITS  # the resource guard: numbers of any length up to it
         self.allow_negative = net.cfg.allow_negative
         self.embedding_dim = net.cfg.d_model
         self.freeze = bool(freeze)
@@ -91,7 +91,7 @@ class NumberEmbedding(nn.Module):
         values, inverse, shape = self._unique(x)  # distinct values (U,), inverse (*) indexing them
         if not self.allow_negative and len(values) and values[0] < 0:  # values are sorted
             raise ValueError(f"{values[0]} is negative, but this model was trained on non-negative numbers only")
-        tokens, lengths = encode_batch(values, self.max_digits)  # (U, L), (U,); checks the digit count
+        tokens, lengths = encode_batch(values)  # (U, L), (U,); checks the digit guard
         with torch.set_grad_enabled(torch.is_grad_enabled() and not self.freeze):
             u = self.encoder(torch.from_numpy(tokens).to(device), torch.from_numpy(lengths).to(device),
                              states=False)[0]  # (U, d)

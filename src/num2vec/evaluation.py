@@ -15,16 +15,22 @@ from .data import GeneratorConfig, heldout
 
 
 def evaluate_model(model, count: int = 3000, distribution: str = "mixed", length: int = 8, max_value: int = 10**7,
-                   beam_size: int = 1, top_k: int = 5, samples=None, crossing_zero: bool = False) -> dict:
+                   beam_size: int = 1, top_k: int = 5, samples=None, crossing_zero: bool = False,
+                   signed: bool = False) -> dict:
     """Score ``model`` (a :class:`num2vec.Num2Vec`) and the rule solver on the same sequences.
 
-    ``crossing_zero``: keep only the sequences (of the ``count`` held-out ones)
-    that have both negative and positive terms; needs a model trained with negatives.
+    ``signed``: the held-out sets with negative terms (the generator's signed
+    variant); otherwise the non-negative ones. ``crossing_zero``: keep only the
+    sequences (of the ``count`` signed held-out ones) that have both negative and
+    positive terms; both need a model trained with negatives.
     """
     from .solver import solve
 
+    signed = signed or crossing_zero
+    if signed and not model.net.cfg.allow_negative:
+        raise ValueError("signed sequences need a model trained with negative numbers (train --negative)")
     if samples is None:
-        gc = GeneratorConfig(length, length, max_value, model.net.cfg.allow_negative, distribution)
+        gc = GeneratorConfig(length, length, max_value, signed, distribution)
         samples = heldout("test", count, gc)
     if crossing_zero:
         if not model.net.cfg.allow_negative:
@@ -53,7 +59,7 @@ def evaluate_model(model, count: int = 3000, distribution: str = "mixed", length
                 "top_k": d["topk"] / d["n"] if tops is not None else None}
 
     return {
-        "crossing_zero": crossing_zero,
+        "crossing_zero": crossing_zero, "signed": signed,
         "distribution": distribution, "length": length, "max_value": max_value, "size": len(samples),
         "beam_size": beam_size, "top_k": top_k if tops is not None else None,
         "accuracy": per["all"]["model"] / len(samples),
@@ -64,11 +70,55 @@ def evaluate_model(model, count: int = 3000, distribution: str = "mixed", length
     }
 
 
+def evaluate_lengths(model, count: int = 100, signed: tuple[bool, ...] = (False, True), beam_size: int = 1) -> dict:
+    """Length generalisation: accuracy per family and digit band (:func:`num2vec.data.length_heldout`).
+
+    Returns ``{"cells": [{"family", "band", "signed", "n", "model", "solver"}, ...], "bands", "families"}``
+    with accuracies in [0, 1]; the solver (:func:`num2vec.solver.solve`) is scored on the same sequences.
+    ``signed`` cells are skipped for a model trained without negative numbers.
+    """
+    from .data import LENGTH_BANDS, LENGTH_FAMILIES, length_heldout
+    from .solver import solve
+
+    signs = tuple(s for s in signed if not s or model.net.cfg.allow_negative)
+    cells = length_heldout(count=count, signed=signs)
+    keys = list(cells)
+    given = [list(s.terms[:-1]) for k in keys for s in cells[k]]
+    t0 = time.perf_counter()
+    preds = model.predict_next(given, beam_size=beam_size)
+    seconds = time.perf_counter() - t0
+    out, i = [], 0
+    for family, band, sign in keys:
+        samples = cells[(family, band, sign)]
+        ok = sum(preds[i + j] == s.terms[-1] for j, s in enumerate(samples))
+        rule = sum(solve(list(s.terms[:-1])) == s.terms[-1] for s in samples)
+        out.append({"family": family, "band": list(band), "signed": sign, "n": len(samples),
+                    "model": ok / len(samples), "solver": rule / len(samples)})
+        i += len(samples)
+    return {"cells": out, "bands": [list(b) for b in LENGTH_BANDS], "families": list(LENGTH_FAMILIES),
+            "beam_size": beam_size, "predict_seq_per_s": len(given) / seconds}
+
+
+def format_lengths(r: dict) -> str:
+    """A Markdown table of :func:`evaluate_lengths`: one row per family and sign, one column per digit band."""
+    bands = [tuple(b) for b in r["bands"]]
+    head = "| family | terms | " + " | ".join(f"{lo}–{hi} digits" for lo, hi in bands) + " |"
+    lines = [head, "|" + "---|" * (2 + len(bands))]
+    for sign in (False, True):
+        for family in r["families"]:
+            cells = {tuple(c["band"]): c for c in r["cells"] if c["family"] == family and c["signed"] == sign}
+            if not cells:
+                continue
+            row = [f"{cells[b]['model'] * 100:.0f} % ({cells[b]['solver'] * 100:.0f} %)" for b in bands]
+            lines.append(f"| {family} | {'signed' if sign else 'non-negative'} | " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
 def format_report(r: dict) -> str:
     """A plain-text table of :func:`evaluate_model`'s result."""
     k = r["top_k"]
     head = f"{'family':<14} {'n':>5} {'model':>8} " + (f"{'top-' + str(k):>8} " if k else "") + f"{'solver':>8}"
-    which = " crossing zero" if r.get("crossing_zero") else ""
+    which = " crossing zero" if r.get("crossing_zero") else (" signed" if r.get("signed") else "")
     lines = [f"{r['size']} held-out sequences{which} ({r['distribution']}, {r['length']} terms, "
              f"|terms| < {r['max_value']}),"
              f" last term predicted from the others; beam {r['beam_size']}", head, "-" * len(head)]

@@ -34,18 +34,16 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .codec import EOS, NEG, PAD, SOS, VOCAB_SIZE
+from .exact import MISSING, ColumnSpec
 
 CONFIG_VERSION = 1
 ATTENTION_CHOICES = ("none", "digits", "numbers", "both")
 MAX_DIFFERENCE_ORDER = 3
 # extrapolation columns go further: with 7 given terms the 6th difference exists once, so a degree-6 polynomial's
-# next term is x_t + ∇x_t + ... + ∇^6 x_t (from |x| < 10^17 a 6th difference stays below 64 * 10^17 < 2^63)
+# next term is x_t + ∇x_t + ... + ∇^6 x_t
 MAX_EXTRAPOLATION_ORDER = 6
 # periods 2..7 of the first differences (7 given terms hold 6 differences)
 MAX_PERIOD_EXTRAPOLATIONS = 6
-# differences are computed exactly in int64 from numbers of at most this many digits
-# (|x| < 10^17, so a 3rd difference stays below 8 * 10^17 < 2^63); longer numbers get no difference columns
-_DIFF_DIGITS = 17
 
 
 @dataclass
@@ -128,6 +126,12 @@ class ModelConfig:
                 raise ValueError(f"{name} > 0 needs context_numbers > 0 (its features are digit columns)")
 
     @property
+    def column_spec(self) -> ColumnSpec:
+        """Which candidate columns and differences the data pipeline computes for this model (:mod:`num2vec.exact`)."""
+        return ColumnSpec(self.context_numbers, self.difference_orders, self.nested_differences, self.extrapolations,
+                          self.ratio_extrapolations, self.recurrence_extrapolations, self.period_extrapolations)
+
+    @property
     def magnitude_size(self) -> int:
         """Entries of u taken by the magnitude channel (0 without it)."""
         return 2 + self.max_digits if self.magnitude_channel else 0
@@ -148,43 +152,6 @@ class ModelConfig:
         if unknown:
             raise ValueError(f"model config has unknown keys {unknown}")
         return cls(**d)
-
-
-def token_values(tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Token rows ``(..., L)`` -> int64 values ``(...)`` and a mask of the rows that fit (<= 17 digits, not empty).
-
-    >>> from num2vec.codec import encode_batch
-    >>> tok, _ = encode_batch([305, -42, 0], max_digits=20)
-    >>> token_values(torch.from_numpy(tok))[0].tolist()
-    [305, -42, 0]
-    """
-    L = tokens.shape[-1]
-    Lm = min(L, _DIFF_DIGITS)
-    head = tokens[..., :Lm]
-    is_digit = head <= 9
-    pow10 = torch.tensor([10**j for j in range(Lm)], dtype=torch.long, device=tokens.device)
-    v = (head.masked_fill(~is_digit, 0).long() * pow10).sum(-1)
-    n_digits = (tokens <= 9).sum(-1)
-    neg = (tokens == NEG).any(-1)
-    return torch.where(neg, -v, v), (n_digits > 0) & (n_digits <= _DIFF_DIGITS)
-
-
-def value_tokens(v: torch.Tensor, L: int) -> torch.Tensor:
-    """int64 values ``(...)`` -> token rows ``(..., L)`` of the codec (cut at ``L``), the inverse of :func:`token_values`.
-
-    >>> value_tokens(torch.tensor([305, -42]), 5).tolist()
-    [[5, 0, 3, 10, 11], [2, 4, 13, 10, 11]]
-    """
-    a = v.abs()
-    j = torch.arange(L, device=v.device)
-    p = torch.tensor([10 ** min(i, 18) for i in range(L)], dtype=torch.long, device=v.device)
-    digits = (a[..., None] // p) % 10  # (..., L)
-    thresholds = torch.tensor([10**i for i in range(1, 19)], dtype=torch.long, device=v.device)
-    nd = 1 + (a[..., None] >= thresholds).sum(-1, keepdim=True)  # (..., 1)
-    neg = (v < 0).long()[..., None]
-    out = torch.where(j < nd, digits, torch.full_like(digits, PAD))
-    out = torch.where((j == nd) & (neg == 1), torch.full_like(out, NEG), out)
-    return torch.where(j == nd + neg, torch.full_like(out, EOS), out)
 
 
 # what the auxiliary property head reads from a number embedding u (of |n|): five classifications and one
@@ -239,52 +206,29 @@ def _log10_abs(tokens: torch.Tensor) -> torch.Tensor:
 def magnitude_features(tokens: torch.Tensor, max_digits: int) -> torch.Tensor:
     """The fixed magnitude channel of token rows ``(N, L)`` -> ``(N, 2 + max_digits)`` float32.
 
-    Entries: the sign (1 for negatives), ``log10(|n| + 1) / max_digits`` and
+    Entries: the sign (1 for negatives), ``tanh(log10(|n| + 1) / max_digits)`` and
     ``(|n| + 1) / (|n| + 1 + 10^k)`` for k = 0..max_digits-1 -- a soft "at least
     10^k" that is close to linear in n around 10^k, so the value of a number is a
     smooth function of u at every scale (a learned RNN state holds magnitude only
-    coarsely). Computed exactly from the digits, like the decoder's columns.
+    coarsely). Defined for numbers of any length: past 10^max_digits the
+    indicators are 1 and the log10 entry keeps growing towards 1, never past it.
+    Computed from the leading digits (:func:`_log10_abs`).
 
     >>> from num2vec.codec import encode_batch
     >>> tok, _ = encode_batch([0, 9, -999], max_digits=4)
     >>> [[round(v, 3) for v in row] for row in magnitude_features(torch.from_numpy(tok), 4).tolist()]
-    [[0.0, 0.0, 0.5, 0.091, 0.01, 0.001], [0.0, 0.25, 0.909, 0.5, 0.091, 0.01], [1.0, 0.75, 0.999, 0.99, 0.909, 0.5]]
+    [[0.0, 0.0, 0.5, 0.091, 0.01, 0.001], [0.0, 0.245, 0.909, 0.5, 0.091, 0.01], [1.0, 0.635, 0.999, 0.99, 0.909, 0.5]]
     """
     log10 = _log10_abs(tokens)  # (N,)
     k = torch.arange(max_digits, device=tokens.device, dtype=torch.float64)
     scales = torch.sigmoid(math.log(10) * (log10[:, None] - k[None, :]))  # (N, max_digits)
     sign = (tokens == NEG).any(-1).double()
-    return torch.cat([sign[:, None], (log10 / max_digits)[:, None], scales], dim=1).float()
+    return torch.cat([sign[:, None], torch.tanh(log10 / max_digits)[:, None], scales], dim=1).float()
 
 
 def _property_sizes(cfg: ModelConfig) -> dict[str, int]:
     """Outputs of the property head per property (classes; 1 for the log10 regression)."""
     return dict(zip(NUMBER_PROPERTIES, (10, 3, 7, cfg.max_digits, 10, 1), strict=True))
-
-
-def _value_series(tokens: torch.Tensor, orders: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
-    """Sequences ``tokens (B, T, L)`` as int64 values and their 1st..``orders``-th differences: ``orders + 1`` pairs
-    of values ``(B, T)`` and a mask of where they exist (the k-th difference at t needs numbers t-k..t of at most 17
-    digits)."""
-    values, ok = token_values(tokens)  # (B, T)
-    out = [(values, ok)]
-    for _ in range(orders):
-        # shift right by one each order, so position t holds the difference ending at number t
-        values = torch.cat([torch.zeros_like(values[:, :1]), values[:, 1:] - values[:, :-1]], dim=1)
-        ok = torch.cat([torch.zeros_like(ok[:, :1]), ok[:, 1:] & ok[:, :-1]], dim=1)
-        out.append((values, ok))
-    return out
-
-
-def _difference_values(tokens: torch.Tensor, orders: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
-    """The 1st..``orders``-th differences of :func:`_value_series` (without the values themselves)."""
-    return _value_series(tokens, orders)[1:]
-
-
-def _differences(tokens: torch.Tensor, orders: int, L: int) -> torch.Tensor:
-    """Token rows ``(orders, B, T, L)`` of the 1st..``orders``-th differences; all ``<pad>`` where one does not exist."""
-    return torch.stack([value_tokens(v, L).masked_fill(~ok[..., None], PAD)
-                        for v, ok in _difference_values(tokens, orders)])
 
 
 def _rnn(cfg: ModelConfig, d_in: int, hidden: int, layers: int, bidirectional: bool = False) -> nn.RNNBase:
@@ -308,19 +252,27 @@ def run_by_length(rnn: nn.RNNBase, x: torch.Tensor, lengths: torch.Tensor, state
         dirs = 2 if rnn.bidirectional else 1
         h = x.new_zeros(rnn.num_layers * dirs, 0, rnn.hidden_size)
         return x.new_zeros(0, L, dirs * rnn.hidden_size), ((h, h) if isinstance(rnn, nn.LSTM) else h)
-    outs, hs, cs, order = [], [], [], []
-    for length in lengths.unique().tolist():
-        idx = (lengths == length).nonzero(as_tuple=True)[0]
-        init = None if state is None else (
-            tuple(s[:, idx] for s in state) if isinstance(state, tuple) else state[:, idx])
-        o, h = rnn(x[idx, :length], init)
+    # sort the rows by length once and split them into groups: each group's gradient is then its own slice (indexing
+    # or slicing the whole batch per group would allocate a batch-sized gradient per group in the backward pass)
+    order = torch.argsort(lengths, stable=True)
+    group_lengths, counts = torch.unique_consecutive(lengths[order], return_counts=True)
+    counts = counts.tolist()
+    xs = torch.split(x[order], counts)
+    if state is None:
+        inits: list = [None] * len(counts)
+    elif isinstance(state, tuple):
+        inits = list(zip(*(torch.split(s[:, order], counts, dim=1) for s in state)))
+    else:
+        inits = list(torch.split(state[:, order], counts, dim=1))
+    outs, hs, cs = [], [], []
+    for length, xg, init in zip(group_lengths.tolist(), xs, inits):
+        o, h = rnn(xg[:, :length], init)
         if outputs:
             outs.append(F.pad(o, (0, 0, 0, L - length)))
         hs.append(h[0] if isinstance(h, tuple) else h)
         if isinstance(h, tuple):
             cs.append(h[1])
-        order.append(idx)
-    inverse = torch.argsort(torch.cat(order))
+    inverse = torch.argsort(order)
     out = torch.cat(outs)[inverse] if outputs else None
     h = torch.cat(hs, dim=1)[:, inverse]
     return out, ((h, torch.cat(cs, dim=1)[:, inverse]) if cs else h)
@@ -400,22 +352,28 @@ class Num2VecNet(nn.Module):
         """Token rows ``(N, L)`` -> number embeddings u ``(N, d_model)``."""
         return self.encoder(tokens, lengths, states=False)[0]
 
-    def encode_context(self, tokens: torch.Tensor, lengths: torch.Tensor, distinct: bool = False):
+    def encode_context(self, tokens: torch.Tensor, lengths: torch.Tensor, diffs: torch.Tensor | None = None,
+                       distinct: bool = False):
         """Encode a batch of sequences.
 
-        tokens ``(B, T, L)``, lengths ``(B, T)`` (0 for padding numbers).
+        tokens ``(B, T, L)``, lengths ``(B, T)`` (0 for padding numbers); ``diffs``
+        ``(N, B, T, Ld)``: token rows of the 1st..N-th differences (from
+        :func:`num2vec.exact.featurize`), needed when ``nested_differences = N > 0``.
         Returns u ``(B, T, d_model)``, digit states ``(B, T, L, H_e)`` (None unless
         the decoder attends to digits), nested states s^n ``(B, T, nest_hidden)``;
-        with ``distinct=True`` also the distinct numbers' token rows ``(U, L)`` and
+        with ``distinct=True`` also the distinct numbers' token rows ``(U, L')`` and
         embeddings ``(U, d_model)``.
         """
         B, T, L = tokens.shape
         N = self.cfg.nested_differences
         rows_in = tokens.reshape(B * T, L)  # (B*T, L)
         if N:
-            # the nested RNN also reads the 1st..N-th differences, encoded like numbers (they fit L + 2 tokens)
-            diffs = _differences(tokens, N, L + 2)  # (N, B, T, L + 2)
-            rows_in = torch.cat([F.pad(rows_in, (0, 2), value=PAD), diffs.reshape(N * B * T, L + 2)])
+            if diffs is None or diffs.shape[:3] != (N, B, T):
+                raise ValueError(f"this model's nested RNN reads {N} orders of differences: pass diffs of shape "
+                                 f"({N}, {B}, {T}, Ld) from num2vec.exact.featurize")
+            width = max(L, diffs.shape[-1])
+            rows_in = torch.cat([F.pad(rows_in, (0, width - L), value=PAD),
+                                 F.pad(diffs.long(), (0, width - diffs.shape[-1]), value=PAD).reshape(N * B * T, width)])
         # a number that occurs several times in the batch (cycles, staircases, small values) is encoded once
         rows, inverse = torch.unique(rows_in, dim=0, return_inverse=True)  # (U, L'), (R,)
         row_len = (rows != PAD).sum(-1)  # (U,); the all-<pad> row of missing numbers stays zero
@@ -467,125 +425,35 @@ class Num2VecNet(nn.Module):
             raise ValueError("this model has no pattern head (pattern_classes=0): it has no pattern embeddings")
         return self.pattern_head[1](self.pattern_head[0](s))
 
-    def _columns(self, tokens: torch.Tensor, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:
-        """Digit-column features for predicting number t+1 of sequence b: ``(M, L_out, K*d_column)``."""
+    def _columns(self, tokens: torch.Tensor, b: torch.Tensor, t: torch.Tensor, L_out: int,
+                 candidates: torch.Tensor | None) -> torch.Tensor:
+        """Digit-column features for predicting number t+1 of sequence b: ``(M, L_out, C_all*d_column)``.
+
+        The columns are digit j of the last K numbers (t, t-1, ...) and of the
+        ``candidates (M, C, Lc)`` computed by :mod:`num2vec.exact`; at decoder step j
+        the decoder reads digit j of each.
+        """
         K = self.cfg.context_numbers
-        B, T, L = tokens.shape
+        L = tokens.shape[-1]
         if L < L_out:
             tokens = F.pad(tokens, (0, L_out - L), value=PAD)
         idx = t[:, None] - torch.arange(K, device=t.device)[None, :]  # (M, K): t, t-1, ..., t-K+1
         missing = idx < 0
         cols = tokens[b[:, None], idx.clamp(min=0), :L_out]  # (M, K, L_out)
-        cols = cols.masked_fill(missing[:, :, None], VOCAB_SIZE)  # "no such number" token
-        cfg = self.cfg
-        orders = max(cfg.difference_orders, cfg.extrapolations, cfg.ratio_extrapolations - 1,
-                     cfg.recurrence_extrapolations - 1, min(cfg.period_extrapolations, 1))
-        series = _value_series(tokens, orders)  # values, then differences: computed once for every kind of column
-        if cfg.difference_orders:
-            cols = torch.cat([cols, self._difference_columns(series[1:], b, idx, L_out)], dim=1)  # (M, (1+D)K, L_out)
-        if cfg.extrapolations:
-            cols = torch.cat([cols, self._extrapolation_columns(series, b, t, L_out)], dim=1)
-        if cfg.ratio_extrapolations:
-            cols = torch.cat([cols, self._ratio_columns(series, b, t, L_out)], dim=1)
-        if cfg.recurrence_extrapolations:
-            cols = torch.cat([cols, self._recurrence_columns(series, b, t, L_out)], dim=1)
-        if cfg.period_extrapolations:
-            cols = torch.cat([cols, self._period_columns(series, b, t, L_out)], dim=1)
-        emb = self.col_embed(cols.transpose(1, 2))  # (M, L_out, C, d_column), C = (1+D)K + E + R + P + Q columns
+        cols = cols.masked_fill(missing[:, :, None], MISSING)  # "no such number" token
+        C = self.cfg.column_spec.n_columns
+        if C:
+            if candidates is None or candidates.shape[:2] != (b.shape[0], C):
+                raise ValueError(f"this model reads {C} candidate columns per target: pass columns from "
+                                 "num2vec.exact.featurize")
+            cand = candidates.long()
+            Lc = cand.shape[-1]
+            if Lc < L_out:  # past its end a candidate is <pad>, a missing one stays missing
+                fill = torch.where(cand[..., :1] == MISSING, MISSING, PAD)  # (M, C, 1)
+                cand = torch.cat([cand, fill.expand(-1, -1, L_out - Lc)], dim=-1)
+            cols = torch.cat([cols, cand[..., :L_out]], dim=1)  # (M, K + C, L_out)
+        emb = self.col_embed(cols.transpose(1, 2))  # (M, L_out, K + C, d_column)
         return emb.flatten(2)
-
-    def _difference_columns(self, diffs, b: torch.Tensor, idx: torch.Tensor, L_out: int) -> torch.Tensor:
-        """Digit columns of the 1st..D-th differences at positions ``idx`` ``(M, K)`` -> ``(M, D*K, L_out)``."""
-        ic = idx.clamp(min=0)
-        out = []
-        for diff, diff_ok in diffs[: self.cfg.difference_orders]:
-            cols = value_tokens(diff[b[:, None], ic], L_out)  # (M, K, L_out)
-            valid = diff_ok[b[:, None], ic] & (idx >= 0)
-            out.append(cols.masked_fill(~valid[:, :, None], VOCAB_SIZE))
-        return torch.cat(out, dim=1)
-
-    def _extrapolation_columns(self, series, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:
-        """Digit columns of x_t + ∇x_t + ... + ∇^k x_t for k = 1..E at positions ``t`` -> ``(M, E, L_out)``.
-
-        Newton's backward formula: if the k-th difference is constant, that sum is
-        the next term. For 1, 4, 9, 16: ∇x = 7, ∇²x = 2, so k=1 gives 23 and k=2
-        gives 25 (the next square). Exact in int64 (numbers of at most 17 digits; orders
-        above 3 only where |x_t| < 10^15).
-        """
-        acc, out = series[0][0][b, t], []
-        small = acc.abs() < 10**15  # past the 3rd order the sum could overflow int64 for 16-17 digit numbers
-        for k, (diff, diff_ok) in enumerate(series[1 : 1 + self.cfg.extrapolations], start=1):
-            acc = acc + diff[b, t]
-            ok = diff_ok[b, t] & small if k > MAX_DIFFERENCE_ORDER else diff_ok[b, t]
-            out.append(value_tokens(acc, L_out).masked_fill(~ok[:, None], VOCAB_SIZE))
-        return torch.stack(out, dim=1)
-
-    def _ratio_columns(self, series, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:
-        """Digit columns of the next term if the k-th difference keeps its ratio, k = 0..R-1 -> ``(M, R, L_out)``.
-
-        With y = ∇^k x: y_{t+1} = y_t^2 / y_{t-1} where that division is exact (else
-        the "no such number" token), then x_{t+1} = x_t + ∇x_t + ... + ∇^{k-1} x_t +
-        y_{t+1}. For 3, 6, 12, 24 (k = 0): 576 / 12 = 48; for a(n) = 3 a(n-1) + 1
-        from 1: 1, 4, 13, 40 (k = 1): 40 + 27^2 / 9 = 121.
-        """
-        prev = (t - 1).clamp(min=0)
-        acc, out = torch.zeros_like(t), []
-        for k in range(self.cfg.ratio_extrapolations):
-            y, y_ok = series[k]
-            now, before = y[b, t], y[b, prev]
-            fits = y_ok[b, t] & y_ok[b, prev] & (t >= 1) & (before != 0) & (now.abs() < 3 * 10**9)  # now^2 < 2^63
-            sq, den = torch.where(fits, now * now, 0), torch.where(fits, before, 1)
-            exact = fits & (sq % den == 0)
-            guess = acc + sq // den
-            out.append(value_tokens(guess, L_out).masked_fill(~exact[:, None], VOCAB_SIZE))
-            acc = acc + now  # the next order adds this difference (x_t for k = 0)
-        return torch.stack(out, dim=1)
-
-    def _recurrence_columns(self, series, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:
-        """Digit columns of the next term under an order-2 integer recurrence of the k-th difference, k = 0..P-1.
-
-        With y = ∇^k x, solve y_t = p y_{t-1} + q y_{t-2} and y_{t-1} = p y_{t-2} + q y_{t-3}
-        for p, q (Cramer's rule); where both are integers, y_{t+1} = p y_t + q y_{t-1} and
-        x_{t+1} = x_t + ∇x_t + ... + ∇^{k-1} x_t + y_{t+1} -> ``(M, P, L_out)``. For
-        1, 1, 2, 3, 5, 8 (k = 0): p = q = 1, so 13; for a(n) = 2a(n-1) + a(n-2) + 1
-        (k = 1) the differences follow y(n) = 2y(n-1) + y(n-2).
-        """
-        acc, out = torch.zeros_like(t), []
-        for k in range(self.cfg.recurrence_extrapolations):
-            y, y_ok = series[k]
-            idx = [(t - j).clamp(min=0) for j in range(4)]  # t, t-1, t-2, t-3
-            y0, y1, y2, y3 = (y[b, i] for i in idx)
-            fits = (t >= 3) & y_ok[b, idx[0]] & y_ok[b, idx[3]]  # the k-th difference exists from t-3 on
-            fits &= torch.stack([v.abs() < 2 * 10**9 for v in (y0, y1, y2, y3)]).all(0)  # |y1 y3 - y2^2| < 2^63
-            det = torch.where(fits, y1 * y3 - y2 * y2, 0)
-            fits &= det != 0
-            det = torch.where(fits, det, 1)
-            num_p = torch.where(fits, y0 * y3 - y1 * y2, 0)
-            num_q = torch.where(fits, y1 * y1 - y0 * y2, 0)
-            p, q = num_p // det, num_q // det
-            fits &= (num_p % det == 0) & (num_q % det == 0) & (p.abs() < 1000) & (q.abs() < 1000)
-            guess = acc + torch.where(fits, p * y0 + q * y1, 0)
-            out.append(value_tokens(guess, L_out).masked_fill(~fits[:, None], VOCAB_SIZE))
-            acc = acc + y0  # the next order adds this difference (x_t for k = 0)
-        return torch.stack(out, dim=1)
-
-    def _period_columns(self, series, b: torch.Tensor, t: torch.Tensor, L_out: int) -> torch.Tensor:
-        """Digit columns of x_t + ∇x_{t+1-p} for p = 2..Q+1 -> ``(M, Q, L_out)``.
-
-        The next term if the first differences repeat with period p. For the
-        staircase 2n - n // 3 = 2, 4, 5, 7, 9, 10, 12 the differences are 2, 1, 2,
-        2, 1, 2: period 3 gives 12 + 2 = 14, the next term.
-        """
-        values, ok = series[0]
-        diff, diff_ok = series[1]
-        out = []
-        for p in range(2, 2 + self.cfg.period_extrapolations):
-            src = t + 1 - p  # the difference one period before the next one
-            sc = src.clamp(min=0)
-            fits = (src >= 1) & diff_ok[b, sc] & ok[b, t]
-            guess = values[b, t] + torch.where(fits, diff[b, sc], 0)
-            out.append(value_tokens(guess, L_out).masked_fill(~fits[:, None], VOCAB_SIZE))
-        return torch.stack(out, dim=1)
 
     def _memory(self, states: torch.Tensor, lengths: torch.Tensor, s: torch.Tensor, b: torch.Tensor, t: torch.Tensor):
         """Attention memories for each target: digit states of the last K numbers, nested outputs up to t."""
@@ -643,11 +511,13 @@ class Num2VecNet(nn.Module):
         return run_by_length(self.decoder, x, lengths, state)
 
     # --- training -------------------------------------------------------------
-    def forward(self, tokens, lengths, n_numbers, min_given: int = 2, sampling: float = 0.0,
+    def forward(self, tokens, lengths, n_numbers, columns=None, diffs=None, min_given: int = 2, sampling: float = 0.0,
                 patterns=None, pattern_weight: float = 0.1, property_weight: float = 0.1, skip=None):
         """Teacher-forced loss over every next-number target of the batch.
 
-        tokens ``(B, T, L)``, lengths ``(B, T)``, n_numbers ``(B,)``. Number t+1
+        tokens ``(B, T, L)``, lengths ``(B, T)``, n_numbers ``(B,)``; ``columns``
+        ``(B, T, C, Lc)`` and ``diffs`` ``(N, B, T, Ld)`` as made by
+        :func:`num2vec.exact.featurize` (for models that read them). Number t+1
         is predicted from numbers 1..t for every t >= ``min_given``.
         ``sampling`` is the scheduled-sampling rate (0: pure teacher forcing).
         ``patterns`` ``(B,)``: pattern-type labels for the auxiliary head (if the
@@ -660,7 +530,7 @@ class Num2VecNet(nn.Module):
         Returns ``(logits (M, J, V), loss, stats)``.
         """
         B, T, L = tokens.shape
-        u, states, s, rows, u_rows = self.encode_context(tokens, lengths, distinct=True)
+        u, states, s, rows, u_rows = self.encode_context(tokens, lengths, diffs, distinct=True)
         pos = torch.arange(T, device=tokens.device)
         # predict number t+1 (0-based index t+1) from numbers 0..t
         want = (pos[None, :] >= min_given - 1) & (pos[None, :] + 1 < n_numbers[:, None])  # (B, T)
@@ -673,7 +543,8 @@ class Num2VecNet(nn.Module):
         target_len = lengths[b, t + 1]  # (M,)
         prev = torch.cat([torch.full_like(target[:, :1], SOS), target[:, :-1]], dim=1)  # (M, J)
         prev = prev.masked_fill(prev == PAD, EOS)
-        cols = self._columns(tokens, b, t, J) if self.col_embed is not None else None
+        cand = columns[b, t] if columns is not None else None  # (M, C, Lc)
+        cols = self._columns(tokens, b, t, J, cand) if self.col_embed is not None else None
         mem = self._memory(states, lengths, s, b, t)
         state = self._init_state(s[b, t])
         if sampling > 0:
@@ -720,21 +591,31 @@ class Num2VecNet(nn.Module):
 
     # --- inference ------------------------------------------------------------
     @torch.no_grad()
-    def generate(self, tokens, lengths, n_numbers, beam_size: int = 1, top_k: int = 1):
+    def generate(self, tokens, lengths, n_numbers, columns=None, diffs=None, beam_size: int = 1, top_k: int = 1):
         """Predict the number after the last one of each sequence.
 
+        tokens ``(B, T, L)``, lengths ``(B, T)``, n_numbers ``(B,)``; ``columns``
+        ``(B, C, Lc)`` (candidates for the next term) and ``diffs`` ``(N, B, T, Ld)``
+        from :func:`num2vec.exact.featurize` with ``last_only=True``.
         Returns a list (one per sequence) of ``top_k`` ``(token list, log-prob)``
         pairs, best first. ``beam_size=1`` is greedy decoding. The output grammar
         is enforced: digits, then ``<neg>`` (if the model knows negatives),
-        then ``<eos>``; no leading zeros; at most ``max_digits`` digits.
+        then ``<eos>``; no leading zeros; at most one digit more than the longest
+        number or candidate of the batch.
         """
         B, T, L = tokens.shape
         beam = max(beam_size, top_k)
-        _, states, s = self.encode_context(tokens, lengths)
+        _, states, s = self.encode_context(tokens, lengths, diffs)
         b = torch.arange(B, device=tokens.device)
         t = n_numbers - 1
-        J = self.cfg.max_digits + 2
-        cols = self._columns(tokens, b, t, J) if self.col_embed is not None else None
+        # each answer has at most one digit more than the longest number or candidate of its own sequence (tokens
+        # include <eos>), so that no sequence's answer depends on the others in the batch
+        max_out = lengths.max(dim=1).values + 1  # (B,)
+        if columns is not None and columns.shape[1]:
+            real = (columns != PAD) & (columns != MISSING)  # (B, C, Lc)
+            max_out = torch.maximum(max_out, real.sum(-1).max(-1).values.long() + 1)
+        J = int(max_out.max()) + 2  # digits, <neg>, <eos>
+        cols = self._columns(tokens, b, t, J, columns) if self.col_embed is not None else None
         mem = self._memory(states, lengths, s, b, t)
         state = self._init_state(s[b, t])
         # expand every sequence to `beam` hypotheses: (B*beam, ...)
@@ -744,6 +625,7 @@ class Num2VecNet(nn.Module):
         mem = {k: (rep(v[0]), rep(v[1])) for k, v in mem.items()}
         state = tuple(x.repeat_interleave(beam, dim=1) for x in state) if isinstance(state, tuple) \
             else state.repeat_interleave(beam, dim=1)
+        max_out = rep(max_out)  # (B*beam,)
         BK = B * beam
         scores = torch.full((B, beam), float("-inf"), device=tokens.device)
         scores[:, 0] = 0.0
@@ -757,7 +639,8 @@ class Num2VecNet(nn.Module):
         for j in range(J):
             z, state = self._decode(prev, cols[:, j : j + 1] if cols is not None else None, state)
             logp = torch.log_softmax(self._head(z, mem)[:, 0], dim=-1)  # (BK, V)
-            logp = torch.where(done[:, None], self._finished_row, logp + self._grammar(n_digits, last_digit, neg))
+            logp = torch.where(done[:, None], self._finished_row,
+                               logp + self._grammar(n_digits, last_digit, neg, max_out))
             cand = scores[:, None] + logp  # (BK, V)
             cand = cand.view(B, beam * VOCAB_SIZE)
             top, where = cand.topk(beam, dim=1)  # (B, beam)
@@ -781,17 +664,18 @@ class Num2VecNet(nn.Module):
         seqs = seqs.view(B, beam, J).cpu()
         for i in range(B):
             order = scores[i].argsort(descending=True)[:top_k]
-            out.append([(seqs[i, k].tolist(), float(scores[i, k])) for k in order if torch.isfinite(scores[i, k])])
+            out.append([(_until_eos(seqs[i, k].tolist()), float(scores[i, k])) for k in order
+                        if torch.isfinite(scores[i, k])])
         return out
 
-    def _grammar(self, n_digits, last_digit, neg):
-        """Additive mask ``(BK, V)`` of the tokens allowed next."""
+    def _grammar(self, n_digits, last_digit, neg, max_out: torch.Tensor):
+        """Additive mask ``(BK, V)`` of the tokens allowed next, for answers of at most ``max_out (BK,)`` digits."""
         BK = n_digits.shape[0]
         allow = torch.zeros(BK, VOCAB_SIZE, dtype=torch.bool, device=n_digits.device)
-        can_digit = ~neg & (n_digits < self.cfg.max_digits)
+        can_digit = ~neg & (n_digits < max_out)
         allow[:, :10] = can_digit[:, None]
         # the last digit that fits is the most significant one: it cannot be a leading zero
-        allow[:, 0] &= ~((n_digits == self.cfg.max_digits - 1) & (n_digits > 0))
+        allow[:, 0] &= ~((n_digits == max_out - 1) & (n_digits > 0))
         # a number may end once it has a digit and no leading zero: "0" alone, or a non-zero top digit
         can_end = (n_digits == 1) | ((n_digits > 1) & (last_digit != 0))
         allow[:, EOS] = can_end | neg
@@ -800,26 +684,35 @@ class Num2VecNet(nn.Module):
         return torch.where(allow, 0.0, float("-inf"))
 
 
+def _until_eos(tokens: list[int]) -> list[int]:
+    """A generated token row up to and including its ``<eos>``."""
+    return tokens[: tokens.index(EOS) + 1] if EOS in tokens else tokens
+
+
 @torch.no_grad()
 def predict_numbers(net: Num2VecNet, seqs, batch_size: int = 512, beam_size: int = 1, top_k: int = 1):
     """Next-number candidates for each integer sequence: a list of ``[(int, log_prob), ...]``.
 
-    Sequences are validated by the caller; they are encoded here in batches of
-    ``batch_size``, sorted by length so that padding stays small.
+    Sequences are validated by the caller; they are featurized here
+    (:func:`num2vec.exact.featurize`) in batches of ``batch_size``, sorted by
+    length and size so that padding stays small.
     """
-    from .codec import decode_tokens, encode_sequences
+    from .codec import decode_tokens
+    from .exact import featurize
 
     device = next(net.parameters()).device
+    spec = net.cfg.column_spec
     order = sorted(range(len(seqs)), key=lambda i: (len(seqs[i]), max((abs(v) for v in seqs[i]), default=0)))
     out: list = [None] * len(seqs)
     was_training = net.training
     net.eval()
+    to = lambda a: None if a is None else torch.from_numpy(a).to(device)  # noqa: E731
     try:
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
-            tokens, lengths, n = encode_sequences([seqs[i] for i in idx], net.cfg.max_digits)
-            res = net.generate(torch.from_numpy(tokens).to(device), torch.from_numpy(lengths).to(device),
-                               torch.from_numpy(n).to(device), beam_size=beam_size, top_k=top_k)
+            f = featurize([seqs[i] for i in idx], spec, last_only=True)
+            res = net.generate(to(f.tokens), to(f.lengths), to(f.n), columns=to(f.columns), diffs=to(f.diffs),
+                               beam_size=beam_size, top_k=top_k)
             for i, cands in zip(idx, res):
                 out[i] = [(decode_tokens(tok), lp) for tok, lp in cands]
     finally:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import random
 import signal
 import time
 from collections import defaultdict
@@ -28,7 +29,6 @@ from typing import NamedTuple
 
 import torch
 
-from .codec import encode_sequences
 from .data import (
     DISTRIBUTIONS,
     PATTERN_TYPES,
@@ -37,10 +37,12 @@ from .data import (
     SequenceGenerator,
     heldout,
     heldout_targets,
+    length_heldout,
     overlaps,
 )
+from .exact import featurize
 from .model import ModelConfig, Num2VecNet, predict_numbers
-from .serialization import load_checkpoint, load_state, save_checkpoint, save_model
+from .serialization import load_checkpoint, load_model, load_state, save_checkpoint, save_model
 
 CHECKPOINT_NAME = "checkpoint.safetensors"
 _AMP_DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
@@ -80,6 +82,13 @@ class TrainConfig:
     # "inputs" -- sequences holding a held-out input anywhere are dropped whole (session-2 runs);
     # "sequences" -- sequences holding a whole held-out sequence are dropped (runs of version 0.1)
     exclude: str = "targets"
+    # length mix: this share of each batch comes from a generator of long numbers (start values and constants of
+    # 1..long_digits digits, terms below 10^long_digits); the rest from the distribution above
+    long_share: float = 0.0
+    long_digits: int = 40
+    # a model folder to start from: its weights are copied wherever this model has a tensor of the same name and shape
+    # (fine-tuning; a resumed run ignores it: the checkpoint holds the weights)
+    init_from: str | None = None
     model: ModelConfig = field(default_factory=ModelConfig)
 
     def __post_init__(self) -> None:
@@ -100,11 +109,21 @@ class TrainConfig:
             raise ValueError(f"precision={self.precision!r} is unknown; choose fp32, bf16 or fp16")
         if self.distribution not in DISTRIBUTIONS:
             raise ValueError(f"distribution={self.distribution!r} is unknown; choose one of {', '.join(DISTRIBUTIONS)}")
+        if not 0 <= self.long_share <= 1:
+            raise ValueError(f"long_share={self.long_share} must be in [0, 1]")
+        if not 8 <= self.long_digits <= 1000:
+            raise ValueError(f"long_digits={self.long_digits} must be in 8..1000")
         self.model.allow_negative = self.allow_negative
 
     def generator_config(self) -> GeneratorConfig:
         return GeneratorConfig(self.min_length, self.max_length, self.max_value, self.allow_negative,
                                self.distribution, tuple(self.families) if self.families else None)
+
+    def long_generator_config(self) -> GeneratorConfig:
+        """The generator of the length mix: the same families with start values of up to ``long_digits`` digits."""
+        return GeneratorConfig(self.min_length, self.max_length, 10**self.long_digits, self.allow_negative,
+                               self.distribution, tuple(self.families) if self.families else None,
+                               start_digits=self.long_digits)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -136,12 +155,14 @@ PRESETS: dict[str, dict] = {
     # and recurrence columns) plus what shapes the embeddings (pattern-type head on the sequence embedding, digit
     # properties and the magnitude channel on the number embedding) -- sized for about 75 minutes on one CPU thread
     # (3,379 steps: what `--fit-minutes 75` gave on the 2-core EPYC for session 4's model)
-    "default": dict(steps=3379, max_length=12, model=_BUNDLED_MODEL),
+    "default": dict(steps=3379, max_length=12, allow_negative=True, long_share=0.25, long_digits=40,
+                    model=_BUNDLED_MODEL),
     # the next bundled model: the same plus period columns (Q = 5: staircases; +0.7 / +0.3 points in the ablation,
     # measured after the bundled run), twelve times longer: for an accelerator (`scripts/gpu_run.sh` fits it to the
     # time there is; the bundled model is this preset without period columns on an H200, see its model card) or a run
     # resumed across sessions
-    "quality": dict(steps=40000, max_length=12, checkpoint_every=500,
+    "quality": dict(steps=40000, max_length=12, checkpoint_every=500, allow_negative=True, long_share=0.25,
+                    long_digits=40,
                     model=_BUNDLED_MODEL | {"period_extrapolations": 5}),
 }
 
@@ -179,18 +200,25 @@ def lr_factor(step: int, cfg: TrainConfig) -> float:
 EXCLUDE_MODES = ("targets", "inputs", "sequences")
 
 
-def exclusion_set(max_value: int, allow_negative: bool, mode: str = "targets") -> set[tuple[int, ...]]:
+def exclusion_set(max_value: int, allow_negative: bool, mode: str = "targets",
+                  lengths: bool = False) -> set[tuple[int, ...]]:
     """The held-out tuples of the 8-term valid/test splits of every distribution.
 
     ``"targets"`` and ``"inputs"``: their first 7 terms (the input each is scored
     on); ``"sequences"``: all 8. See :attr:`TrainConfig.exclude` for what the
-    trainer does with them.
+    trainer does with them. A signed run (``allow_negative``) excludes the
+    unsigned splits too, so that a signed model is scored on sequences it never
+    learned; ``lengths`` adds the length benchmark (:func:`num2vec.data.length_heldout`).
     """
     out: set[tuple[int, ...]] = set()
-    for dist in DISTRIBUTIONS:
-        gc = GeneratorConfig(8, 8, max_value, allow_negative, dist)
-        for split in ("valid", "test"):
-            out.update(s.terms if mode == "sequences" else s.terms[:-1] for s in heldout(split, 3000, gc))
+    for signed in sorted({False, allow_negative}):
+        for dist in DISTRIBUTIONS:
+            gc = GeneratorConfig(8, 8, max_value, signed, dist)
+            for split in ("valid", "test"):
+                out.update(s.terms if mode == "sequences" else s.terms[:-1] for s in heldout(split, 3000, gc))
+    if lengths:
+        for samples in length_heldout(signed=(False, True) if allow_negative else (False,)).values():
+            out.update(s.terms if mode == "sequences" else s.terms[:-1] for s in samples)
     return out
 
 
@@ -229,6 +257,8 @@ class Batch(NamedTuple):
     tokens: torch.Tensor  # (B, T, L) digit tokens of each number
     lengths: torch.Tensor  # (B, T) tokens per number
     n: torch.Tensor  # (B,) numbers per sequence
+    columns: torch.Tensor | None  # (B, T, C, Lc) uint8 candidate tokens after each position (num2vec.exact)
+    diffs: torch.Tensor | None  # (N, B, T, Ld) uint8 token rows of the differences the nested RNN reads
     patterns: torch.Tensor | None  # (B,) pattern-type index (models with a pattern head)
     skip: torch.Tensor | None  # (B, T) True where the next number is a held-out target (exclude="targets")
 
@@ -257,6 +287,7 @@ class StepBatches(torch.utils.data.Dataset):
         self.cfg, self.rank, self.exclude = cfg, rank, exclude
         self.window = 8 if cfg.exclude == "sequences" else 7
         self._gen: SequenceGenerator | None = None  # built where it is used (in each worker)
+        self._long_gen: SequenceGenerator | None = None
 
     def __len__(self) -> int:
         return self.cfg.steps
@@ -266,18 +297,27 @@ class StepBatches(torch.utils.data.Dataset):
         if self._gen is None:
             self._gen = SequenceGenerator(self.cfg.generator_config())
         gen = self._gen
-        gen.rng.seed(step_seed(self.cfg.seed, self.rank, step))
+        seed = step_seed(self.cfg.seed, self.rank, step)
+        gen.rng.seed(seed)
+        long_gen = None
+        if self.cfg.long_share > 0:
+            if self._long_gen is None:
+                self._long_gen = SequenceGenerator(self.cfg.long_generator_config())
+            long_gen = self._long_gen
+            long_gen.rng.seed(seed + "/long")
+            mix = random.Random(seed + "/mix")
         masking = self.cfg.exclude == "targets"
         batch: list[Sample] = []
         while len(batch) < self.cfg.batch_size:
-            s = gen.sample()
+            s = long_gen.sample() if long_gen is not None and mix.random() < self.cfg.long_share else gen.sample()
             if masking or not overlaps(s.terms, self.exclude, self.window):
                 batch.append(s)
         return batch
 
     def __getitem__(self, step: int) -> Batch:
         batch = self.samples(step)
-        tokens, lengths, n = encode_sequences([list(s.terms) for s in batch], self.cfg.model.max_digits)
+        f = featurize([list(s.terms) for s in batch], self.cfg.model.column_spec)
+        tokens, lengths, n = f.tokens, f.lengths, f.n
         patterns = skip = None
         if self.cfg.model.pattern_classes:
             patterns = torch.tensor([PATTERN_TYPES.index(s.pattern) for s in batch])
@@ -286,7 +326,27 @@ class StepBatches(torch.utils.data.Dataset):
             for b, s in enumerate(batch):
                 for i in heldout_targets(s.terms, self.exclude, self.window):
                     skip[b, i - 1] = True  # the model predicts number i from positions 0..i-1
-        return Batch(torch.from_numpy(tokens), torch.from_numpy(lengths), torch.from_numpy(n), patterns, skip)
+        opt = lambda a: None if a is None else torch.from_numpy(a)  # noqa: E731
+        return Batch(torch.from_numpy(tokens), torch.from_numpy(lengths), torch.from_numpy(n), opt(f.columns),
+                     opt(f.diffs), patterns, skip)
+
+
+def warm_start(net: Num2VecNet, folder: str) -> tuple[int, list[str]]:
+    """Copy the weights of the model in ``folder`` into ``net`` wherever name and shape match.
+
+    Returns ``(tensors copied, names of the tensors left as initialised)``.
+    """
+    source, _ = load_model(folder)
+    theirs = source.state_dict()
+    copied, skipped = 0, []
+    with torch.no_grad():
+        for name, tensor in net.state_dict().items():
+            if name in theirs and theirs[name].shape == tensor.shape:
+                tensor.copy_(theirs[name])
+                copied += 1
+            else:
+                skipped.append(name)
+    return copied, skipped
 
 
 class Trainer:
@@ -332,7 +392,11 @@ class Trainer:
         self.seen = 0
         self.train_seconds = 0.0  # wall time of the training steps, summed over resumes (no evaluation)
         self.history: list[dict] = []
-        self.exclude = exclusion_set(cfg.max_value, cfg.allow_negative, cfg.exclude)
+        if cfg.init_from:
+            copied, skipped = warm_start(self.net, cfg.init_from)
+            self.log(f"started from {cfg.init_from}: {copied} tensors copied"
+                     + (f", {len(skipped)} kept fresh ({', '.join(skipped[:6])})" if skipped else ""))
+        self.exclude = exclusion_set(cfg.max_value, cfg.allow_negative, cfg.exclude, lengths=cfg.long_share > 0)
         # rank 0 draws the same stream as a single-process run; other ranks draw their own
         self.batches = StepBatches(cfg, self.rank, self.exclude)
         gc = cfg.generator_config()
@@ -421,12 +485,12 @@ class Trainer:
         """One optimizer step on the next batch of ``batches`` (default: :meth:`next_batch`)."""
         cfg = self.cfg
         t0 = time.perf_counter()
-        tokens, lengths, n, patterns, skip = next(batches) if batches is not None else self.next_batch()
+        tokens, lengths, n, columns, diffs, patterns, skip = next(batches) if batches is not None else self.next_batch()
         t_data = time.perf_counter() - t0
         sampling = cfg.sampling_max * min(1.0, self.step / max(1, cfg.steps))
         self.model.train()
         with torch.autocast(self.device.type, dtype=_AMP_DTYPES[cfg.precision], enabled=cfg.precision != "fp32"):
-            _, loss, stats = self.model(tokens, lengths, n, min_given=cfg.min_given, sampling=sampling,
+            _, loss, stats = self.model(tokens, lengths, n, columns, diffs, min_given=cfg.min_given, sampling=sampling,
                                         patterns=patterns, pattern_weight=cfg.pattern_weight,
                                         property_weight=cfg.property_weight, skip=skip)
         self.opt.zero_grad(set_to_none=True)

@@ -1,0 +1,50 @@
+"""Does the data pipeline keep up with training? Batches made per second vs optimizer steps per second.
+
+A batch is what ``num2vec.training.StepBatches`` hands the model: sequences drawn from the generator (with the
+preset's length mix), their held-out targets masked, then ``num2vec.exact.featurize`` (digit tokens and the exact
+candidate columns). The pipeline must make batches at least 10x faster than the model trains on them; with
+``--workers N`` (for a GPU) N processes share the work.
+
+    python benchmarks/data_pipeline.py                 # default preset, 20 batches, 5 training steps, one thread
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import torch
+from benchmarks_common import cpu_name
+
+from num2vec.training import StepBatches, Trainer, make_config
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--preset", default="default")
+    ap.add_argument("--batches", type=int, default=20)
+    ap.add_argument("--steps", type=int, default=5, help="training steps timed (after 2 untimed)")
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    cfg = make_config(args.preset, out_dir="/tmp/num2vec-data-pipeline", eval_size=10)
+    batches = StepBatches(cfg, rank=0, exclude=set())
+    t0 = time.perf_counter()
+    for i in range(args.batches):
+        batches[i]
+    make = (time.perf_counter() - t0) / args.batches
+    trainer = Trainer(cfg, progress=False, log=lambda m: None)
+    stream = (batches[i] for i in range(10**9))
+    for _ in range(2):
+        trainer.train_step(stream)
+    t0 = time.perf_counter()
+    for _ in range(args.steps):
+        trainer.train_step(iter([batches[1000 + _]]))
+    step = (time.perf_counter() - t0 - args.steps * make) / args.steps  # model time only
+    print(f"{cpu_name()}, one thread, preset {args.preset} (batch {cfg.batch_size}, length mix {cfg.long_share}):")
+    print(f"  making a batch   {make * 1000:8.1f} ms")
+    print(f"  training a step  {step * 1000:8.1f} ms")
+    print(f"  ratio            {step / make:8.1f}x  (the pipeline must be >= 10x faster)")
+
+
+if __name__ == "__main__":
+    main()

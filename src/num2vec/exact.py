@@ -1,0 +1,375 @@
+"""Exact arithmetic on integer sequences: the candidate next terms the decoder reads as digit columns.
+
+The decoder does not add numbers up digit by digit. It is handed, as digit
+columns (see :mod:`num2vec.codec` for the token layout), what simple rules say
+the next term would be, and learns when each rule applies. This module computes
+those candidates from the sequence's integers, **exactly, for integers of any
+size and sign**, and turns them into token arrays for the network
+(:func:`featurize`). The network never does arithmetic on the user's numbers.
+
+With ``x`` the sequence and ``∇`` the backward difference (``∇x_t = x_t - x_{t-1}``),
+the candidates for the term after ``x_t`` are, in column order:
+
+* **differences** ∇^k x at the last K positions, k = 1..D;
+* **extrapolations** x_t + ∇x_t + ... + ∇^k x_t, k = 1..E: the next term if the
+  k-th difference is constant (Newton's backward formula). For 1, 4, 9, 16:
+  k = 1 gives 16 + 7 = 23, k = 2 gives 16 + 7 + 2 = 25;
+* **ratios**, k = 0..R-1: with y = ∇^k x, the next term if y keeps its ratio,
+  x_t + ... + ∇^{k-1} x_t + y_t² / y_{t-1}, where that division is exact. For
+  3, 6, 12, 24 (k = 0): 24² / 12 = 48; for 1, 4, 13, 40 (k = 1): 40 + 27² / 9 = 121;
+* **recurrences**, k = 0..P-1: y = ∇^k x follows y(n) = p y(n-1) + q y(n-2) with
+  integers |p|, |q| < 1000 solved from its last four values (Cramer's rule, exact);
+  the next term is x_t + ... + p y_t + q y_{t-1}. For 1, 1, 2, 3, 5, 8: p = q = 1, 13;
+* **periods** p = 2..Q+1: x_t + ∇x_{t+1-p}, the next term if the first
+  differences repeat with period p (staircases such as 2, 4, 5, 7, 9, 10 -> 12).
+
+A candidate that does not exist (too few terms, a division that is not exact)
+is marked missing. The rules and the set of candidates are the same whatever the
+magnitude: :func:`candidates` is the reference, in Python integers; a vectorised
+int64 path (:func:`_fast_columns`) takes sequences whose terms are below
+:data:`FAST_PATH_LIMIT`, where no intermediate value can overflow, and gives the
+same columns (a property test checks it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from .codec import EOS, NEG, PAD, VOCAB_SIZE, encode_int, encode_sequences
+
+#: the token that fills every digit position of a candidate that does not exist
+MISSING = VOCAB_SIZE
+#: a recurrence's integer coefficients p, q must satisfy |p|, |q| < this
+MAX_RECURRENCE_COEFFICIENT = 1000
+#: terms below this (in absolute value) take the int64 path: every intermediate value stays below 2^63
+#: (differences up to order 6 stay below 2^6 * 10^8; the products of ratio and recurrence columns, of
+#: differences of order <= 2, below 32 * (4 * 10^8)^2 < 2^63)
+FAST_PATH_LIMIT = 10**8
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """Which candidates to compute (the model's switches; see :class:`num2vec.model.ModelConfig`)."""
+
+    context_numbers: int = 0  # K: positions whose differences are columns
+    difference_orders: int = 0  # D
+    nested_differences: int = 0  # N: differences the nested RNN reads as numbers
+    extrapolations: int = 0  # E
+    ratio_extrapolations: int = 0  # R
+    recurrence_extrapolations: int = 0  # P
+    period_extrapolations: int = 0  # Q
+
+    @property
+    def n_columns(self) -> int:
+        """Candidate columns per target: D*K + E + R + P + Q."""
+        return (self.difference_orders * self.context_numbers + self.extrapolations + self.ratio_extrapolations
+                + self.recurrence_extrapolations + self.period_extrapolations)
+
+    @property
+    def nested_only(self) -> ColumnSpec:
+        """The same differences for the nested RNN and no candidate columns (sequence embeddings need no decoder)."""
+        return ColumnSpec(nested_differences=self.nested_differences)
+
+    @property
+    def orders(self) -> int:
+        """The highest difference order any candidate needs."""
+        return max(self.difference_orders, self.extrapolations, self.ratio_extrapolations - 1,
+                   self.recurrence_extrapolations - 1, min(self.period_extrapolations, 1), self.nested_differences)
+
+
+def differences(x: Sequence[int], orders: int) -> list[list[int | None]]:
+    """The difference table: ``table[k][t]`` = ∇^k x at position t (``None`` for t < k), k = 0..orders.
+
+    >>> differences([1, 4, 9, 16], 2)
+    [[1, 4, 9, 16], [None, 3, 5, 7], [None, None, 2, 2]]
+    """
+    table: list[list[int | None]] = [list(x)]
+    for k in range(1, orders + 1):
+        prev = table[-1]
+        table.append([None] * min(k, len(x)) + [prev[t] - prev[t - 1] for t in range(k, len(x))])  # type: ignore[operator]
+    return table
+
+
+def candidates(x: Sequence[int], t: int, spec: ColumnSpec, table: list[list[int | None]] | None = None
+               ) -> list[int | None]:
+    """The candidate next terms after ``x[t]`` (``spec.n_columns`` values, ``None`` where missing).
+
+    Exact for integers of any size: this is the reference the fast path is tested against.
+
+    >>> spec = ColumnSpec(extrapolations=2, ratio_extrapolations=1, recurrence_extrapolations=1)
+    >>> candidates([1, 1, 2, 3, 5, 8], 5, spec)          # x+∇x, x+∇x+∇²x, ratio, Fibonacci
+    [11, 12, None, 13]
+    >>> candidates([3, 6, 12, 24], 3, spec)[2], candidates([10**30, 2 * 10**30, 4 * 10**30], 2, spec)[2]
+    (48, 8000000000000000000000000000000)
+    """
+    if table is None:
+        table = differences(x, spec.orders)
+    out: list[int | None] = []
+    for k in range(1, spec.difference_orders + 1):
+        for j in range(spec.context_numbers):
+            i = t - j
+            out.append(table[k][i] if i >= k else None)
+    acc = x[t]
+    for k in range(1, spec.extrapolations + 1):
+        if t >= k:
+            acc += table[k][t]  # type: ignore[operator]
+            out.append(acc)
+        else:
+            out.append(None)
+    acc = 0
+    for k in range(spec.ratio_extrapolations):
+        y = table[k]
+        guess = None
+        if t - 1 >= k:
+            now, before = y[t], y[t - 1]
+            if before != 0:
+                q, r = divmod(now * now, before)  # type: ignore[operator]
+                if r == 0:
+                    guess = acc + q
+        out.append(guess)
+        if t >= k:
+            acc += y[t]  # type: ignore[operator]
+    acc = 0
+    for k in range(spec.recurrence_extrapolations):
+        y = table[k]
+        guess = None
+        if t - 3 >= k:
+            y0, y1, y2, y3 = y[t], y[t - 1], y[t - 2], y[t - 3]
+            det = y1 * y3 - y2 * y2  # type: ignore[operator]
+            if det != 0:
+                p, rp = divmod(y0 * y3 - y1 * y2, det)  # type: ignore[operator]
+                q, rq = divmod(y1 * y1 - y0 * y2, det)  # type: ignore[operator]
+                if rp == 0 and rq == 0 and abs(p) < MAX_RECURRENCE_COEFFICIENT and abs(q) < MAX_RECURRENCE_COEFFICIENT:
+                    guess = acc + p * y0 + q * y1  # type: ignore[operator]
+        out.append(guess)
+        if t >= k:
+            acc += y[t]  # type: ignore[operator]
+    for p in range(2, 2 + spec.period_extrapolations):
+        src = t + 1 - p
+        out.append(x[t] + table[1][src] if src >= 1 else None)  # type: ignore[operator]
+    return out
+
+
+class Features(NamedTuple):
+    """What the network reads for a batch of B sequences (NumPy arrays; see :func:`featurize`).
+
+    ``tokens (B, T, L)`` digit tokens of each number, ``lengths (B, T)`` tokens per
+    number (0 for padding), ``n (B,)`` numbers per sequence; ``diffs (N, B, T, Ld)``
+    token rows of the 1st..N-th differences (all ``<pad>`` where one does not
+    exist) or None; ``columns`` candidate tokens, ``(B, T, C, Lc)`` for every
+    position or ``(B, C, Lc)`` for the last one (``last_only``), :data:`MISSING`
+    where a candidate does not exist, or None.
+    """
+
+    tokens: np.ndarray
+    lengths: np.ndarray
+    n: np.ndarray
+    diffs: np.ndarray | None
+    columns: np.ndarray | None
+
+
+def featurize(seqs: Sequence[Sequence[int]], spec: ColumnSpec, last_only: bool = False) -> Features:
+    """Digit tokens of ``seqs`` and of their candidate columns and differences (see :class:`Features`).
+
+    ``last_only``: candidates only for the term after each sequence's last one
+    (inference); otherwise after every position (training). Terms are Python ints
+    of any size (validated by the caller).
+
+    >>> f = featurize([[1, 4, 9, 16], [7, 7]], ColumnSpec(context_numbers=1, extrapolations=2), last_only=True)
+    >>> f.tokens.shape, f.columns.shape, f.columns[0, :, :3].tolist()
+    ((2, 4, 3), (2, 2, 3), [[3, 2, 10], [5, 2, 10]])
+    """
+    tokens, lengths, n = encode_sequences(seqs, max_digits=None)
+    B, T = lengths.shape
+    N, C = spec.nested_differences, spec.n_columns
+    if not (N or C) or B == 0:
+        return Features(tokens, lengths, n, None, None)
+    small = np.array([max((abs(v) for v in s), default=0) < FAST_PATH_LIMIT for s in seqs], dtype=bool)
+    fast_diffs = fast_cols = None
+    if small.any():
+        fast_diffs, fast_cols = _fast_columns([seqs[b] for b in np.nonzero(small)[0]], spec, T, last_only)
+    # the exact path: Python ints of any size
+    slow_diffs: list[list[int | None]] = [[] for _ in range(N)]  # per order: values at (b, t), b on this path
+    slow_cols: list[list[list[int | None] | None]] = []  # per sequence on this path: candidates per position
+    for b in np.nonzero(~small)[0].tolist():
+        x = list(seqs[b])
+        table = differences(x, spec.orders)
+        for k in range(N):
+            slow_diffs[k].extend(table[k + 1] + [None] * (T - len(x)))
+        ts = [len(x) - 1] if last_only else range(len(x))
+        rows: list = [candidates(x, t, spec, table) for t in ts]
+        slow_cols.append(rows + [None] * ((1 if last_only else T) - len(rows)))
+    diffs = None
+    if N:
+        diffs = _assemble_diffs([(None if fast_diffs is None else fast_diffs[k], slow_diffs[k]) for k in range(N)],
+                                small, T)
+    columns = None
+    if C:
+        columns = _assemble_columns(fast_cols, slow_cols, small, 1 if last_only else T, C)
+        if last_only:
+            columns = columns[:, 0]
+    return Features(tokens, lengths, n, diffs, columns)
+
+
+def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_only: bool):
+    """The int64 path for sequences with every |term| < :data:`FAST_PATH_LIMIT`.
+
+    Returns the differences the nested RNN reads, a list of N ``(values (S, T), valid (S, T))``,
+    and the candidates ``(values (S, T', C), valid (S, T', C))`` with T' = 1 (``last_only``) or T.
+    """
+    S = len(seqs)
+    n = np.array([len(s) for s in seqs])
+    x = np.zeros((S, T), np.int64)
+    for i, s in enumerate(seqs):
+        x[i, : len(s)] = s
+    real = np.arange(T)[None, :] < n[:, None]  # (S, T)
+    orders = spec.orders
+    table, ok = [x], [real]
+    for _ in range(orders):
+        prev = table[-1]
+        d = np.zeros_like(prev)
+        d[:, 1:] = prev[:, 1:] - prev[:, :-1]
+        v = np.zeros_like(real)
+        v[:, 1:] = ok[-1][:, 1:] & ok[-1][:, :-1]
+        table.append(d)
+        ok.append(v)
+    nested = [(table[k], ok[k]) for k in range(1, spec.nested_differences + 1)]
+    if not spec.n_columns:
+        return nested, None
+    if last_only:
+        b, t = np.arange(S), n - 1
+    else:
+        b, t = np.nonzero(real)
+    at = lambda k, i: (table[k][b, np.clip(i, 0, None)], ok[k][b, np.clip(i, 0, None)] & (i >= 0))  # noqa: E731
+    vals, valid = [], []
+    for k in range(1, spec.difference_orders + 1):
+        for j in range(spec.context_numbers):
+            v, o = at(k, t - j)
+            vals.append(v)
+            valid.append(o)
+    acc = table[0][b, t].copy()
+    for k in range(1, spec.extrapolations + 1):
+        v, o = at(k, t)
+        acc = acc + v
+        vals.append(acc)
+        valid.append(o)
+    acc = np.zeros_like(t)
+    for k in range(spec.ratio_extrapolations):
+        now, now_ok = at(k, t)
+        before, before_ok = at(k, t - 1)
+        fits = now_ok & before_ok & (before != 0)
+        sq, den = np.where(fits, now * now, 0), np.where(fits, before, 1)
+        vals.append(acc + sq // den)
+        valid.append(fits & (sq % den == 0))
+        acc = acc + np.where(now_ok, now, 0)
+    acc = np.zeros_like(t)
+    for k in range(spec.recurrence_extrapolations):
+        (y0, o0), (y1, _), (y2, _), (y3, o3) = (at(k, t - j) for j in range(4))
+        fits = o0 & o3
+        det = np.where(fits, y1 * y3 - y2 * y2, 0)
+        fits &= det != 0
+        det = np.where(fits, det, 1)
+        num_p, num_q = np.where(fits, y0 * y3 - y1 * y2, 0), np.where(fits, y1 * y1 - y0 * y2, 0)
+        p, q = num_p // det, num_q // det
+        fits &= (num_p % det == 0) & (num_q % det == 0)
+        fits &= (np.abs(p) < MAX_RECURRENCE_COEFFICIENT) & (np.abs(q) < MAX_RECURRENCE_COEFFICIENT)
+        vals.append(acc + np.where(fits, p * y0 + q * y1, 0))
+        valid.append(fits)
+        acc = acc + np.where(o0, y0, 0)
+    for p in range(2, 2 + spec.period_extrapolations):
+        d, o = at(1, t + 1 - p)
+        vals.append(table[0][b, t] + np.where(o, d, 0))
+        valid.append(o)
+    Tc = 1 if last_only else T
+    V = np.zeros((S, Tc, spec.n_columns), np.int64)
+    M = np.zeros((S, Tc, spec.n_columns), bool)
+    tc = np.zeros_like(t) if last_only else t
+    V[b, tc] = np.stack(vals, axis=-1)
+    M[b, tc] = np.stack(valid, axis=-1)
+    return nested, (V, M)
+
+
+def _int64_tokens(v: np.ndarray) -> np.ndarray:
+    """int64 values ``(R,)`` -> token rows ``(R, 21)`` uint8 (digits least significant first, ``<neg>``, ``<eos>``)."""
+    width = 19
+    neg = v < 0
+    mag = np.abs(v)  # |v| < 2^63 on this path (the values stay far below it)
+    powers = 10 ** np.arange(width, dtype=np.int64)
+    digits = (mag[:, None] // powers[None, :]) % 10
+    ndig = np.maximum(1, (mag[:, None] >= powers[None, :]).sum(axis=1))
+    out = np.full((v.shape[0], width + 2), PAD, np.uint8)
+    cols = np.arange(width)[None, :]
+    out[:, :width] = np.where(cols < ndig[:, None], digits, PAD)
+    rows = np.arange(v.shape[0])
+    out[rows[neg], ndig[neg]] = NEG
+    out[rows, ndig + neg] = EOS
+    return out
+
+
+def _assemble_columns(fast, slow: list, small: np.ndarray, T: int, C: int) -> np.ndarray:
+    """Candidate token array ``(B, T, C, Lc)`` uint8 from the fast path's arrays and the exact path's lists."""
+    fast_tok = None
+    width = 2
+    if fast is not None:
+        V, M = fast
+        fast_tok = _int64_tokens(V.reshape(-1))  # (S*T*C, 21)
+        used = (fast_tok[M.reshape(-1)] != PAD).any(axis=0)
+        if used.any():
+            width = max(width, int(np.nonzero(used)[0].max()) + 1)
+    slow_rows = [[None if r is None else [None if v is None else encode_int(v) for v in r] for r in rows]
+                 for rows in slow]
+    for rows in slow_rows:
+        for r in rows:
+            if r is not None:
+                width = max([width] + [len(tok) for tok in r if tok is not None])
+    out = np.full((small.shape[0], T, C, width), MISSING, np.uint8)
+    if fast_tok is not None:
+        S = int(small.sum())
+        fw = min(width, fast_tok.shape[1])
+        block = np.full((S * T * C, width), PAD, np.uint8)
+        block[:, :fw] = fast_tok[:, :fw]
+        block[~fast[1].reshape(-1)] = MISSING
+        out[small] = block.reshape(S, T, C, width)
+    for b, rows in zip(np.nonzero(~small)[0].tolist(), slow_rows):
+        for t, r in enumerate(rows):
+            if r is None:
+                continue
+            for c, tok in enumerate(r):
+                if tok is not None:
+                    out[b, t, c, : len(tok)] = tok
+                    out[b, t, c, len(tok):] = PAD
+    return out
+
+
+def _assemble_diffs(parts: list, small: np.ndarray, T: int) -> np.ndarray:
+    """Difference token rows ``(N, B, T, Ld)`` uint8, all ``<pad>`` where a difference does not exist."""
+    blocks, width = [], 2
+    for fast, slow_rows in parts:
+        ftok = None
+        if fast is not None:
+            v, o = fast
+            ftok = _int64_tokens(v.reshape(-1))
+            ftok[~o.reshape(-1)] = PAD
+        stok = [None if v is None else encode_int(v) for v in slow_rows]
+        for tok in stok:
+            if tok is not None:
+                width = max(width, len(tok))
+        if ftok is not None:
+            used = (ftok != PAD).any(axis=0)
+            if used.any():
+                width = max(width, int(np.nonzero(used)[0].max()) + 1)
+        blocks.append((ftok, stok))
+    out = np.full((len(parts), small.shape[0], T, width), PAD, np.uint8)
+    slow_b = np.nonzero(~small)[0].tolist()
+    for k, (ftok, stok) in enumerate(blocks):
+        if ftok is not None:
+            fw = min(width, ftok.shape[1])
+            out[k, small, :, :fw] = ftok[:, :fw].reshape(int(small.sum()), T, fw)
+        for i, tok in enumerate(stok):
+            if tok is not None:
+                out[k, slow_b[i // T], i % T, : len(tok)] = tok
+    return out

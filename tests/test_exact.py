@@ -1,0 +1,155 @@
+"""The exact-arithmetic module: candidate columns and differences for integers of any size and sign."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import num2vec.exact as exact
+from num2vec.codec import PAD, decode_tokens
+from num2vec.exact import MISSING, ColumnSpec, candidates, differences, featurize
+
+FULL = ColumnSpec(context_numbers=8, difference_orders=2, nested_differences=2, extrapolations=6,
+                  ratio_extrapolations=2, recurrence_extrapolations=2, period_extrapolations=5)
+
+
+def values_of(rows: np.ndarray) -> list:
+    """Candidate token rows ``(C, Lc)`` -> values (None where missing)."""
+    return [None if row[0] == MISSING else decode_tokens(row) for row in rows.tolist()]
+
+
+def last_candidates(seqs, spec):
+    f = featurize(seqs, spec, last_only=True)
+    return [values_of(f.columns[b]) for b in range(len(seqs))]
+
+
+def test_difference_columns_hold_the_differences_of_the_last_numbers():
+    spec = ColumnSpec(context_numbers=3, difference_orders=2)
+    x = [5, 8, 14, 23, 35]
+    assert candidates(x, 4, spec) == [12, 9, 6, 3, 3, 3]  # 1st differences at positions 4, 3, 2; then 2nd
+    # at position 1 only the first difference at 1 exists
+    assert candidates(x, 1, spec) == [3, None, None, None, None, None]
+    assert candidates([9, 4, 2], 2, spec)[:2] == [-2, -5]  # negative differences
+
+
+def test_extrapolation_columns_hold_the_next_term_of_each_difference_order():
+    spec = ColumnSpec(extrapolations=3)
+    cubes = [1, 8, 27, 64, 125]
+    assert candidates(cubes, 4, spec) == [186, 210, 216]  # 125 + 61, + 24, + 6: the next cube
+    assert candidates(cubes, 1, spec) == [15, None, None]
+    assert candidates([9, 4, 2], 2, spec) == [0, 3, None]
+    assert candidates([9, 4, 2], 1, spec) == [-1, None, None]
+    assert candidates([9], 0, spec) == [None, None, None]
+
+
+def test_extrapolation_columns_reach_the_sixth_difference_at_any_size():
+    spec = ColumnSpec(extrapolations=6)
+    quintic = [x**5 - 3 * x**2 + 7 for x in range(1, 9)]
+    got = candidates(quintic[:7], 6, spec)
+    assert got[4:] == [quintic[7], quintic[7]] and got[3] != quintic[7]
+    # the same candidates for numbers far past int64: a quintic around 10^40
+    big = [v + 10**40 for v in quintic]
+    assert candidates(big[:7], 6, spec)[4:] == [big[7], big[7]]
+    # 16-digit numbers keep every order
+    assert candidates([10**15 + x for x in range(7)], 6, spec) == [10**15 + 7] * 6
+
+
+def test_period_columns_repeat_the_difference_one_period_back():
+    spec = ColumnSpec(period_extrapolations=3)
+    stairs = [2 * x - x // 3 for x in range(1, 8)]  # 2 4 5 7 9 10 12, differences 2 1 2 2 1 2
+    assert candidates(stairs, 6, spec) == [13, 14, 14]
+    assert candidates([5, 3, 9], 2, spec) == [7, None, None]
+    assert candidates([5, 3], 1, spec) == [None, None, None]
+
+
+def test_ratio_columns_continue_geometric_sequences_and_affine_recurrences():
+    spec = ColumnSpec(ratio_extrapolations=2)
+    assert candidates([3, 6, 12, 24], 3, spec) == [48, 24 + 12 * 12 // 6]
+    assert candidates([1, 4, 13, 40], 3, spec)[1] == 121  # 40 + 27^2 / 9
+    assert candidates([2, 3, 5, 7], 3, spec) == [None, 9]  # 7^2 / 5 is not exact
+    assert candidates([-4, 8, -16, 32], 3, spec) == [-64, -64]
+    assert candidates([3, 6], 0, spec) == [None, None] and candidates([3, 6, 12], 1, spec) == [12, None]
+    # no magnitude cut-off: geometric sequences past 2^64 and past 10^40
+    assert candidates([2**62, 2**63, 2**64], 2, spec)[0] == 2**65
+    assert candidates([3 * 10**40, 6 * 10**40, 12 * 10**40], 2, spec)[0] == 24 * 10**40
+
+
+def test_recurrence_columns_continue_order_two_recurrences():
+    spec = ColumnSpec(recurrence_extrapolations=2)
+    assert candidates([1, 1, 2, 3, 5, 8], 5, spec) == [13, 13]
+    assert candidates([0, 1, 3, 8, 20, 49], 5, spec) == [None, 119]  # only the differences follow p=2, q=1
+    assert candidates([3, 6, 12, 24, 48, 96], 5, spec) == [None, None]  # y1 y3 = y2^2: no unique p, q
+    assert candidates([1, 4, 9, 16, 25, 36], 5, spec) == [None, 49]
+    assert candidates([1, 1, 2], 2, spec) == [None, None]
+    # Fibonacci numbers past 2^64: the same recurrence, exactly
+    fib = [1, 1]
+    while len(fib) < 100:
+        fib.append(fib[-1] + fib[-2])
+    assert fib[95] > 2**64 and candidates(fib[90:96], 5, spec) == [fib[96], fib[96]]
+
+
+def test_differences_table_and_nested_differences():
+    assert differences([5, 8, 14], 3) == [[5, 8, 14], [None, 3, 6], [None, None, 3], [None, None, None]]
+    assert differences([7], 2) == [[7], [None], [None]]
+    f = featurize([[5, 8, 14, 23, 35], [9, 4, 2]], ColumnSpec(nested_differences=2))
+    assert f.columns is None and f.diffs.shape[:3] == (2, 2, 5)
+    first = [values_of(row[None])[0] if row[0] != PAD else None for row in f.diffs[0, 0]]
+    assert first == [None, 3, 6, 9, 12]
+    assert (f.diffs[1, 1, :2] == PAD).all() and decode_tokens(f.diffs[1, 1, 2]) == 3
+    assert (f.diffs[:, 1, 3:] == PAD).all()  # padding numbers have no differences
+
+
+def test_featurize_shapes_for_training_and_inference():
+    seqs = [[1, 4, 9, 16], [7, 7], [10**30, 2 * 10**30, 3 * 10**30]]
+    train = featurize(seqs, FULL)
+    assert train.columns.shape[:3] == (3, 4, FULL.n_columns) and train.columns.dtype == np.uint8
+    last = featurize(seqs, FULL, last_only=True)
+    assert last.columns.shape[:2] == (3, FULL.n_columns)
+    for b, s in enumerate(seqs):
+        assert values_of(last.columns[b]) == values_of(train.columns[b, len(s) - 1])
+    # an arithmetic sequence near 10^30: the first extrapolation is the next term
+    assert values_of(last.columns[2])[FULL.difference_orders * FULL.context_numbers] == 4 * 10**30
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.integers(-(10**8) + 1, 10**8 - 1), st.integers(-3, 3)), min_size=1,
+                         max_size=12), min_size=1, max_size=5),
+       st.booleans())
+def test_the_int64_path_gives_the_exact_columns(seqs, last_only):
+    fast = featurize(seqs, FULL, last_only=last_only)
+    limit = exact.FAST_PATH_LIMIT
+    try:
+        exact.FAST_PATH_LIMIT = 0  # every sequence on the Python-int path
+        slow = featurize(seqs, FULL, last_only=last_only)
+    finally:
+        exact.FAST_PATH_LIMIT = limit
+    assert np.array_equal(fast.columns, slow.columns)
+    assert np.array_equal(fast.diffs, slow.diffs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-(10**60), 10**60), min_size=2, max_size=10))
+def test_candidates_agree_with_their_definitions_at_any_size(x):
+    t = len(x) - 1
+    table = differences(x, 6)
+    got = candidates(x, t, ColumnSpec(extrapolations=6, ratio_extrapolations=1, period_extrapolations=2))
+    for k in range(1, 7):
+        want = sum(table[i][t] for i in range(k + 1)) if t >= k else None
+        assert got[k - 1] == want
+    ratio = got[6]
+    if ratio is not None:
+        assert ratio * x[t - 1] == x[t] * x[t]
+    assert got[7] == (x[t] + table[1][t - 1] if t >= 2 else None)
+
+
+def test_mixed_batch_of_small_and_huge_numbers():
+    seqs = [[1, 2, 3], [-(10**50), 0, 10**50]]
+    f = featurize(seqs, FULL, last_only=True)
+    assert values_of(f.columns[1])[FULL.difference_orders * FULL.context_numbers] == 2 * 10**50
+    assert values_of(f.columns[0])[FULL.difference_orders * FULL.context_numbers] == 4
+
+
+@pytest.mark.parametrize("spec", [ColumnSpec(), ColumnSpec(context_numbers=2)])
+def test_no_columns_without_switches(spec):
+    f = featurize([[1, 2, 3]], spec)
+    assert f.columns is None and f.diffs is None
