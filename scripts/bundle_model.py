@@ -4,9 +4,10 @@
 
 Scores the model beside the rule solver on every held-out evaluation the README
 reports -- the training mixture, the original project's distribution, the
-post's families, 15 given terms, terms of up to 15 digits (3000 sequences
-each), the curated real sequences -- and the k-NN pattern-type accuracy of its
-sequence embeddings; writes each report to ``benchmarks/results/eval_*.txt``
+post's families, 15 given terms, terms of up to 15 digits, signed sequences and
+those crossing zero (3000 sequences each), the curated real sequences, the
+length benchmark (terms of 1-100 digits) -- and the k-NN pattern-type accuracy
+of its sequence embeddings; writes each report to ``benchmarks/results/eval_*.txt``
 and ``src/num2vec/pretrained/`` (config.json with the training and evaluation
 figures, model.safetensors, README.md model card).
 """
@@ -19,10 +20,17 @@ from pathlib import Path
 import torch
 
 from num2vec.api import Num2Vec, bundled_model_path
-from num2vec.evaluation import evaluate_catalog, evaluate_model, format_catalog_report, format_report
+from num2vec.evaluation import (
+    evaluate_catalog,
+    evaluate_lengths,
+    evaluate_model,
+    format_catalog_report,
+    format_lengths,
+    format_report,
+)
 from num2vec.patterns import knn_accuracy
 
-COMMAND = "num2vec train --preset default --out runs/default --threads 1"
+COMMAND = "num2vec train --preset default --out runs/default --threads 1"  # the run's own command goes in --command
 
 # (name, the CLI command that reproduces it, evaluate_model arguments)
 EVALUATIONS = [
@@ -34,6 +42,8 @@ EVALUATIONS = [
     ("length16", "num2vec evaluate --length 16", dict(distribution="mixed", length=16)),
     ("long_numbers", "num2vec evaluate --distribution families --max-value 1000000000000000",
      dict(distribution="families", max_value=10**15)),
+    ("signed", "num2vec evaluate --signed", dict(distribution="mixed", signed=True)),
+    ("crossing_zero", "num2vec evaluate --crossing-zero", dict(distribution="mixed", crossing_zero=True)),
 ]
 
 
@@ -53,6 +63,8 @@ def main() -> None:
     args.results.mkdir(parents=True, exist_ok=True)
     evaluations = []
     for name, command, kwargs in EVALUATIONS:
+        if (kwargs.get("signed") or kwargs.get("crossing_zero")) and not model.net.cfg.allow_negative:
+            continue
         r = evaluate_model(model, count=args.count, top_k=5, **kwargs)
         (args.results / f"eval_{name}.txt").write_text(format_report(r) + "\n")
         evaluations.append({
@@ -70,6 +82,10 @@ def main() -> None:
                         "accuracy": real["accuracy"], "top_k_accuracy": None,
                         "solver_accuracy": real["solver_accuracy"]})
     print(f"real: model {real['accuracy']:.4f} solver {real['solver_accuracy']:.4f}", flush=True)
+    lengths = evaluate_lengths(model)
+    lengths["command"] = "python benchmarks/lengths.py"
+    (args.results / "lengths.md").write_text(format_lengths(lengths) + "\n")
+    print(format_lengths(lengths), flush=True)
     knn = {k: knn_accuracy(model, k=k) for k in (1, 5, 10)}
     knn_family = knn_accuracy(model, k=5, label="family")
     (args.results / "knn.txt").write_text("".join(f"k={k}: pattern type {v:.3f}\n" for k, v in knn.items())
@@ -86,6 +102,7 @@ def main() -> None:
     model.config["training"] = training
     model.config.pop("evaluation", None)
     model.config["evaluations"] = evaluations
+    model.config["length_generalisation"] = {k: v for k, v in lengths.items() if k != "predict_seq_per_s"}
     model.config["embeddings"] = {"knn_pattern_accuracy": knn, "knn_family_accuracy_k5": knn_family,
                                   "command": "python -c \"from num2vec import Num2Vec; from num2vec.patterns import "
                                              "knn_accuracy; print(knn_accuracy(Num2Vec.from_pretrained(), k=5))\""}

@@ -410,6 +410,14 @@ def model_card(config: dict) -> str:
                 s_acc = f"{solver[fam] * 100:.1f} %" if fam in solver else "–"
                 lines.append(f"| {fam} | {ev.get('counts', {}).get(fam, '')} | {acc * 100:.1f} % | {s_acc} |")
         lines.append("")
+    lengths = config.get("length_generalisation")
+    if lengths:
+        from .evaluation import format_lengths
+
+        lines += ["## Numbers of any length", "",
+                  "Next-term accuracy on held-out 8-term sequences whose terms all have the digits of the column",
+                  f"(100 per cell; the rule solver in brackets; `{lengths.get('command', '')}`):", "",
+                  format_lengths(lengths), ""]
     emb = config.get("embeddings")
     if emb:
         knn = ", ".join(f"k={k}: {v * 100:.1f} %" for k, v in emb.get("knn_pattern_accuracy", {}).items())
