@@ -74,18 +74,37 @@ FOLDER_CASES = [
 ]
 
 
+WEIGHT_CHANGES = {
+    "f64": f"{W} stored as float64", "f16": f"{W} stored as float16", "i32": f"{W} stored as int32",
+    "bool": f"{W} stored as bool", "nan": f"a NaN in {W}", "inf": f"an inf in {W}",
+    "shape": f"{W} one row short", "missing": f"{W} left out", "padded": "1 MiB of zeros appended",
+    "header": "a header length of 10^6 in a 100-byte file",
+}
+
+
 def _shown_change(change) -> str:
     kind, value = change
     if kind == "model":
         return "config.json: " + ", ".join(f'"{k}": {v}' for k, v in value.items())
     if kind == "config":
         return "config.json: " + (value if len(value) < 50 else value[:47] + "...")
-    return f"model.safetensors: {value}"
+    return f"model.safetensors: {WEIGHT_CHANGES[value]}"
+
+
+FOLDERS_INTRO = """Model folders (`Num2Vec.from_pretrained(DIR)`, `--model DIR`; each row a test in
+`tests/test_model_folders.py`): everything is checked before anything is allocated. `config.json`: integer fields
+must be JSON integers (not `48.0` or `"48"`), switches `true`/`false`, sizes 1..4096, layers 1..8,
+`context_numbers` 0..64, `max_digits` 1..1000, `dropout` a number in [0, 1), no unknown field, at most 32 levels
+of nesting, at most 16 MiB. `model.safetensors`: every tensor's name, dtype (F32) and shape in the header must be
+those of a model of that config, the file exactly as large as they need, and every weight finite. Errors name the
+file and the field or tensor (CLI: one line, exit status 2).
+"""
 
 
 def rows() -> list[str]:
     """The model-folder table of docs/errors.md."""
-    out = ["| model folder | change | raises | message contains |", "| --- | --- | --- | --- |"]
+    out = [*FOLDERS_INTRO.strip().splitlines(), "",
+           "| model folder | change | raises | message contains |", "| --- | --- | --- | --- |"]
     for what, change, exc, msg in FOLDER_CASES:
         out.append(f"| {what} | `{_shown_change(change)}` | `{exc.__name__}` | {msg} |")
     return out
