@@ -343,7 +343,10 @@ class RunLock:
             try:
                 _lock_fd(fd)
             except OSError:
-                holder = os.read(fd, 32).decode(errors="replace").strip() or "(unknown)"
+                try:
+                    holder = os.read(fd, 32).decode(errors="replace").strip() or "(unknown)"
+                except OSError:  # Windows: the holder's locked byte cannot be read
+                    holder = "(unknown)"
                 os.close(fd)
                 raise RunLockedError(f"{self.folder} is being trained by process {holder} (lock {self.path}); "
                                      "wait for it to finish or stop it first") from None
@@ -789,9 +792,9 @@ def train(cfg: TrainConfig, device: str = "auto", resume: bool = False, progress
         if lock is not None:
             lock.acquire()
             prepare_run_folder(out, resume=resume, overwrite=overwrite)
-        if resume and not path.is_file():
-            raise FileNotFoundError(f"cannot resume: {path} does not exist")
         if resume:
+            if not path.is_file():
+                raise FileNotFoundError(f"cannot resume: {path} does not exist")
             _, meta = load_checkpoint(path)
             saved = TrainConfig.from_dict(meta["train_config"])
             saved.out_dir = cfg.out_dir
