@@ -110,8 +110,21 @@ weights whose shapes do not match the config each raise a `ValueError` or
 """
 
 
+def _more_rows() -> list[str]:
+    """The tables of tests/test_model_folders.py and tests/test_runs.py (each row a test there)."""
+    import importlib.util
+
+    out = []
+    for name in ("test_model_folders", "test_runs"):
+        spec = importlib.util.spec_from_file_location(f"_rows_of_{name}", Path(__file__).resolve().parent / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        out += ["", *module.rows()]
+    return out
+
+
 def render() -> str:
-    return DOC_HEAD + "\n".join(_rows()) + "\n"
+    return DOC_HEAD + "\n".join(_rows() + _more_rows()) + "\n"
 
 
 @pytest.mark.parametrize("what, call, exc, msg", API_CASES, ids=[c[1] for c in API_CASES])

@@ -300,6 +300,9 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("runs/default"),
               help="Run folder: checkpoint.safetensors, model/, log.jsonl.")
 @click.option("--resume", is_flag=True, help="Continue the run in --out from its checkpoint.")
+@click.option("--overwrite", is_flag=True,
+              help="Delete the run in --out (checkpoint, model/, log.jsonl) and start afresh; without it a new run "
+                   "refuses a folder that holds one.")
 @click.option("--steps", type=click.IntRange(min=1), default=None, help="[default: the preset's]")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None, help="[default: the preset's]")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None, help="[default: the preset's]")
@@ -357,13 +360,20 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 @device_option
 @threads_option
 @_errors
-def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, negative, cell, attention,
+def train(preset, out_dir, resume, overwrite, steps, batch_size, lr, seed, distribution, negative, cell, attention,
           bidirectional, layers, difference_orders, nested_differences, extrapolations,
           ratio_extrapolations, recurrence_extrapolations, period_extrapolations, pattern_head, number_properties,
           magnitude_channel, sampling, precision, long_share, long_digits, init_from, warmup_steps, max_minutes,
           fit_minutes, workers, progress, device, threads):
-    """Train a model (or --resume one). Ctrl-C saves a checkpoint and stops."""
-    from .training import make_config
+    """Train a model (or --resume one).
+
+    Ctrl-C or SIGTERM (also to the whole process group, workers included) saves a checkpoint and stops. One process
+    trains a run folder at a time.
+
+    Exit status: 0 when the run completed its steps; 75 when it stopped early with a checkpoint (Ctrl-C, SIGTERM,
+    --max-minutes): continue it with --resume; 2 for bad input (one line on stderr).
+    """
+    from .training import EXIT_STOPPED, make_config
     from .training import train as run_training
 
     _setup(threads)
@@ -394,8 +404,13 @@ def train(preset, out_dir, resume, steps, batch_size, lr, seed, distribution, ne
     trainer = run_training(cfg, device=device, resume=resume, progress=progress, steps=steps,
                            fit_seconds=fit_minutes * 60 if fit_minutes else None,
                            max_seconds=max_minutes * 60 if max_minutes else None, workers=workers,
-                           log=lambda m: click.echo(m, err=True))
+                           log=lambda m: click.echo(m, err=True), overwrite=overwrite)
     click.echo(f"model saved to {Path(cfg.out_dir) / 'model'} (step {trainer.step})", err=True)
+    if trainer.step < trainer.cfg.steps:
+        click.echo(f"stopped at step {trainer.step} of {trainer.cfg.steps}; continue with: num2vec train --out "
+                   f"{cfg.out_dir} --resume", err=True)
+        return EXIT_STOPPED
+    return 0
 
 
 @main.command()

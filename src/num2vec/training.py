@@ -2,15 +2,22 @@
 
 A run lives in one folder::
 
-    run/checkpoint.safetensors   weights + AdamW + schedule + step + RNG states (atomic)
+    run/checkpoint.safetensors   weights + AdamW + schedule + step + RNG states + running averages (atomic)
     run/model/                   the latest model as a loadable folder (config.json, ...)
     run/log.jsonl                one line per evaluation
+    run/run.lock                 while a process trains the run: its PID (see :class:`RunLock`)
 
 ``train(cfg)`` starts a run or, with ``resume=True``, continues it from its
 checkpoint: batch ``i`` is a pure function of ``(seed, rank, i)`` (:class:`StepBatches`)
 and dropout and scheduled sampling continue from the saved RNG state, so the loss
 curve after a resume equals the uninterrupted one, and worker processes that
 generate batches ahead (``workers=``) change nothing but the speed.
+
+One process trains a run at a time (the lock); a fresh run refuses a folder that
+already holds one unless ``overwrite=True``; a resume drops the log lines written
+after the checkpoint it continues from, and the temporary files a killed writer
+left. SIGINT and SIGTERM, also sent to the whole process group, stop the run
+after the current step with a checkpoint (the batch workers ignore them).
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import os
 import random
 import signal
 import time
@@ -42,9 +50,25 @@ from .data import (
 )
 from .exact import featurize
 from .model import ModelConfig, Num2VecNet, predict_numbers
-from .serialization import load_checkpoint, load_model, load_state, save_checkpoint, save_model
+from .serialization import (
+    CARD_NAME,
+    CONFIG_NAME,
+    WEIGHTS_NAME,
+    atomic_write,
+    load_checkpoint,
+    load_model,
+    load_state,
+    remove_stale_temp_files,
+    save_checkpoint,
+    save_model,
+)
 
 CHECKPOINT_NAME = "checkpoint.safetensors"
+LOG_NAME = "log.jsonl"
+MODEL_DIR = "model"
+LOCK_NAME = "run.lock"
+RUN_FILES = (CHECKPOINT_NAME, MODEL_DIR, LOG_NAME)  # any of these: the folder holds a run
+EXIT_STOPPED = 75  # EX_TEMPFAIL: the CLI's exit status for a run stopped early with a checkpoint (resumable)
 _AMP_DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 
 
@@ -349,6 +373,167 @@ def warm_start(net: Num2VecNet, folder: str) -> tuple[int, list[str]]:
     return copied, skipped
 
 
+class RunLockedError(OSError):
+    """Another live process trains this run."""
+
+
+class RunLock:
+    """An exclusive lock on a run folder: ``run.lock``, holding the PID of the process that trains the run.
+
+    The lock is an operating-system file lock (``flock``; ``msvcrt.locking`` on
+    Windows) on that file, so a process that dies, even by SIGKILL, releases it:
+    a lock file left behind naming a dead process never blocks a later run.
+    Usable as a context manager; :meth:`acquire` creates the folder if needed.
+
+    >>> import tempfile
+    >>> with RunLock(tempfile.mkdtemp()) as lock:
+    ...     lock.path.read_text().strip() == str(os.getpid())
+    True
+    """
+
+    def __init__(self, folder: str | os.PathLike):
+        self.folder = Path(folder)
+        self.path = self.folder / LOCK_NAME
+        self._fd: int | None = None
+
+    def acquire(self) -> RunLock:
+        """Take the lock or raise :class:`RunLockedError` naming the folder and the holder's PID."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                _lock_fd(fd)
+            except OSError:
+                try:
+                    holder = os.read(fd, 32).decode(errors="replace").strip() or "(unknown)"
+                except OSError:  # Windows: the holder's locked byte cannot be read
+                    holder = "(unknown)"
+                os.close(fd)
+                raise RunLockedError(f"{self.folder} is being trained by process {holder} (lock {self.path}); "
+                                     "wait for it to finish or stop it first") from None
+            try:  # the file may have been removed by its previous holder between our open and lock: retry
+                same = os.path.samestat(os.fstat(fd), os.stat(self.path))
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        """Remove the lock file and release the lock (no-op when not held)."""
+        if self._fd is None:
+            return
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError:  # Windows cannot remove an open file: the lock is released all the same
+            pass
+        os.close(self._fd)
+        self._fd = None
+
+    def __enter__(self) -> RunLock:
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def _lock_fd(fd: int) -> None:
+    """Lock an open file without waiting; ``OSError`` if another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+class _StopRequest:
+    """Set by SIGINT or SIGTERM while installed: the run stops after its current step, with a checkpoint."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._old: dict[int, object] = {}
+
+    def __call__(self, signum, frame) -> None:  # noqa: ARG002
+        self.requested = True
+
+    def install(self) -> bool:
+        """Handle the signals (main thread only); False when already installed or not possible."""
+        if self._old or not _main_thread():
+            return False
+        self._old = {s: signal.signal(s, self) for s in (signal.SIGINT, signal.SIGTERM)}
+        return True
+
+    def uninstall(self) -> None:
+        for s, h in self._old.items():
+            signal.signal(s, h)
+        self._old = {}
+
+
+def _ignore_stop_signals(worker_id: int) -> None:  # noqa: ARG001
+    """``worker_init_fn`` of the batch workers: SIGINT/SIGTERM to the process group are the main process's to
+    handle (it saves a checkpoint and shuts the workers down)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _trim_log(path: Path, step: int) -> int:
+    """Keep the lines of the log ``path`` up to ``step`` (a resumed run writes the later ones again) and drop
+    torn lines; returns the number of lines dropped."""
+    if not path.is_file():
+        return 0
+    kept, dropped = [], 0
+    for line in path.read_text(errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+            keep = isinstance(entry, dict) and isinstance(entry.get("step"), int) and entry["step"] <= step
+        except json.JSONDecodeError:
+            keep = False
+        if keep:
+            kept.append(line + "\n")
+        else:
+            dropped += 1
+    if dropped:
+        atomic_write(path, "".join(kept).encode())
+    return dropped
+
+
+def prepare_run_folder(out: str | os.PathLike, resume: bool = False, overwrite: bool = False) -> None:
+    """Make ``out`` ready for a run; call it holding the run's :class:`RunLock`.
+
+    Removes the temporary files of a killed checkpoint or model write. A fresh
+    run (``resume=False``) refuses a folder holding a run (``checkpoint.safetensors``,
+    ``model/`` or ``log.jsonl``) with ``FileExistsError`` unless ``overwrite``, which
+    deletes those (and only those) files first.
+    """
+    out = Path(out)
+    model = out / MODEL_DIR
+    remove_stale_temp_files(out, (CHECKPOINT_NAME, LOG_NAME))
+    if model.is_dir():
+        remove_stale_temp_files(model, (WEIGHTS_NAME, CONFIG_NAME, CARD_NAME))
+    if resume:
+        return
+    found = [name for name in RUN_FILES if (out / name).exists()]
+    if found and not overwrite:
+        raise FileExistsError(f"{out} already holds a run ({', '.join(found)}); continue it with --resume or start "
+                              "afresh with --overwrite (resume=True / overwrite=True)")
+    if overwrite:
+        for path in (out / CHECKPOINT_NAME, out / LOG_NAME, model / WEIGHTS_NAME, model / CONFIG_NAME,
+                     model / CARD_NAME):
+            if path.is_file():
+                path.unlink()
+        if model.is_file():
+            model.unlink()
+        elif model.is_dir() and not any(model.iterdir()):
+            model.rmdir()
+
+
 class Trainer:
     """Owns the model, optimizer, data stream and checkpoints of one run.
 
@@ -392,6 +577,9 @@ class Trainer:
         self.seen = 0
         self.train_seconds = 0.0  # wall time of the training steps, summed over resumes (no evaluation)
         self.history: list[dict] = []
+        self.ema: dict[str, float] = {}  # running averages of the step statistics (loss, accuracies), logged
+        self.interrupted = False  # the last run() stopped on SIGINT/SIGTERM
+        self.stop = _StopRequest()
         if cfg.init_from:
             copied, skipped = warm_start(self.net, cfg.init_from)
             self.log(f"started from {cfg.init_from}: {copied} tensors copied"
@@ -431,6 +619,7 @@ class Trainer:
             "seen": self.seen,
             "train_seconds": self.train_seconds,
             "history": self.history,
+            "running": self.ema,
             "param_groups": opt_state["param_groups"],
             "scheduler": self.sched.state_dict() | {"lr_lambdas": None},
             "world_size": self.world,
@@ -461,6 +650,7 @@ class Trainer:
         # (checkpoints before StepBatches also hold "generator_states": batches no longer need them)
         self.step, self.seen, self.history = meta["step"], meta["seen"], meta["history"]
         self.train_seconds = meta.get("train_seconds", 0.0)
+        self.ema = dict(meta.get("running", {}))  # (runs saved before it was kept restart their averages)
 
     def summary(self) -> dict:
         last = self.history[-1] if self.history else {}
@@ -476,9 +666,12 @@ class Trainer:
         """Batches from the current step on, made ahead by ``workers`` processes (0: made on demand)."""
         if self.workers == 0:
             return (self.next_batch() for _ in itertools.count())
+        # the loader draws its workers' base seed from its own generator, not from the global one that dropout and
+        # scheduled sampling use; the workers leave SIGINT/SIGTERM to this process
         loader = torch.utils.data.DataLoader(
             self.batches, batch_size=None, sampler=range(self.step, self.cfg.steps), num_workers=self.workers,
-            pin_memory=self.device.type == "cuda", prefetch_factor=4)
+            pin_memory=self.device.type == "cuda", prefetch_factor=4, worker_init_fn=_ignore_stop_signals,
+            generator=torch.Generator().manual_seed(self.cfg.seed))
         return (b.to(self.device) for b in loader)
 
     def train_step(self, batches: Iterator[Batch] | None = None) -> dict:
@@ -522,7 +715,10 @@ class Trainer:
                              f"{self.step}, warm-up ends at {cfg.warmup_steps}); give steps instead")
         self.run(stop_at=first)  # the first steps pay for start-up (kernels, workers): not timed
         t0 = time.perf_counter()
-        self.run(stop_at=last)
+        if not self.interrupted:
+            self.run(stop_at=last)
+        if self.interrupted:  # stopped while measuring: the step count stays
+            return cfg.steps
         rate = (last - first) / (time.perf_counter() - t0)  # steps per second
         t0 = time.perf_counter()
         evaluate(self.net, self.valid)
@@ -544,27 +740,25 @@ class Trainer:
 
     def run(self, max_seconds: float | None = None, stop_at: int | None = None) -> dict:
         """Train until ``cfg.steps`` (or ``stop_at``, or ``max_seconds``); Ctrl-C/SIGTERM save a checkpoint and
-        stop cleanly."""
+        stop cleanly (``interrupted`` in the result; a signal before the first step stops before it)."""
         from tqdm.auto import tqdm
 
         cfg = self.cfg
-        stop = {"flag": False}
-
-        def on_signal(signum, frame):  # noqa: ARG001
-            stop["flag"] = True
-
-        old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)} \
-            if _main_thread() else {}
+        if self.stop.install():  # not inside train(), which handles the signals from its start on
+            self.stop.requested = False
+            installed = True
+        else:
+            installed = False
         start = time.perf_counter()
         bar = tqdm(total=cfg.steps, initial=self.step, disable=not self.progress, dynamic_ncols=True)
-        ema: dict[str, float] = {}
+        ema = self.ema
         seq_time = 0.0
         data_time = 0.0
         steps_here = 0
         batches = self._batch_stream()
         try:
             end = cfg.steps if stop_at is None else min(stop_at, cfg.steps)
-            while self.step < end and not self._agree(stop["flag"]):
+            while self.step < end and not self._agree(self.stop.requested):
                 stats = self.train_step(batches)
                 steps_here += 1
                 seq_time += stats["step_time"]
@@ -589,7 +783,7 @@ class Trainer:
                     self.log(f"step {self.step}: loss {ema['loss']:.4f} valid accuracy {res['accuracy']:.4f} "
                              f"({entry['seq_per_s']:.0f} seq/s)")
                     self.out.mkdir(parents=True, exist_ok=True)
-                    with open(self.out / "log.jsonl", "a") as fh:
+                    with open(self.out / LOG_NAME, "a") as fh:
                         fh.write(json.dumps(entry) + "\n")
                 if self.step % cfg.checkpoint_every == 0 or self.step == cfg.steps:
                     self.save()
@@ -598,9 +792,9 @@ class Trainer:
         finally:
             batches.close()  # stops the worker processes
             bar.close()
-            for s, h in old.items():
-                signal.signal(s, h)
-        interrupted = self._agree(stop["flag"])
+            if installed:
+                self.stop.uninstall()
+        interrupted = self.interrupted = self._agree(self.stop.requested)
         if interrupted or self.step % cfg.checkpoint_every:
             self.save()
             if interrupted:
@@ -627,32 +821,58 @@ def _main_thread() -> bool:
 
 def train(cfg: TrainConfig, device: str = "auto", resume: bool = False, progress: bool = True,
           max_seconds: float | None = None, log: Callable[[str], None] = print,
-          steps: int | None = None, workers: int = 0, fit_seconds: float | None = None) -> Trainer:
+          steps: int | None = None, workers: int = 0, fit_seconds: float | None = None,
+          overwrite: bool = False) -> Trainer:
     """Train (or resume) a run; returns the :class:`Trainer` with the trained ``net``.
 
     With ``resume=True`` the run's own saved config is used (only ``cfg.out_dir``
-    is read from ``cfg``); ``steps`` then extends or shortens the run. ``workers``
+    is read from ``cfg``); ``steps`` then extends or shortens the run. A fresh run
+    refuses a folder that holds a run (``FileExistsError``) unless ``overwrite=True``,
+    which deletes that run's checkpoint, model and log first. ``workers``
     processes make the batches ahead of the model (worth it on a GPU, where the
     Python sequence generator would otherwise be the bottleneck); the batches are
     the same with any number. ``fit_seconds`` sets the step count so that the
     run ends within that time on this machine (:meth:`Trainer.fit_to_time`).
+
+    The run holds the folder's :class:`RunLock` throughout (``RunLockedError``
+    while another process trains it). SIGINT and SIGTERM, from the start on,
+    stop it after the current step with a checkpoint; then ``trainer.interrupted``
+    is true, and ``trainer.step < trainer.cfg.steps`` whenever the run stopped
+    before its end (also on ``max_seconds``).
     """
-    if resume:
-        path = Path(cfg.out_dir) / CHECKPOINT_NAME
-        if not path.is_file():
-            raise FileNotFoundError(f"cannot resume: {path} does not exist")
-        _, meta = load_checkpoint(path)
-        saved = TrainConfig.from_dict(meta["train_config"])
-        saved.out_dir = cfg.out_dir
-        cfg = saved
-    if steps is not None:
-        cfg.steps = steps
-    started = _init_distributed(device)
+    if resume and overwrite:
+        raise ValueError(f"--resume continues the run in {cfg.out_dir} and --overwrite deletes it: give one "
+                         "(resume=True or overwrite=True)")
+    out = Path(cfg.out_dir)
+    path = out / CHECKPOINT_NAME
+    if resume and not out.is_dir():  # (checked before the lock, which would create the folder)
+        raise FileNotFoundError(f"cannot resume: {path} does not exist")
+    main_rank = int(os.environ.get("RANK", "0")) == 0  # under torchrun, rank 0 alone owns the folder
+    stop = _StopRequest()
+    stop.install()
+    lock = RunLock(out) if main_rank else None
+    started = False
     trainer = None
     try:
+        if lock is not None:
+            lock.acquire()
+            prepare_run_folder(out, resume=resume, overwrite=overwrite)
+        if resume:
+            if not path.is_file():
+                raise FileNotFoundError(f"cannot resume: {path} does not exist")
+            _, meta = load_checkpoint(path)
+            saved = TrainConfig.from_dict(meta["train_config"])
+            saved.out_dir = cfg.out_dir
+            cfg = saved
+        if steps is not None:
+            cfg.steps = steps
+        started = _init_distributed(device)
         trainer = Trainer(cfg, device=device, progress=progress, log=log, workers=workers)
+        trainer.stop = stop
         if resume:
             trainer.restore()
+            if trainer.rank == 0:
+                _trim_log(out / LOG_NAME, trainer.step)
             trainer.log(f"resumed {cfg.out_dir} at step {trainer.step}")
         if fit_seconds is not None:
             trainer.fit_to_time(fit_seconds)
@@ -668,6 +888,9 @@ def train(cfg: TrainConfig, device: str = "auto", resume: bool = False, progress
             if trainer is not None:
                 trainer.model = trainer.net  # drop the DDP wrapper (and its reducer) before the group goes
             dist.destroy_process_group()
+        if lock is not None:
+            lock.release()
+        stop.uninstall()
     return trainer
 
 
@@ -686,4 +909,5 @@ def _init_distributed(device: str) -> bool:
     return True
 
 
-__all__ = ["PRESETS", "Batch", "StepBatches", "TrainConfig", "Trainer", "evaluate", "make_config", "resolve_device", "train"]
+__all__ = ["EXIT_STOPPED", "PRESETS", "Batch", "RunLock", "RunLockedError", "StepBatches", "TrainConfig", "Trainer",
+           "evaluate", "make_config", "prepare_run_folder", "resolve_device", "train"]
