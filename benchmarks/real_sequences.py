@@ -47,7 +47,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections import defaultdict
 from fractions import Fraction
 from pathlib import Path
 
