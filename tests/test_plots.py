@@ -2,6 +2,8 @@
 
 import json
 import re
+import shutil
+import subprocess
 from itertools import combinations
 
 import numpy as np
@@ -148,3 +150,53 @@ def test_cli_plot(tiny_run, tmp_path):
                         (["digits100", "--output", str(tmp_path / "no" / "x.png")], "does not exist")):
         bad = CliRunner().invoke(main, ["plot", "--model", model, *args])
         assert bad.exit_code == 2 and words in bad.output, bad.output
+
+
+SEARCH_HARNESS = """
+const listeners = {}, restyled = [];
+const input = {value: '', addEventListener: (ev, fn) => { listeners[ev] = fn; }};
+const span = {textContent: ''};
+const box = {style: {}, set innerHTML(v) { this.html = v; },
+             querySelector: (sel) => (sel === 'input' ? input : span)};
+const gd = {data: DATA, parentNode: {insertBefore: () => {}}};
+globalThis.document = {getElementById: () => gd, createElement: () => box};
+globalThis.Plotly = {restyle: (g, update, idx) => { restyled.push([update, idx]); }};
+SCRIPT
+const out = {};
+for (const q of QUERIES) {
+  input.value = q; listeners.input();
+  const [update, idx] = restyled[restyled.length - 1];
+  out[q] = {texts: update.text[0], xs: update.x[0], idx: idx[0], count: span.textContent};
+}
+console.log(JSON.stringify(out));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the page's JavaScript")
+def test_html_search_box_rings_matching_points(tmp_path):
+    from num2vec.plots import _SEARCH_JS
+
+    values = [4, 42, 142, 420, 7]
+    scatter = Scatter("t", "last digit", np.arange(10.0).reshape(5, 2), [str(v % 10) for v in values],
+                      [str(v) for v in values])
+    seqs = Scatter("s", "pattern type", np.arange(6.0).reshape(3, 2), ["linear", "polynomial", "linear"],
+                   ["linear (arithmetic): 1 2 3 4  [a(n) = n + 1]", "polynomial (power): 1 4 9 16  [a(n) = n**2]",
+                    "linear (arithmetic): 11 12 13  [a(n) = n + 11]"])
+    for sc, queries, want in (
+        (scatter, ["42", "4", " 7 ", ""], {"42": ["42"], "4": ["4"], " 7 ": ["7"], "": []}),
+        (seqs, ["1 4 9", "linear", "2 3"], {"1 4 9": ["polynomial (power): 1 4 9 16  [a(n) = n**2]"],
+                                           "linear": [seqs.hover[0], seqs.hover[2]], "2 3": [seqs.hover[0]]}),
+    ):
+        fig = html_figure(sc)
+        data = [{"meta": t.meta, "x": list(t.x), "y": list(t.y), "text": list(t.text or [])} for t in fig.data]
+        script = (SEARCH_HARNESS.replace("DATA", json.dumps(data)).replace("QUERIES", json.dumps(queries))
+                  .replace("SCRIPT", _SEARCH_JS.replace("{plot_id}", "map")))
+        (tmp_path / "search.js").write_text(script)
+        res = subprocess.run(["node", str(tmp_path / "search.js")], capture_output=True, text=True, timeout=60)
+        assert res.returncode == 0, res.stderr
+        out = json.loads(res.stdout)
+        search = [i for i, t in enumerate(fig.data) if t.meta == "search"][0]
+        for q in queries:
+            assert sorted(out[q]["texts"]) == sorted(want[q]), q  # whole numbers or consecutive terms, not digits
+            assert out[q]["idx"] == search and len(out[q]["xs"]) == len(want[q])
+            assert out[q]["count"] == (f"{len(want[q])} found" if q.strip() else "")
