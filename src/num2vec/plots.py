@@ -1,18 +1,25 @@
-"""t-SNE maps of number and sequence embeddings, as PNG (matplotlib) or self-contained HTML.
+"""t-SNE maps of number and sequence embeddings, as PNG (matplotlib) or interactive HTML (plotly).
 
 Kinds (:data:`KINDS`, also ``num2vec plot KIND``):
 
 * ``digits100`` / ``digits1000`` -- the numbers 0-99 / 0-999, coloured by last digit;
 * ``path100`` / ``path1000`` -- the same maps with the path 0 -> 1 -> 2 -> ... drawn;
 * ``sequences`` -- 300 labelled reference sequences (:mod:`num2vec.patterns`),
-  coloured by family, one sequence of each family labelled with its first terms.
+  coloured by pattern type, one sequence of each type labelled with its first terms.
 
 A map is computed once (:func:`make_map`, or :func:`number_map` /
 :func:`sequence_map` for your own inputs) and drawn by :func:`save_png` and/or
-:func:`save_html`. The HTML file is one page with an inline SVG; each point has
-a ``<title>``, which browsers show on hover. No JavaScript, nothing loaded from
-the network. t-SNE needs scikit-learn and PNG files matplotlib: ``pip install
-num2vec[plot]``.
+:func:`save_html`.
+
+* The HTML page is one plotly figure with plotly.js inline (about 5 MB; it opens
+  offline, nothing is loaded from the network): zoom and pan, hover shows the
+  number or the sequence, the legend toggles groups, and a search box rings
+  the points whose label holds the typed number or terms.
+* The PNG labels a subset of points; a label is drawn only where it overlaps no
+  label drawn before it (:func:`png_figure`).
+
+t-SNE needs scikit-learn, PNG files matplotlib and HTML pages plotly:
+``pip install "num2vec[plot]"``.
 
 >>> from num2vec import Num2Vec
 >>> scatter = make_map(Num2Vec.from_pretrained(), "path100")   # doctest: +SKIP
@@ -21,13 +28,12 @@ num2vec[plot]``.
 
 from __future__ import annotations
 
-import html
 import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -35,8 +41,11 @@ if TYPE_CHECKING:
     from .api import Num2Vec
 
 KINDS = ("digits100", "path100", "digits1000", "path1000", "sequences")
-#: at most this many points of a number map carry a text label
+#: at most this many points of a number map are candidates for a text label (PNG)
 MAX_LABELS = 100
+#: where a PNG label may sit beside its point, tried in this order: (dx, dy) in points, alignment
+LABEL_OFFSETS = ((3, 3, "left", "bottom"), (-3, 3, "right", "bottom"), (3, -3, "left", "top"),
+                 (-3, -3, "right", "top"))
 #: Tableau 20, dark shades first: one colour per group
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7",
@@ -119,62 +128,130 @@ def make_map(model: Num2Vec, kind: str) -> Scatter:
     return number_map(model, range(100 if kind.endswith("100") else 1000), path=kind.startswith("path"))
 
 
-def save_png(scatter: Scatter, path: str | Path) -> Path:
-    """Draw the map with matplotlib (no pyplot, no global state); the format follows the suffix."""
+def png_figure(scatter: Scatter, dpi: int = 120) -> Any:
+    """The map as a matplotlib ``Figure`` (no pyplot, no global state).
+
+    Labels are placed greedily, in the order of ``scatter.labels``: each tries the
+    positions of :data:`LABEL_OFFSETS` around its point and takes the first one
+    whose box lies inside the axes and overlaps no label already placed; a label
+    with no such position is left out (hover the HTML map for every point).
+    """
     _need("matplotlib", "matplotlib")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    path = Path(path)
-    fig = Figure(figsize=(10, 8), layout="constrained")
+    fig = Figure(figsize=(10, 8), dpi=dpi, layout="constrained")
+    FigureCanvasAgg(fig)  # a renderer to measure label boxes with
     ax = fig.add_subplot()
     x, y = scatter.xy[:, 0], scatter.xy[:, 1]
     if scatter.path:
         ax.plot(x, y, color="#999999", linewidth=0.6, zorder=1)
     ax.scatter(x, y, c=scatter.colours(), s=18, zorder=2)
-    for i, text in scatter.labels.items():
-        ax.annotate(text, (x[i], y[i]), xytext=(3, 3), textcoords="offset points", fontsize=7)
     legend = dict(zip(scatter.groups, scatter.colours()))
     handles = [Line2D([], [], marker="o", linestyle="", color=legend[g], label=g) for g in sorted(legend)]
     ax.legend(handles=handles, title=scatter.legend, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     ax.set_title(scatter.title)
     ax.set_xticks([])
     ax.set_yticks([])
-    fig.savefig(path, dpi=120)
+    fig.draw_without_rendering()  # run the constrained layout once, then keep it: label boxes need final positions
+    fig.set_layout_engine("none")
+    renderer = fig.canvas.get_renderer()
+    inside = ax.get_window_extent(renderer)
+    placed = []  # bounding boxes (display coordinates) of the labels drawn so far
+    for i, text in scatter.labels.items():
+        for dx, dy, ha, va in LABEL_OFFSETS:
+            label = ax.annotate(text, (x[i], y[i]), xytext=(dx, dy), textcoords="offset points", fontsize=7,
+                                ha=ha, va=va, zorder=3)
+            box = label.get_window_extent(renderer).expanded(1.02, 1.1)
+            fits = inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1
+            if fits and not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
+            label.remove()
+    return fig
+
+
+def save_png(scatter: Scatter, path: str | Path) -> Path:
+    """Draw the map with matplotlib (:func:`png_figure`); the format follows the suffix."""
+    path = Path(path)
+    png_figure(scatter).savefig(path, dpi="figure")
     return path
 
 
-def save_html(scatter: Scatter, path: str | Path, width: int = 900, height: int = 720) -> Path:
-    """Write a self-contained HTML page: an inline SVG whose points show their ``<title>`` on hover."""
-    path = Path(path)
-    margin, legend_width = 30, 170
-    lo, hi = scatter.xy.min(axis=0), scatter.xy.max(axis=0)
-    span = np.where(hi > lo, hi - lo, 1.0)
-    plot_w, plot_h = width - legend_width - 2 * margin, height - 2 * margin
-    px = margin + (scatter.xy[:, 0] - lo[0]) / span[0] * plot_w  # (N,)
-    py = margin + (hi[1] - scatter.xy[:, 1]) / span[1] * plot_h  # (N,), y grows downwards in SVG
-    esc = html.escape
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-             f'height="{height}" font-family="sans-serif">']
+#: JavaScript run after the plotly figure is drawn: a search box that rings matching points
+_SEARCH_JS = """
+(function () {
+  var gd = document.getElementById('{plot_id}');
+  var box = document.createElement('div');
+  box.style.cssText = 'font-family:sans-serif;margin:0.5em 0';
+  box.innerHTML = '<label>Find: <input type="search" size="32" placeholder="a number, terms or a pattern type">' +
+    '</label> <span></span>';
+  gd.parentNode.insertBefore(box, gd);
+  var input = box.querySelector('input'), count = box.querySelector('span');
+  var norm = function (s) { return ' ' + s.replace(/[^0-9A-Za-z_+-]+/g, ' ').trim() + ' '; };
+  var hits = gd.data.findIndex(function (t) { return t.meta === 'search'; });
+  input.addEventListener('input', function () {
+    var q = norm(input.value), xs = [], ys = [], ts = [];
+    if (q.trim()) {
+      gd.data.forEach(function (t) {
+        if (t.meta !== 'group') return;
+        for (var i = 0; i < t.text.length; i++) {
+          if (norm(t.text[i]).indexOf(q) >= 0) { xs.push(t.x[i]); ys.push(t.y[i]); ts.push(t.text[i]); }
+        }
+      });
+    }
+    Plotly.restyle(gd, {x: [xs], y: [ys], text: [ts]}, [hits]);
+    count.textContent = q.trim() ? xs.length + ' found' : '';
+  });
+})();
+"""
+
+
+def html_figure(scatter: Scatter, width: int = 900, height: int = 720) -> Any:
+    """The map as a plotly ``Figure``: one trace per group (the legend toggles them), hover text per point.
+
+    Traces carry ``meta``: ``"group"`` for the points of a group, ``"path"`` for the
+    line through the points in order, ``"search"`` for the (initially empty) ring
+    the search box of :func:`save_html` fills.
+    """
+    go = _need("plotly.graph_objects", "plotly")
+    xy = np.asarray(scatter.xy, dtype=float)
+    fig = go.Figure()
     if scatter.path:
-        points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px, py))
-        parts.append(f'<polyline points="{points}" fill="none" stroke="#999" stroke-width="0.7"/>')
-    for a, b, colour, text in zip(px, py, scatter.colours(), scatter.hover):
-        parts.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="4" fill="{colour}"><title>{esc(text)}</title></circle>')
-    for i, text in scatter.labels.items():
-        parts.append(f'<text x="{px[i] + 5:.1f}" y="{py[i] - 5:.1f}" font-size="9">{esc(text)}</text>')
-    legend = dict(zip(scatter.groups, scatter.colours()))
-    lx = width - legend_width + 10
-    parts.append(f'<text x="{lx}" y="{margin}" font-size="12" font-weight="bold">{esc(scatter.legend)}</text>')
-    for j, g in enumerate(sorted(legend)):
-        ly = margin + 18 * (j + 1)
-        parts.append(f'<circle cx="{lx + 5}" cy="{ly - 4}" r="5" fill="{legend[g]}"/>'
-                     f'<text x="{lx + 16}" y="{ly}" font-size="11">{esc(g)}</text>')
-    parts.append("</svg>")
-    page = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{esc(scatter.title)}</title>\n"
-            "<style>body{font-family:sans-serif;margin:1em}circle:hover{stroke:#000;stroke-width:2}</style>\n"
-            f"</head>\n<body>\n<h1>{esc(scatter.title)}</h1>\n<p>Hover a point to see its label.</p>\n"
-            + "\n".join(parts) + "\n</body>\n</html>\n")
+        fig.add_trace(go.Scatter(x=xy[:, 0].tolist(), y=xy[:, 1].tolist(), mode="lines", name="path in order",
+                                 line={"color": "#999999", "width": 0.8}, hoverinfo="skip", meta="path"))
+    colours = dict(zip(scatter.groups, scatter.colours()))
+    groups = np.asarray(scatter.groups, dtype=object)
+    for g in sorted(colours):
+        idx = np.flatnonzero(groups == g)
+        fig.add_trace(go.Scatter(
+            x=xy[idx, 0].tolist(), y=xy[idx, 1].tolist(), mode="markers", name=g, meta="group",
+            text=[scatter.hover[i] for i in idx], hovertemplate="%{text}<extra>" + f"{scatter.legend} {g}</extra>",
+            marker={"color": colours[g], "size": 7, "line": {"width": 0.5, "color": "#ffffff"}}))
+    fig.add_trace(go.Scatter(x=[], y=[], text=[], mode="markers", name="search", meta="search", showlegend=False,
+                             hovertemplate="%{text}<extra>found</extra>",
+                             marker={"size": 16, "color": "rgba(0,0,0,0)", "line": {"width": 2.5, "color": "#000000"}}))
+    fig.update_layout(title=scatter.title, legend_title_text=scatter.legend, width=width, height=height,
+                      template="plotly_white", hovermode="closest", dragmode="pan",
+                      xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"})
+    return fig
+
+
+def save_html(scatter: Scatter, path: str | Path, width: int = 900, height: int = 720) -> Path:
+    """Write a standalone interactive page (plotly.js inline: works offline, about 5 MB).
+
+    Zoom with the wheel or a box, pan by dragging, hover a point for its number or
+    sequence, click legend entries to hide or show groups, and type into the search
+    box to ring the points whose label holds a number, some consecutive terms or a
+    pattern type.
+    """
+    import html
+
+    path = Path(path)
+    fig = html_figure(scatter, width=width, height=height)
+    page = fig.to_html(include_plotlyjs=True, full_html=True, post_script=_SEARCH_JS, div_id="num2vec-map",
+                       config={"scrollZoom": True, "displaylogo": False, "responsive": True})
+    page = page.replace("<head>", f"<head>\n    <title>{html.escape(scatter.title)}</title>", 1)
     path.write_text(page, encoding="utf-8")
     return path
