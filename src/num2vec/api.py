@@ -28,15 +28,10 @@ import numpy as np
 import torch
 
 from .codec import as_int_list, check_fits, encode_batch, encode_sequences, to_int
+from .limits import MAX_CONTINUE, MAX_TERMS, MIN_TERMS
 from .model import Num2VecNet, predict_numbers
 from .serialization import load_model, save_model
 
-#: the fewest terms a sequence needs before the model predicts its next term
-MIN_TERMS = 2
-#: the most terms a sequence given to the model may have (the nested RNN reads all of them)
-MAX_TERMS = 1000
-#: the most terms :meth:`Num2Vec.continue_sequence` predicts in one call (each step re-reads the whole prefix)
-MAX_CONTINUE = 1000
 #: inference precisions: exact float32, bfloat16 autocast (faster on CPUs with AVX-512 BF16 or AMX and on GPUs),
 #: or "auto": bf16 where a short timed probe on this machine finds it faster, else fp32
 PRECISIONS = ("fp32", "bf16", "auto")
