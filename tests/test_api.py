@@ -245,7 +245,6 @@ def test_bf16_precision_matches_fp32(tiny_run):
 
 def test_public_classes_are_top_level_exports():
     import num2vec
-
     from num2vec import NumberEmbedding, NumberEncoder  # noqa: F401
     from num2vec.embeddings import NumberEmbedding as Layer
 
@@ -387,7 +386,7 @@ def test_export_of_a_range_streams_in_chunks(tiny_model, tmp_path, monkeypatch):
 def test_resource_guards(tiny_model):
     from num2vec.api import MAX_CONTINUE, MAX_TERMS
 
-    assert MAX_TERMS == 1000 and MAX_CONTINUE == 1000
+    assert MAX_TERMS == 1000 and MAX_CONTINUE == 100
     with pytest.raises(ValueError, match=f"has {MAX_TERMS + 1} numbers; at most {MAX_TERMS}"):
         tiny_model.predict_next(list(range(MAX_TERMS + 1)))
     with pytest.raises(ValueError, match=f"n={MAX_CONTINUE + 1} is too many: at most {MAX_CONTINUE}"):
