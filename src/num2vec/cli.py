@@ -22,6 +22,7 @@ import functools
 import os
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -203,12 +204,18 @@ def _open_text(file: Path):
     import io
 
     if str(file) == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace", newline=None)
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace", newline="")
     if not file.exists():
         raise FileNotFoundError(f"{file} does not exist")
     if file.is_dir():
         raise IsADirectoryError(f"{file} is a folder, not a file")
-    return open(file, encoding="utf-8-sig", errors="replace")  # noqa: SIM115 - closed by the caller
+    return open(file, encoding="utf-8-sig", errors="replace", newline="")  # noqa: SIM115 - closed by the caller
+
+
+def _lines(fh) -> Iterator[str]:
+    """The lines of a text stream as ``str.splitlines`` cuts them (\\v, \\f, U+2028 ... end lines too), lazily."""
+    for physical in fh:  # cut at \n, \r or \r\n
+        yield from physical.splitlines() or [""]
 
 
 def _predict_file(file, count, top_k, beam_size, model_path, device, precision, threads):
@@ -218,7 +225,7 @@ def _predict_file(file, count, top_k, beam_size, model_path, device, precision, 
     _setup(threads)
     model = _load(model_path, device, precision)
     bad = 0
-    lines = enumerate(fh, start=1)
+    lines = enumerate(_lines(fh), start=1)
     try:
         while batch := list(itertools.islice(lines, FILE_BATCH)):
             seqs: dict[int, list[int]] = {}
