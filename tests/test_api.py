@@ -1,3 +1,4 @@
+import os
 import threading
 
 import numpy as np
@@ -406,9 +407,12 @@ def test_threads_are_chosen_per_call_and_restored(tiny_model, monkeypatch):
     try:
         tiny_model.predict_next([1, 2, 3])
         assert torch.get_num_threads() == 2 and calls[0] == 1  # small work runs on one thread, then restored
-        assert api.auto_threads(10, available=8) == 1
-        assert api.auto_threads(10**6, available=8) <= 8
-        assert api.auto_threads(10**6, available=1) == 1
+        assert api.auto_threads(10, available=8, load=0.0) == 1
+        cores = os.cpu_count()
+        assert api.auto_threads(10**7, available=cores, load=1.0) == cores  # only this process runs
+        assert api.auto_threads(10**7, available=cores, load=cores + 1.0) == 1  # every core busy elsewhere
+        assert api.auto_threads(10**7, available=1, load=0.0) == 1
+        assert api.auto_threads(3 * api.ITEMS_PER_THREAD, available=64, load=0.0) == min(4, cores)
     finally:
         real(1)
 
