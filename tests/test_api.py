@@ -325,6 +325,8 @@ def test_most_similar_takes_vectors_and_dedupes_candidates(tiny_model):
     assert sorted(k for k, _ in res) == [3, 7, 9]
     res = tiny_model.most_similar(positive=[1], topn=10, candidates=np.array([7, 7, 9, 3, 9]))
     assert sorted(k for k, _ in res) == [3, 7, 9]
+    res = tiny_model.most_similar(positive=["8"], topn=4, candidates=[10**11, "7", 7, 3.0])
+    assert sorted(k for k, _ in res) == [3, 7, 10**11] and all(type(k) is int for k, _ in res)
     with pytest.raises(ValueError, match=rf"a vector in positive must have shape \({tiny_model.dim},\)"):
         tiny_model.most_similar(positive=[np.ones(3)])
 

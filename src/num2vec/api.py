@@ -150,6 +150,11 @@ def _as_array(x: object) -> object:
     return x.numpy()
 
 
+def _pylist(chunk: list[int] | np.ndarray) -> list[int]:
+    """A chunk of numbers as Python ints (``np.asarray`` would turn ints beyond int64 into floats)."""
+    return chunk.tolist() if isinstance(chunk, np.ndarray) else list(chunk)
+
+
 def _is_vector(x: object) -> bool:
     return isinstance(x, (np.ndarray, torch.Tensor)) and x.ndim == 1
 
@@ -541,7 +546,7 @@ class Num2Vec:
                         else vectors[start : start + len(chunk)])
                 start += len(chunk)
                 lines = []
-                for v, row in zip(np.asarray(chunk).tolist(), rows):
+                for v, row in zip(_pylist(chunk), rows):
                     cells = [f"{x:.6g}" for x in row]
                     lines.append(sep.join(cells if fmt == "tsv" else [str(v), *cells]))
                 fh.write(("\n".join(lines) + "\n").encode())
@@ -551,7 +556,7 @@ class Num2Vec:
                 fh.write(b"number\tlast_digit\tdigits\n")
                 for chunk in self._chunks(numbers, EXPORT_CHUNK):
                     fh.write("".join(f"{v}\t{abs(v) % 10}\t{len(str(abs(v)))}\n"
-                                     for v in np.asarray(chunk).tolist()).encode())
+                                     for v in _pylist(chunk)).encode())
             written.append(meta)
         return written
 
@@ -662,7 +667,7 @@ class Num2Vec:
             else:
                 offsets = np.arange(len(chunk))
             scores = self.encode(chunk, normalize_embeddings=True) @ query  # (c,)
-            values = np.asarray(chunk).tolist()
+            values = _pylist(chunk)
             take = min(len(values), topn + len(skip) + len(held))  # enough to fill topn past skips and repeats
             top = np.argpartition(-scores, take - 1)[:take] if take < len(values) else np.arange(len(values))
             for i in sorted(top.tolist(), key=lambda j: (-scores[j], j)):
