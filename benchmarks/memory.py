@@ -1,11 +1,16 @@
 """Peak memory of encoding and predicting very large inputs (streamed in batches).
 
     python benchmarks/memory.py --count 10000000
+    python benchmarks/memory.py --quick          # the streamed cases at 10^5 and 10^6 numbers: a few minutes
 
 Each case runs in a fresh subprocess and reports its peak resident memory
-(``ru_maxrss``) beside the size of the result it must hold: the difference is
-what the streaming costs. ``export`` writes the vectors straight into a
-``.npy`` file (memory-mapped), so its peak does not grow with the input.
+(``ru_maxrss`` from ``resource.getrusage``) beside the size of the result it
+must hold: the difference is what the streaming costs. The streamed cases --
+``export_range`` (``model.export(range(N), "v.npy")``), ``embed_range``
+(``num2vec embed --range 0 N --output v.npy``), ``similar_range``
+(``model.most_similar(candidates=range(N))``) and ``predict_file``
+(``num2vec predict --file`` with N lines) -- hold no result, so a flat peak
+across N is what bounded memory looks like; run them at two sizes to see it.
 """
 
 from __future__ import annotations
@@ -32,6 +37,36 @@ elif case == "export":          # the same column, written to disk as it is comp
     x = rng.integers(0, 10**6, count)
     with tempfile.TemporaryDirectory() as d:
         model.export(x, os.path.join(d, "v.npy")); result = 0
+elif case == "export_range":    # range(N) straight to a .npy file, chunk by chunk
+    with tempfile.TemporaryDirectory() as d:
+        model.export(range(count), os.path.join(d, "v.npy")); result = 0
+elif case == "embed_range":     # the same from the command line
+    from num2vec.cli import main
+    with tempfile.TemporaryDirectory() as d:
+        try:
+            main(["embed", "--range", "0", str(count), "--output", os.path.join(d, "v.npy"), "--threads", "1",
+                  *(["--model", model_path] if model_path else [])])
+        except SystemExit as e:
+            assert not e.code, e.code
+    result = 0
+elif case == "similar_range":   # nearest numbers among range(N), a running top 10
+    model.most_similar(positive=[12345], topn=10, candidates=range(count)); result = 0
+elif case == "predict_file":    # N lines of 8 terms, answered a batch of lines at a time
+    from num2vec.cli import main
+    with tempfile.TemporaryDirectory() as d:
+        f, out = os.path.join(d, "seqs.txt"), os.path.join(d, "out.txt")
+        with open(f, "w") as fh:
+            for i in range(count):
+                fh.write(" ".join(str(i % 1000 + 3 * k) for k in range(8)) + "\n")
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        t0 = time.perf_counter()
+        with open(out, "w") as sys.stdout:
+            try:
+                main(["predict", "--file", f, "--threads", "1", *(["--model", model_path] if model_path else [])])
+            except SystemExit as e:
+                assert not e.code, e.code
+        sys.stdout = sys.__stdout__
+    result = 0
 elif case == "predict":         # many 8-term sequences
     start = rng.integers(0, 10**5, count)
     seqs = (start[:, None] + np.arange(7)[None, :] * 3)
@@ -42,19 +77,35 @@ print(json.dumps({"case": case, "count": count, "seconds": time.perf_counter() -
 """
 
 
+STREAMED = ("export_range", "embed_range", "similar_range", "predict_file")
+
+
+def run_case(case: str, count: int, model: str) -> None:
+    out = subprocess.run([sys.executable, "-c", CASE, case, str(count), model], capture_output=True,
+                         text=True, check=True).stdout
+    r = json.loads(out.strip().splitlines()[-1])
+    print(f"{case:13} {r['count']:>11,} items: peak {r['peak_mb']:8.0f} MB (model loaded: {r['before_mb']:.0f} MB, "
+          f"result {r['result_mb']:.0f} MB, streaming overhead {r['peak_mb'] - r['before_mb'] - r['result_mb']:.0f}"
+          f" MB), {r['seconds']:.1f} s", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--count", type=int, default=10_000_000)
     ap.add_argument("--predict-count", type=int, default=200_000)
+    ap.add_argument("--cases", nargs="+", default=["encode", "export", "predict", *STREAMED],
+                    choices=["encode", "export", "predict", *STREAMED])
+    ap.add_argument("--quick", action="store_true", help="only the streamed cases, at 10^5 and 10^6 (predict_file: "
+                                                         "10^3 and 10^4 lines)")
     ap.add_argument("--model", default="")
     args = ap.parse_args()
-    for case, count in (("encode", args.count), ("export", args.count), ("predict", args.predict_count)):
-        out = subprocess.run([sys.executable, "-c", CASE, case, str(count), args.model], capture_output=True,
-                             text=True, check=True).stdout
-        r = json.loads(out.strip().splitlines()[-1])
-        print(f"{case:8} {r['count']:>11,} items: peak {r['peak_mb']:8.0f} MB (model loaded: {r['before_mb']:.0f} MB, "
-              f"result {r['result_mb']:.0f} MB, streaming overhead {r['peak_mb'] - r['before_mb'] - r['result_mb']:.0f}"
-              f" MB), {r['seconds']:.1f} s")
+    if args.quick:
+        for case in STREAMED:
+            for count in ((1_000, 10_000) if case == "predict_file" else (100_000, 1_000_000)):
+                run_case(case, count, args.model)
+        return
+    for case in args.cases:
+        run_case(case, args.predict_count if case in ("predict", "predict_file") else args.count, args.model)
 
 
 if __name__ == "__main__":

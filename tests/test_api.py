@@ -1,3 +1,4 @@
+import os
 import threading
 
 import numpy as np
@@ -227,7 +228,7 @@ def test_sequence_embeddings_of_both_kinds(tiny_model):
 
 
 def test_bf16_precision_matches_fp32(tiny_run):
-    fp32 = Num2Vec.from_pretrained(tiny_run.out / "model")
+    fp32 = Num2Vec.from_pretrained(tiny_run.out / "model", precision="fp32")
     bf16 = Num2Vec.from_pretrained(tiny_run.out / "model", precision="bf16")
     assert bf16.precision == "bf16"
     seqs = [[3, 4, 3, 4, 3], [10, 20, 30, 40], [7, 7, 7, 7]]
@@ -236,5 +237,196 @@ def test_bf16_precision_matches_fp32(tiny_run):
     assert b.dtype == np.float32 and not np.array_equal(a, b)  # bf16 really ran ...
     assert np.allclose(a, b, atol=0.1 * np.abs(a).max())  # ... and stays close
     assert bf16.encode_sequences(seqs).dtype == np.float32
-    with pytest.raises(ValueError, match="precision='fp8' is unknown; choose fp32 or bf16"):
+    with pytest.raises(ValueError, match="precision='fp8' is unknown; choose fp32, bf16 or auto"):
         Num2Vec.from_pretrained(tiny_run.out / "model", precision="fp8")
+
+
+# --- habits from gensim, sentence-transformers, PyTorch and scikit-learn ---------------------------
+
+
+def test_public_classes_are_top_level_exports():
+    import num2vec
+    from num2vec import NumberEmbedding, NumberEncoder  # noqa: F401
+    from num2vec.embeddings import NumberEmbedding as Layer
+
+    assert NumberEmbedding is Layer and NumberEncoder.__name__ == "NumberEncoder"
+    assert {"Num2Vec", "NumberEmbedding", "PatternMatch"} <= set(num2vec.__all__)
+    assert all(hasattr(num2vec, name) for name in num2vec.__all__)
+    assert "NumberEncoder" in dir(num2vec)
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        num2vec.Nope  # noqa: B018
+
+
+def test_repr_sizes_indexing_and_membership(tiny_model):
+    d = tiny_model.net.cfg.d_model
+    text = repr(tiny_model)
+    assert text.startswith("Num2Vec(") and f"vector_size={d}" in text and "precision=" in text
+    assert tiny_model.vector_size == tiny_model.embedding_dim == tiny_model.dim == d
+    assert np.array_equal(tiny_model[5], tiny_model.encode(5)) and tiny_model[5].shape == (d,)
+    assert tiny_model[[5, 6]].shape == (2, d)
+    assert np.array_equal(tiny_model[[5, 6]][1], tiny_model.encode([5, 6])[1])
+    assert 5 in tiny_model and np.int64(5) in tiny_model and 10**11 in tiny_model
+    assert -1 not in tiny_model  # the tiny model reads non-negative numbers only
+    assert 10**40 not in tiny_model and 2.5 not in tiny_model and "x" not in tiny_model
+    assert None not in tiny_model and True not in tiny_model and [1, 2] not in tiny_model
+
+
+def test_tensors_and_numpy_scalars_count_as_integers(tiny_model):
+    d = tiny_model.dim
+    assert np.array_equal(tiny_model.encode(torch.tensor([1, 2])), tiny_model.encode([1, 2]))
+    assert tiny_model.encode(torch.tensor(7)).shape == (d,)
+    assert np.array_equal(tiny_model.encode(torch.tensor([3.0, 4.0])), tiny_model.encode([3, 4]))
+    with pytest.raises(ValueError, match="3.5 is not an integer"):
+        tiny_model.encode(torch.tensor([1.0, 3.5]))
+    with pytest.raises(TypeError, match="bool"):
+        tiny_model.encode(torch.tensor([True]))
+    seq = [3, 4, 3, 4, 3]
+    want = tiny_model.predict_next(seq)
+    assert tiny_model.predict_next(torch.tensor(seq)) == want
+    assert tiny_model.predict_next([torch.tensor(v) for v in seq]) == want
+    assert tiny_model.predict_next(torch.tensor([seq, seq])) == [want, want]
+    assert tiny_model.predict_next([torch.tensor(seq), np.array(seq)]) == [want, want]
+    assert tiny_model.predict_next(["3", "4", "3", "+4", "3"]) == want
+    assert len(tiny_model.predict_next(seq, top_k=np.int64(3), beam_size=np.int32(3))) == 3
+    assert len(tiny_model.predict_next(seq, top_k=torch.tensor(2))) == 2
+    assert len(tiny_model.continue_sequence(seq, np.int16(2))) == 2
+    assert tiny_model.encode([1, 2], batch_size=np.int64(1)).shape == (2, d)
+    assert len(tiny_model.most_similar(positive=[5], topn=np.int8(3), candidates=range(20))) == 3
+    for bad in (3.0, "3", True, torch.tensor([3])):
+        with pytest.raises(ValueError, match="top_k=.* must be a positive integer"):
+            tiny_model.predict_next(seq, top_k=bad)
+
+
+def test_uint64_beyond_int64_is_read_as_unsigned():
+    from num2vec.model import ModelConfig, Num2VecNet
+
+    torch.manual_seed(0)
+    wide = Num2Vec(Num2VecNet(ModelConfig(d_digit=4, d_model=8, enc_hidden=8, nest_hidden=8, dec_hidden=8,
+                                          max_digits=20)))
+    big = 2**63
+    want = wide.encode(big)
+    assert np.allclose(wide.encode(torch.tensor([big], dtype=torch.uint64))[0], want, atol=1e-6)
+    assert np.allclose(wide.encode(np.array([big], dtype=np.uint64))[0], want, atol=1e-6)
+    assert np.allclose(wide.encode(torch.tensor(big, dtype=torch.uint64)), want, atol=1e-6)
+    assert wide.check_sequences(torch.tensor([1, big], dtype=torch.uint64))[0] == [[1, big]]
+
+
+def test_most_similar_takes_vectors_and_dedupes_candidates(tiny_model):
+    by_key = tiny_model.most_similar(positive=[8], topn=5, candidates=range(40))
+    by_vec = tiny_model.most_similar(positive=[tiny_model.encode(8)], topn=6, candidates=range(40))
+    assert by_vec[0][0] == 8 and by_vec[0][1] == pytest.approx(1.0, abs=1e-5)  # a vector query leaves no key out
+    assert [k for k, _ in by_vec[1:]] == [k for k, _ in by_key]
+    analogy = tiny_model.most_similar(positive=[8, 3], negative=[4], topn=5, candidates=range(40))
+    mixed = tiny_model.most_similar(positive=[tiny_model.encode(8), 3], negative=[torch.tensor(tiny_model.encode(4))],
+                                    topn=8, candidates=range(40))
+    assert [k for k, _ in mixed if k not in (8, 4)][:5] == [k for k, _ in analogy]
+    assert tiny_model.most_similar(positive=tiny_model.encode(8), topn=1, candidates=range(40))[0][0] == 8
+    res = tiny_model.most_similar(positive=[1], topn=10, candidates=[7, 7, 9, 7, 3, 9])
+    assert sorted(k for k, _ in res) == [3, 7, 9]
+    res = tiny_model.most_similar(positive=[1], topn=10, candidates=np.array([7, 7, 9, 3, 9]))
+    assert sorted(k for k, _ in res) == [3, 7, 9]
+    res = tiny_model.most_similar(positive=["8"], topn=4, candidates=[10**11, "7", 7, 3.0])
+    assert sorted(k for k, _ in res) == [3, 7, 10**11] and all(type(k) is int for k, _ in res)
+    with pytest.raises(ValueError, match=rf"a vector in positive must have shape \({tiny_model.dim},\)"):
+        tiny_model.most_similar(positive=[np.ones(3)])
+
+
+def test_most_similar_streams_candidates_in_chunks(tiny_model, monkeypatch):
+    whole = tiny_model.most_similar(positive=[12, 30], negative=[7], topn=7, candidates=range(3000))
+    from num2vec import api
+
+    monkeypatch.setattr(api, "CANDIDATE_CHUNK", 256)
+    seen = []
+    real_encode = api.Num2Vec.encode
+
+    def spy(self, numbers, *args, **kwargs):
+        seen.append(len(numbers) if hasattr(numbers, "__len__") else 1)
+        return real_encode(self, numbers, *args, **kwargs)
+
+    monkeypatch.setattr(api.Num2Vec, "encode", spy)
+    chunked = tiny_model.most_similar(positive=[12, 30], negative=[7], topn=7, candidates=range(3000))
+    assert max(seen) <= 256 and sum(seen) >= 3000
+    assert [k for k, _ in chunked] == [k for k, _ in whole]
+    assert np.allclose([s for _, s in chunked], [s for _, s in whole], atol=1e-5)
+    gen = tiny_model.most_similar(positive=[12, 30], negative=[7], topn=7, candidates=(i for i in range(3000)))
+    assert [k for k, _ in gen] == [k for k, _ in whole]
+
+
+@pytest.mark.parametrize("fmt", ["w2v", "txt", "tsv"])
+def test_export_writes_each_key_once(tiny_model, tmp_path, fmt):
+    path = tmp_path / f"v.{fmt}"
+    tiny_model.export([5, 5, 7, 5], path, fmt=fmt)
+    lines = path.read_text().splitlines()
+    if fmt == "w2v":
+        assert lines[0] == f"2 {tiny_model.dim}"
+        lines = lines[1:]
+    if fmt == "tsv":
+        assert len(lines) == 2
+        assert [r.split("\t")[0] for r in (tmp_path / "v_metadata.tsv").read_text().splitlines()[1:]] == ["5", "7"]
+    else:
+        assert [r.split()[0] for r in lines] == ["5", "7"]
+        assert np.allclose([float(x) for x in lines[1].split()[1:]], tiny_model.encode(7), atol=1e-5)
+
+
+def test_export_of_a_range_streams_in_chunks(tiny_model, tmp_path, monkeypatch):
+    from num2vec import api
+
+    monkeypatch.setattr(api, "EXPORT_CHUNK", 300)
+    seen = []
+    real_encode = api.Num2Vec.encode
+    monkeypatch.setattr(api.Num2Vec, "encode",
+                        lambda self, numbers, *a, **k: seen.append(len(numbers)) or real_encode(self, numbers, *a, **k))
+    tiny_model.export(range(1000, 2000), tmp_path / "v.npy")
+    tiny_model.export(range(1000, 2000), tmp_path / "v.txt", fmt="w2v")
+    assert max(seen) <= 300
+    monkeypatch.undo()
+    want = tiny_model.encode(list(range(1000, 2000)))
+    assert np.allclose(np.load(tmp_path / "v.npy"), want, atol=1e-6)
+    lines = (tmp_path / "v.txt").read_text().splitlines()
+    assert lines[0] == f"1000 {tiny_model.dim}" and lines[-1].split()[0] == "1999"
+
+
+def test_resource_guards(tiny_model):
+    from num2vec.api import MAX_CONTINUE, MAX_TERMS
+
+    assert MAX_TERMS == 1000 and MAX_CONTINUE == 100
+    with pytest.raises(ValueError, match=f"has {MAX_TERMS + 1} numbers; at most {MAX_TERMS}"):
+        tiny_model.predict_next(list(range(MAX_TERMS + 1)))
+    with pytest.raises(ValueError, match=f"n={MAX_CONTINUE + 1} is too many: at most {MAX_CONTINUE}"):
+        tiny_model.continue_sequence([1, 2], MAX_CONTINUE + 1)
+    assert isinstance(tiny_model.predict_next(list(range(MAX_TERMS))), int)
+    # a continuation may grow past MAX_TERMS: only what the caller gives is limited
+    assert len(tiny_model.continue_sequence([v % 5 for v in range(MAX_TERMS)], 3)) == 3
+
+
+def test_threads_are_chosen_per_call_and_restored(tiny_model, monkeypatch):
+    from num2vec import api
+
+    calls = []
+    real = torch.set_num_threads
+    monkeypatch.setattr(torch, "set_num_threads", lambda n: calls.append(n) or real(n))
+    real(2)
+    try:
+        tiny_model.predict_next([1, 2, 3])
+        assert torch.get_num_threads() == 2 and calls[0] == 1  # small work runs on one thread, then restored
+        assert api.auto_threads(10, available=8, load=0.0) == 1
+        cores = os.cpu_count()
+        assert api.auto_threads(10**7, available=cores, load=1.0) == cores  # only this process runs
+        assert api.auto_threads(10**7, available=cores, load=cores + 1.0) == 1  # every core busy elsewhere
+        assert api.auto_threads(10**7, available=1, load=0.0) == 1
+        assert api.auto_threads(3 * api.ITEMS_PER_THREAD, available=64, load=0.0) == min(4, cores)
+    finally:
+        real(1)
+
+
+def test_precision_auto_is_resolved_once(tiny_run):
+    from num2vec import api
+
+    model = Num2Vec.from_pretrained(tiny_run.out / "model")
+    assert model.precision in ("fp32", "bf16")
+    assert model.precision == ("bf16" if api.bf16_is_faster(model.net) else "fp32")
+    assert api._bf16_probe.cache_info().currsize >= 1  # measured once per process and shape, then cached
+    hits = api._bf16_probe.cache_info().hits
+    Num2Vec.from_pretrained(tiny_run.out / "model")
+    assert api._bf16_probe.cache_info().hits == hits + 1
+    assert Num2Vec.from_pretrained(tiny_run.out / "model", precision="fp32").precision == "fp32"

@@ -202,3 +202,124 @@ def test_word2vec_export_loads_in_gensim(model_dir, tiny_model, tmp_path):
     assert len(kv) == 50 and kv.vector_size == tiny_model.dim
     assert np.allclose(kv["7"], tiny_model.encode(7), atol=1e-5)
     assert kv.most_similar("7", topn=3)[0][0] in {str(i) for i in range(50)}
+
+
+# --- habits of command-line tools ------------------------------------------------------------------
+
+
+def _cli(*args, input=None, timeout=120):
+    """Run the real entry point, `python -m num2vec`, on this checkout's sources."""
+    import os
+    from pathlib import Path
+
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    env = dict(os.environ, PYTHONPATH=src, OMP_NUM_THREADS="1")
+    return subprocess.run([sys.executable, "-m", "num2vec", *map(str, args)], capture_output=True, text=True,
+                          input=input, env=env, timeout=timeout)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["predict", "--help"], ["embed", "--help"],
+                                  ["predict", "-n", "0", "1", "2"], ["predict", "--frobnicate"]])
+def test_help_version_and_argument_errors_do_not_import_torch(args):
+    import os
+    from pathlib import Path
+
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    code = ("import sys, runpy\nsys.argv = ['num2vec', *sys.argv[1:]]\n"
+            "try:\n    runpy.run_module('num2vec', run_name='__main__')\n"
+            "except SystemExit as e:\n    print('exit', e.code, 'torch' in sys.modules, 'numpy' in sys.modules)\n")
+    res = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=src), timeout=60)
+    last = res.stdout.strip().splitlines()[-1]
+    assert last.split()[2:] == ["False", "False"], (args, res.stdout, res.stderr)
+    assert last.split()[1] == ("0" if "--help" in args or "--version" in args else "2")
+
+
+def test_help_is_fast():
+    import os
+    from pathlib import Path
+
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    res = subprocess.run([sys.executable, "-X", "importtime", "-m", "num2vec", "--help"], capture_output=True,
+                         text=True, env=dict(os.environ, PYTHONPATH=src), timeout=60)
+    assert res.returncode == 0 and "Usage:" in res.stdout
+    # self-time of every import in microseconds, the cumulative figure of the top-level ones summed
+    total = sum(int(line.split("|")[1]) for line in res.stderr.splitlines()
+                if line.startswith("import time:") and line.split("|")[1].strip().isdigit()
+                and not line.split("|")[2].startswith("  "))
+    assert total < 500_000, total
+    assert "torch" not in res.stderr.replace("import time:", "")
+
+
+def test_version_option():
+    res = _cli("--version")
+    assert res.returncode == 0 and "0.1.0" in res.stdout
+
+
+def test_closed_pipe_ends_quietly(model_dir):
+    import os
+    from pathlib import Path
+
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    cmd = (f"{sys.executable} -m num2vec embed --model {model_dir} --range 0 20000 --format txt | head -1; "
+           "echo \"status ${PIPESTATUS[0]}\"")
+    res = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, PYTHONPATH=src, OMP_NUM_THREADS="1"))
+    lines = res.stdout.strip().splitlines()
+    assert len(lines) == 2 and lines[0].split()[0] == "0" and lines[1] == "status 0", res.stdout
+    assert res.stderr == "", res.stderr
+
+
+def test_predict_file_ignores_a_byte_order_mark(model_dir, tiny_model, tmp_path):
+    f = tmp_path / "bom.txt"
+    f.write_bytes("\ufeff3 4 3 4 3\n5, 10, 15\n".encode())
+    res = CliRunner().invoke(main, ["predict", "--model", model_dir, "--file", str(f)])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines() == [str(tiny_model.predict_next([3, 4, 3, 4, 3])),
+                                       str(tiny_model.predict_next([5, 10, 15]))]
+    res = CliRunner().invoke(main, ["predict", "--model", model_dir, "--file", "-"],
+                             input="\ufeff3 4 3 4 3\n".encode())
+    assert res.exit_code == 0 and res.stdout.strip() == str(tiny_model.predict_next([3, 4, 3, 4, 3]))
+
+
+def test_predict_file_streams_answers_batch_by_batch(model_dir, tiny_model):
+    """The first answers come out while later lines are not even written yet."""
+    import os
+    from pathlib import Path
+
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    proc = subprocess.Popen([sys.executable, "-m", "num2vec", "predict", "--model", model_dir, "--file", "-"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PYTHONPATH=src, OMP_NUM_THREADS="1"))
+    try:
+        from num2vec.cli import FILE_BATCH
+
+        proc.stdin.write("3 4 3 4 3\n" * FILE_BATCH)
+        proc.stdin.flush()
+        first = [proc.stdout.readline() for _ in range(FILE_BATCH)]  # blocks unless the batch was answered
+        assert {line.strip() for line in first} == {str(tiny_model.predict_next([3, 4, 3, 4, 3]))}
+        proc.stdin.write("bad line\n5 10 15\n")
+        proc.stdin.close()
+        rest = proc.stdout.read().splitlines()
+        assert rest == ["", str(tiny_model.predict_next([5, 10, 15]))]
+        assert proc.wait(timeout=60) == 2 and f"line {FILE_BATCH + 1}" in proc.stderr.read()
+    finally:
+        proc.kill()
+
+
+def test_predict_limits(model_dir):
+    res = run("predict", "--model", model_dir, "-n", "101", "1", "2")
+    assert res.exit_code == 2 and "-n 101: at most 100 terms" in res.output
+    res = run("predict", "--model", model_dir, *range(1001))
+    assert res.exit_code == 2 and "has 1001 numbers; at most 1000 are allowed" in res.output
+
+
+def test_embed_range_streams_and_dedupes(model_dir, tiny_model, tmp_path):
+    res = run("embed", "--model", model_dir, "--range", "0", "5000", "--output", tmp_path / "x.npy")
+    assert res.exit_code == 0, res.output
+    assert np.allclose(np.load(tmp_path / "x.npy"), tiny_model.encode(np.arange(5000)), atol=1e-6)
+    res = run("embed", "--model", model_dir, "5", "5", "7", "--format", "w2v", "--output", tmp_path / "v.txt")
+    assert res.exit_code == 0 and "wrote 2 vectors" in res.output
+    assert (tmp_path / "v.txt").read_text().splitlines()[0] == f"2 {tiny_model.dim}"
+    res = run("embed", "--model", model_dir, "--range", "0", "3")
+    assert [line.split()[0] for line in res.stdout.splitlines()] == ["0", "1", "2"]

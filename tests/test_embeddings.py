@@ -112,12 +112,33 @@ def test_from_pretrained(model_path, tiny_model):
     assert "freeze=True" in repr(emb)
 
 
+def test_same_integers_as_encode(tiny_model):
+    """Strings of digits, integral floats and NumPy arrays are read as Num2Vec.encode reads them."""
+    emb = NumberEmbedding(tiny_model)
+    want = emb(torch.tensor([12, 7]))
+    for x in (["12", "+7"], [12.0, 7.0], torch.tensor([12.0, 7.0]), torch.tensor([12.0, 7.0], dtype=torch.bfloat16),
+              np.array([12, 7]), np.array([12.0, 7.0]), [np.int32(12), torch.tensor(7)]):
+        assert torch.allclose(emb(x), want, atol=1e-6), x
+    assert np.allclose(tiny_model.encode(["12", "+7"]), want.numpy(), atol=1e-5)
+
+
+def test_uint64_above_int64_is_unsigned():
+    torch.manual_seed(0)
+    model = Num2Vec(Num2VecNet(ModelConfig(d_digit=4, d_model=8, enc_hidden=8, nest_hidden=8, dec_hidden=8,
+                                           max_digits=20)))
+    emb = NumberEmbedding(model)
+    out = emb(torch.tensor([[2**63, 5]], dtype=torch.uint64))
+    assert torch.allclose(out[0], emb([2**63, 5]), atol=1e-6)
+    assert np.allclose(out[0, 0].numpy(), model.encode(2**63), atol=1e-6)
+
+
 @pytest.mark.parametrize("bad, error, words", [
-    (torch.tensor([1.0, 2.0]), TypeError, "torch.float32"),
+    (torch.tensor([1.0, 2.5]), ValueError, "2.5 is not an integer"),
     (torch.tensor([True, False]), TypeError, "torch.bool"),
-    ([1, 2.5], TypeError, "2.5"),
+    ([1, 2.5], ValueError, "2.5 is not an integer"),
     ([1, True], TypeError, "True"),
-    (["12"], TypeError, "'12'"),
+    (["1e3"], ValueError, "'1e3' is not an integer"),
+    ([None], TypeError, "None"),
     ([[1, 2], [3]], TypeError, "nested"),
     ([4, -3], ValueError, "-3 is negative"),
     (torch.tensor([[4, -3]]), ValueError, "-3 is negative"),

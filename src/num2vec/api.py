@@ -10,11 +10,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import heapq
+import itertools
 import json
+import numbers
 import os
 import tempfile
 import threading
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -23,13 +29,135 @@ import torch
 
 from .codec import MAX_DIGITS, as_int_list, check_fits, encode_batch, to_int
 from .exact import featurize
+from .limits import MAX_CONTINUE, MAX_TERMS, MIN_TERMS
 from .model import Num2VecNet, predict_numbers
 from .serialization import load_model, save_model
 
-#: the fewest terms a sequence needs before the model predicts its next term
-MIN_TERMS = 2
-#: inference precisions: exact float32, or bfloat16 autocast (faster on CPUs with AVX-512 BF16 and on GPUs)
-PRECISIONS = ("fp32", "bf16")
+#: inference precisions: exact float32, bfloat16 autocast (faster on CPUs with AVX-512 BF16 or AMX and on GPUs),
+#: or "auto": bf16 where a short timed probe on this machine finds it faster, else fp32
+PRECISIONS = ("fp32", "bf16", "auto")
+#: candidates scored per chunk by :meth:`Num2Vec.most_similar`, numbers encoded per chunk by :meth:`Num2Vec.export`
+CANDIDATE_CHUNK = 1 << 16
+EXPORT_CHUNK = 1 << 16
+#: work items (numbers or sequences) per extra CPU thread when threads are chosen per call
+ITEMS_PER_THREAD = 1 << 14
+
+
+def check_int(value: object, name: str, minimum: int = 1) -> int:
+    """``value`` as a Python int of at least ``minimum``; a ValueError naming ``name`` otherwise.
+
+    Python ints, NumPy integer scalars and 0-d integer tensors are accepted; bools,
+    floats, strings and arrays are refused.
+
+    >>> check_int(np.int64(3), "top_k")
+    3
+    """
+    v = value
+    if isinstance(v, torch.Tensor) and v.ndim == 0 and not v.is_floating_point() and not v.is_complex() \
+            and v.dtype != torch.bool:
+        v = v.item()
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or v < minimum:
+        shown = repr(value) if not isinstance(value, torch.Tensor) else f"tensor of shape {tuple(value.shape)}"
+        what = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ValueError(f"{name}={shown} must be {what}")
+    return int(v)
+
+
+def auto_threads(items: int, available: int | None = None, load: float | None = None) -> int:
+    """CPU threads for one inference call on ``items`` numbers or sequences.
+
+    One thread up to :data:`ITEMS_PER_THREAD` items, then one more per that many,
+    never more than ``available`` (default ``torch.get_num_threads()``, so a lower
+    count set by the caller is kept) nor than the cores left idle by other
+    processes: ``os.cpu_count()`` minus the 1-minute load average ``load`` (read
+    from ``os.getloadavg()``), counting this process as one. Small calls gain
+    nothing from more threads, and a thread that shares its core with a busy
+    process stalls the whole call: on a 2-core AMD EPYC with other work running,
+    2 threads made encoding 8,192 numbers 3x slower than 1 thread and predicting
+    256 sequences 13x slower (see ``benchmarks/busy.py``).
+    """
+    available = torch.get_num_threads() if available is None else available
+    want = 1 + items // ITEMS_PER_THREAD
+    if want > 1:
+        try:
+            load = os.getloadavg()[0] if load is None else load
+        except (AttributeError, OSError):  # no load average on this system: no cap
+            load = 0.0
+        idle = (os.cpu_count() or 1) - max(0.0, load - 1.0)
+        want = min(want, max(1, int(idle)))
+    return max(1, min(available, want))
+
+
+@functools.cache
+def _bf16_probe(device_type: str, d_model: int, enc_hidden: int) -> bool:
+    """Time the digit encoder's GRU shape in fp32 and under bf16 autocast; True when bf16 is clearly faster."""
+    if device_type != "cpu":
+        return False
+    gen = torch.Generator().manual_seed(0)
+    rnn = torch.nn.GRU(d_model, enc_hidden, batch_first=True)
+    x = torch.randn(256, 12, d_model, generator=gen)
+
+    def best(bf16: bool) -> float:
+        times = []
+        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            for _ in range(4):  # the first run warms up
+                t0 = time.perf_counter()
+                rnn(x)
+                times.append(time.perf_counter() - t0)
+        return min(times[1:])
+
+    with _torch_threads(1):
+        fp32, bf16 = best(False), best(True)
+    return bf16 < 0.8 * fp32
+
+
+def bf16_is_faster(net: Num2VecNet) -> bool:
+    """Whether bfloat16 autocast runs ``net``'s recurrent layers clearly (>= 1.25x) faster than float32 here.
+
+    A timed probe of about 0.1 s on CPU, run once per process and layer shape;
+    always False on other devices, which keep exact float32.
+    """
+    device = next(net.parameters()).device
+    return _bf16_probe(device.type, net.cfg.d_model, net.cfg.enc_hidden)
+
+
+@contextlib.contextmanager
+def _torch_threads(n: int | None) -> Iterator[None]:
+    """Run the block with ``n`` PyTorch CPU threads (``None``: unchanged); the count before is restored."""
+    before = torch.get_num_threads()
+    if n is None or n == before:
+        yield
+        return
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def _check_precision(precision: str) -> None:
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision={precision!r} is unknown; choose {', '.join(PRECISIONS[:-1])} or "
+                         f"{PRECISIONS[-1]}")
+
+
+def _as_array(x: object) -> object:
+    """A tensor as a NumPy array (integer dtypes kept, other floats as float64); anything else unchanged."""
+    if not isinstance(x, torch.Tensor):
+        return x
+    x = x.detach().cpu()
+    if x.is_floating_point() and x.dtype not in (torch.float32, torch.float64):
+        x = x.double()  # bfloat16 and float16 have no NumPy dtype; float64 holds them exactly
+    return x.numpy()
+
+
+def _pylist(chunk: list[int] | np.ndarray) -> list[int]:
+    """A chunk of numbers as Python ints (``np.asarray`` would turn ints beyond int64 into floats)."""
+    return chunk.tolist() if isinstance(chunk, np.ndarray) else list(chunk)
+
+
+def _is_vector(x: object) -> bool:
+    return isinstance(x, (np.ndarray, torch.Tensor)) and x.ndim == 1
 
 
 def bundled_model_path() -> Path:
@@ -40,38 +168,66 @@ def bundled_model_path() -> Path:
 class Num2Vec:
     """A trained num2vec model: next-term prediction, number and sequence embeddings.
 
+    Like gensim's ``KeyedVectors``, whose keys are every integer the model reads:
+    ``model[5]`` is the vector of 5 ``(d,)``, ``model[[5, 6]]`` a ``(2, d)`` array,
+    ``5 in model`` tells whether ``model[5]`` works, ``model.vector_size`` is ``d``.
+    Wherever an integer is taken, Python ints, NumPy integers, integer tensors,
+    floats with an integral value and strings of an optional sign and digits are
+    accepted.
+
     Inference is thread-safe: calls from several threads give the same results as
-    serial calls.
+    serial calls. ``threads="auto"`` (the default) runs each call on
+    :func:`auto_threads` PyTorch threads and restores the count afterwards; an int
+    fixes the count; ``None`` leaves ``torch.set_num_threads`` to the caller.
     """
 
-    def __init__(self, net: Num2VecNet, config: dict | None = None, precision: str = "fp32"):
-        if precision not in PRECISIONS:
-            raise ValueError(f"precision={precision!r} is unknown; choose {' or '.join(PRECISIONS)}")
+    def __init__(self, net: Num2VecNet, config: dict | None = None, precision: str = "fp32",
+                 threads: int | str | None = "auto"):
+        _check_precision(precision)
+        if threads is not None and threads != "auto":
+            threads = check_int(threads, "threads")
         self.net = net.eval()
         self.config = config or {"model": net.cfg.to_dict()}
-        self.precision = precision
+        self.precision = ("bf16" if bf16_is_faster(net) else "fp32") if precision == "auto" else precision
+        self.threads = threads
         self._lock = threading.Lock()
 
     def _autocast(self):
         """bf16 autocast for ``precision="bf16"`` (matrix products in bfloat16; results returned as float32)."""
         return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.precision == "bf16")
 
+    def _threads(self, items: int):
+        """The PyTorch thread count for a call on ``items`` numbers or sequences (see ``threads``)."""
+        if self.threads is None or self.device.type != "cpu":
+            return _torch_threads(None)
+        return _torch_threads(auto_threads(items) if self.threads == "auto" else self.threads)
+
+    def __repr__(self) -> str:
+        cfg = self.net.cfg
+        return (f"Num2Vec(vector_size={self.vector_size}, max_digits={self.max_digits}, "
+                f"negative={cfg.allow_negative}, cell={cfg.cell!r}, device={str(self.device)!r}, "
+                f"precision={self.precision!r}, parameters={sum(p.numel() for p in self.net.parameters()):,})")
+
     # --- loading and saving -------------------------------------------------------
     @classmethod
-    def from_pretrained(cls, path: str | Path | None = None, device: str = "cpu", precision: str = "fp32") -> Num2Vec:
+    def from_pretrained(cls, path: str | Path | None = None, device: str = "cpu", precision: str = "auto",
+                        threads: int | str | None = "auto") -> Num2Vec:
         """Load a saved model folder; no ``path``: the bundled default model. Never downloads anything.
 
-        ``precision="bf16"`` runs inference under bfloat16 autocast: about 1.7x the
-        throughput on CPUs with AVX-512 BF16 (on 2000 held-out sequences the
-        predictions were identical), while ``"fp32"`` (the default) is exact.
+        ``precision="auto"`` (the default) picks bfloat16 autocast where a timed
+        probe of about 0.1 s (once per process) finds it clearly faster on this CPU
+        -- those with AVX-512 BF16 or AMX, where it gave about 1.7x the throughput
+        and identical predictions on 2000 held-out sequences -- and exact float32
+        everywhere else, GPUs included. ``"fp32"`` or ``"bf16"`` force a precision.
+        ``threads``: see :class:`Num2Vec`. Raises ``FileNotFoundError`` for a
+        missing folder and ``ValueError`` for unknown options or broken files.
         """
         from .training import resolve_device
 
-        if precision not in PRECISIONS:
-            raise ValueError(f"precision={precision!r} is unknown; choose {' or '.join(PRECISIONS)}")
+        _check_precision(precision)
         folder = Path(path) if path is not None else bundled_model_path()
         net, config = load_model(folder, device=resolve_device(device))
-        return cls(net, config, precision=precision)
+        return cls(net, config, precision=precision, threads=threads)
 
     def save_pretrained(self, path: str | Path) -> Path:
         """Write ``config.json``, ``model.safetensors`` and a model card ``README.md`` into ``path``."""
@@ -88,9 +244,26 @@ class Num2Vec:
         return MAX_DIGITS
 
     @property
-    def dim(self) -> int:
-        """Size of a number embedding."""
+    def vector_size(self) -> int:
+        """Size ``d`` of a number embedding (gensim's name; also :attr:`embedding_dim` and :attr:`dim`)."""
         return self.net.cfg.d_model
+
+    embedding_dim = vector_size  # PyTorch's name
+    dim = vector_size
+
+    def __getitem__(self, numbers) -> np.ndarray:
+        """``model[5]`` -> the embedding ``(d,)``; ``model[[5, 6]]`` -> ``(2, d)``; as :meth:`encode`."""
+        return self.encode(numbers)
+
+    def __contains__(self, number: object) -> bool:
+        """Whether ``model[number]`` gives a vector: an integer this model reads (its digit count, its sign)."""
+        if isinstance(number, (np.ndarray, torch.Tensor)) and number.ndim != 0:
+            return False
+        try:
+            self._check_number(to_int(number))
+        except (TypeError, ValueError):
+            return False
+        return True
 
     # --- validation ------------------------------------------------------------------
     def _check_number(self, v: int) -> int:
@@ -103,8 +276,13 @@ class Num2Vec:
         """Validate one sequence or a list of them as :meth:`predict_next` does.
 
         Returns ``(seqs, single)``: the sequences as lists of Python ints, and
-        whether one sequence was given. Raises the same errors as the predictions.
+        whether one sequence was given. Raises the same errors as the predictions;
+        a sequence has :data:`MIN_TERMS` to :data:`MAX_TERMS` terms.
         """
+        return self._check_sequences(seqs, MAX_TERMS)
+
+    def _check_sequences(self, seqs: object, max_terms: int | None) -> tuple[list[list[int]], bool]:
+        seqs = _as_array(seqs)
         if isinstance(seqs, np.ndarray):
             if seqs.ndim == 1:
                 seqs, single = [seqs], True
@@ -119,7 +297,9 @@ class Num2Vec:
             if not seqs:
                 raise ValueError("the sequence is empty: give at least "
                                  f"{MIN_TERMS} numbers")
-            nested = [not isinstance(s, (str, bytes)) and isinstance(s, (Iterable, np.ndarray)) for s in seqs]
+            nested = [_is_vector(s) or (isinstance(s, Iterable) and not isinstance(s, (str, bytes, np.ndarray,
+                                                                                      torch.Tensor)))
+                      for s in seqs]
             if all(nested):
                 single = False
             elif not any(nested):
@@ -128,9 +308,13 @@ class Num2Vec:
                 raise TypeError("mixed input: give one sequence of integers or a list of sequences, not both")
         out = []
         for i, s in enumerate(seqs):
+            where = "the sequence" if single else f"sequence {i}"
+            if max_terms is not None and hasattr(s, "__len__") and len(s) > max_terms:
+                raise ValueError(f"{where} has {len(s)} numbers; at most {max_terms} are allowed")
             ints = as_int_list(s, "sequence")
+            if max_terms is not None and len(ints) > max_terms:
+                raise ValueError(f"{where} has {len(ints)} numbers; at most {max_terms} are allowed")
             if len(ints) < MIN_TERMS:
-                where = "the sequence" if single else f"sequence {i}"
                 raise ValueError(f"{where} has {len(ints)} number(s); at least {MIN_TERMS} are needed")
             out.append([self._check_number(v) for v in ints])
         return out, single
@@ -139,40 +323,53 @@ class Num2Vec:
     def predict_next(self, seqs, top_k: int | None = None, beam_size: int | None = None, batch_size: int = 512):
         """The next term of a sequence (``int``) or of each sequence of a list (``list[int]``).
 
-        With ``top_k=K``: the K most likely next terms as ``[(number, probability), ...]``,
-        most likely first, found by beam search (``beam_size`` defaults to ``max(K, 4)``);
-        for a list of sequences, one such list per sequence.
+        ``seqs``: one sequence of :data:`MIN_TERMS` to :data:`MAX_TERMS` integers
+        (a list, a 1-D array or tensor), or a list of them (or a 2-D array or
+        tensor). With ``top_k=K``: the K most likely next terms as
+        ``[(number, probability), ...]``, most likely first, found by beam search
+        (``beam_size`` defaults to ``max(K, 4)``); for a list of sequences, one
+        such list per sequence. Raises ``ValueError``/``TypeError`` naming a bad
+        value (see docs/errors.md).
 
         >>> model.predict_next([1, 2, 3])                 # doctest: +SKIP
         4
         >>> model.predict_next([[1, 2, 3], [5, 10, 15]])   # doctest: +SKIP
         [4, 20]
         """
-        if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
-            raise ValueError(f"top_k={top_k!r} must be a positive integer")
-        if beam_size is not None and (isinstance(beam_size, bool) or not isinstance(beam_size, int) or beam_size < 1):
-            raise ValueError(f"beam_size={beam_size!r} must be a positive integer")
+        top_k = None if top_k is None else check_int(top_k, "top_k")
+        beam_size = None if beam_size is None else check_int(beam_size, "beam_size")
+        batch_size = check_int(batch_size, "batch_size")
         batch, single = self.check_sequences(seqs)
+        res = self._predict(batch, top_k, beam_size, batch_size)
+        return res[0] if single else res
+
+    def _predict(self, batch: list[list[int]], top_k: int | None, beam_size: int | None, batch_size: int = 512):
+        """Predictions for validated sequences, one answer per sequence (see :meth:`predict_next`)."""
         k = top_k or 1
         beam = beam_size or (max(k, 4) if top_k else 1)
-        with self._lock, self._autocast():
+        with self._lock, self._threads(sum(map(len, batch))), self._autocast():
             res = predict_numbers(self.net, batch, batch_size=batch_size, beam_size=max(beam, k), top_k=k)
         if top_k is None:
-            out = [r[0][0] for r in res]
-        else:
-            out = [[(v, float(np.exp(lp))) for v, lp in r] for r in res]
-        return out[0] if single else out
+            return [r[0][0] for r in res]
+        return [[(v, float(np.exp(lp))) for v, lp in r] for r in res]
 
     def continue_sequence(self, seq: Sequence[int], n: int, beam_size: int | None = None) -> list[int]:
-        """The next ``n`` terms, each predicted from the sequence extended by the ones before."""
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise ValueError(f"n={n!r} must be a positive integer")
+        """The next ``n`` terms, each predicted from the sequence extended by the ones before.
+
+        ``seq`` has :data:`MIN_TERMS` to :data:`MAX_TERMS` terms and ``n`` is at
+        most :data:`MAX_CONTINUE`: the nested RNN reads the whole prefix, so each
+        step costs time in proportion to the sequence so far.
+        """
+        n = check_int(n, "n")
+        if n > MAX_CONTINUE:
+            raise ValueError(f"n={n} is too many: at most {MAX_CONTINUE} terms are continued per call")
+        beam_size = None if beam_size is None else check_int(beam_size, "beam_size")
         (terms,), single = self.check_sequences(seq)
         if not single:
             raise TypeError("continue_sequence takes one sequence of integers")
         out: list[int] = []
         for _ in range(n):
-            nxt = self.predict_next(terms + out, beam_size=beam_size)
+            (nxt,) = self._predict([terms + out], None, beam_size)
             try:
                 self._check_number(nxt)
             except ValueError as err:
@@ -183,13 +380,17 @@ class Num2Vec:
     # --- embeddings ---------------------------------------------------------------------
     def encode(self, numbers, batch_size: int = 4096, show_progress_bar: bool = False,
                normalize_embeddings: bool = False, convert_to_tensor: bool = False):
-        """Number embeddings u: one int -> ``(d,)``, a list or 1-D array of N ints -> ``(N, d)``.
+        """Number embeddings u: one integer -> ``(d,)``, N integers -> ``(N, d)`` float32.
 
-        Accepts Python ints of any size (up to the model's ``max_digits``), NumPy
-        integer arrays and integral floats. Each distinct value is computed once,
-        in batches of ``batch_size``: memory beyond the ``(N, d)`` result stays
-        bounded (to write huge inputs straight to disk, use :meth:`export`).
+        ``numbers``: an integer (see :class:`Num2Vec` for what counts as one), or a
+        list, range, 1-D array or 1-D tensor of them. Python ints may be of any size
+        up to the :data:`~num2vec.codec.MAX_DIGITS` guard; ``uint64`` values above 2**63 are read as
+        unsigned. Each distinct value is computed once, in batches of
+        ``batch_size``: memory beyond the ``(N, d)`` result stays bounded (to write
+        huge inputs straight to disk, use :meth:`export`). Raises ``ValueError`` or
+        ``TypeError`` naming a value that is no integer or that the model cannot read.
         """
+        batch_size = check_int(batch_size, "batch_size")
         single, uniq, inverse = self._distinct(numbers)
         out = np.empty((len(inverse), self.dim), dtype=np.float32)
         self._encode_into(out, uniq, inverse, batch_size, show_progress_bar, normalize_embeddings)
@@ -198,6 +399,9 @@ class Num2Vec:
 
     def _distinct(self, numbers) -> tuple[bool, Sequence[int] | np.ndarray, np.ndarray]:
         """Validate ``numbers``; returns ``(single, distinct values, inverse index (N,))``."""
+        numbers = _as_array(numbers)
+        if isinstance(numbers, range) and abs(numbers.start) < 2**62 and abs(numbers.stop) < 2**62:
+            numbers = np.arange(numbers.start, numbers.stop, numbers.step, dtype=np.int64)
         single = not (isinstance(numbers, (np.ndarray, list, tuple, range)) or
                       (isinstance(numbers, Iterable) and not isinstance(numbers, (str, bytes))))
         if isinstance(numbers, np.ndarray) and numbers.ndim == 0:
@@ -215,13 +419,11 @@ class Num2Vec:
     def _encode_into(self, out: np.ndarray, uniq, inverse: np.ndarray, batch_size: int, progress: bool,
                      normalize: bool) -> None:
         """Fill ``out[i] = u(uniq[inverse[i]])``, encoding ``batch_size`` distinct values at a time."""
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size={batch_size!r} must be a positive integer")
         from tqdm.auto import tqdm
 
         order = np.argsort(inverse, kind="stable")  # positions grouped by distinct value
         starts = np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=len(uniq)))])
-        with self._lock, torch.no_grad(), self._autocast():
+        with self._lock, self._threads(len(uniq)), torch.no_grad(), self._autocast():
             for a in tqdm(range(0, len(uniq), batch_size), disable=not progress, desc="encode"):
                 b = min(a + batch_size, len(uniq))
                 tokens, lengths = encode_batch(uniq[a:b])
@@ -240,14 +442,16 @@ class Num2Vec:
         sequence embedding, ``d = nest_hidden``); ``kind="pattern"``: its pattern
         embedding (``d = pattern_dim``; models with a pattern head, like the bundled
         one), where nearest neighbours share a pattern type -- what ``classify`` uses.
+        Sequences are validated as by :meth:`predict_next`.
         """
+        batch_size = check_int(batch_size, "batch_size")
         if kind not in ("state", "pattern"):
             raise ValueError(f"kind={kind!r} is unknown; choose state or pattern")
         if kind == "pattern" and self.net.pattern_head is None:
             raise ValueError("kind='pattern' needs a model with a pattern head (pattern_classes > 0)")
         batch, single = self.check_sequences(seqs)
         out = []
-        with self._lock, torch.no_grad(), self._autocast():
+        with self._lock, self._threads(sum(map(len, batch))), torch.no_grad(), self._autocast():
             for start in range(0, len(batch), batch_size):
                 tokens, lengths, n, diffs, _ = featurize(batch[start : start + batch_size],
                                                          self.net.cfg.column_spec.nested_only)
@@ -258,103 +462,227 @@ class Num2Vec:
         emb = torch.cat(out).numpy()
         return emb[0] if single else emb
 
-    def export(self, numbers, path: str | Path, fmt: str = "npy", vectors: np.ndarray | None = None) -> list[Path]:
+    def _chunks(self, numbers, size: int, name: str = "numbers") -> Iterator[list[int] | np.ndarray]:
+        """``numbers`` (an integer, range, array, tensor or iterable) in validated chunks of at most ``size``.
+
+        Ranges and arrays are sliced, other iterables read ``size`` items at a time:
+        nothing of size N is built.
+        """
+        numbers = _as_array(numbers)
+        if isinstance(numbers, range):
+            for a in range(0, len(numbers), size):
+                part = numbers[a : a + size]
+                yield (np.arange(part.start, part.stop, part.step, dtype=np.int64)
+                       if max(abs(part.start), abs(part.stop)) < 2**62 else list(part))
+        elif isinstance(numbers, np.ndarray) and numbers.ndim == 1:
+            for a in range(0, len(numbers), size):
+                part = numbers[a : a + size]
+                yield part if part.dtype.kind in "iu" else as_int_list(part, name)
+        elif isinstance(numbers, (str, bytes, np.ndarray)) or not isinstance(numbers, Iterable):
+            yield as_int_list(numbers, name)
+        else:
+            it = iter(numbers)
+            while chunk := list(itertools.islice(it, size)):
+                yield [self._check_number(v) for v in as_int_list(chunk, name)]
+
+    def _validate(self, numbers) -> None:
+        """Raise the error :meth:`encode` would raise for ``numbers``, chunk by chunk (a range: its two ends)."""
+        if isinstance(numbers, range):
+            if len(numbers):
+                self._distinct([numbers[0], numbers[-1]])  # the smallest and the largest magnitude lie at the ends
+            return
+        for chunk in self._chunks(numbers, EXPORT_CHUNK):
+            self._distinct(chunk)
+
+    def export(self, numbers, path: str | Path, fmt: str = "npy", vectors: np.ndarray | None = None,
+               normalize_embeddings: bool = False) -> list[Path]:
         """Save the embeddings of ``numbers``; returns the files written.
 
-        ``npy``: an ``(N, d)`` float32 array, streamed to disk in chunks (bounded
-        memory). ``w2v``: word2vec text format (``N d`` then
-        ``number v1 ... vd`` per line), loadable with gensim's
-        ``KeyedVectors.load_word2vec_format``. ``tsv``: TensorBoard projector
-        files, vectors in ``path`` and labels in ``<stem>_metadata.tsv``.
-        ``txt``: ``number v1 ... vd`` per line.
+        ``npy``: an ``(N, d)`` float32 array, row i for ``numbers[i]``. ``w2v``:
+        word2vec text format (``U d`` then ``number v1 ... vd`` per line), loadable
+        with gensim's ``KeyedVectors.load_word2vec_format``. ``tsv``: TensorBoard
+        projector files, vectors in ``path`` and labels in ``<stem>_metadata.tsv``.
+        ``txt``: ``number v1 ... vd`` per line. The text formats hold each number
+        once (the first time it occurs; ``U`` distinct numbers).
+
+        Ranges and arrays are encoded and written :data:`EXPORT_CHUNK` numbers at a
+        time, so memory stays bounded for any length (``range(10**8)`` included);
+        other iterables are read into a list first. ``vectors`` ``(N, d)``: write
+        these instead of computing them. Raises ``ValueError`` for an unknown
+        format or a bad number (before anything is written), ``FileNotFoundError``
+        for a missing folder.
         """
         if fmt not in ("npy", "w2v", "tsv", "txt"):
             raise ValueError(f"format={fmt!r} is unknown; choose npy, w2v, tsv or txt")
         path = Path(path)
         if not path.parent.is_dir():
             raise FileNotFoundError(f"cannot write {path}: folder {path.parent} does not exist")
+        numbers = _as_array(numbers)
+        if not isinstance(numbers, (range, np.ndarray)):
+            numbers = as_int_list(numbers)
+        if vectors is not None:
+            vectors = np.asarray(vectors, dtype=np.float32)
+            if vectors.shape != (len(numbers), self.dim):
+                raise ValueError(f"vectors of shape {vectors.shape} do not match {len(numbers)} numbers of "
+                                 f"vector size {self.dim}")
         if fmt == "npy":
-            if vectors is None:
-                return [self._export_npy(numbers, path)]
-            with open(path, "wb") as fh:  # a file object: np.save adds no ".npy" suffix
-                np.save(fh, vectors)
-            return [path]
-        values = as_int_list(numbers)
-        vectors = self.encode(values) if vectors is None else vectors
+            return [self._export_npy(numbers, path, vectors=vectors, normalize=normalize_embeddings)]
+        keep = None  # positions of first occurrences, when numbers repeat
+        if not isinstance(numbers, range):
+            _, first = np.unique(np.asarray(numbers, dtype=numbers.dtype if isinstance(numbers, np.ndarray)
+                                            else object), return_index=True)
+            if len(first) < len(numbers):
+                keep = np.sort(first)
+                numbers = [numbers[i] for i in keep] if isinstance(numbers, list) else numbers[keep]
+                vectors = None if vectors is None else vectors[keep]
+        self._validate(numbers)  # before anything is written
         sep = "\t" if fmt == "tsv" else " "
-        with open(path, "w") as fh:
+        written = [path]
+        with _atomic(path) as fh:
             if fmt == "w2v":
-                fh.write(f"{len(values)} {vectors.shape[1]}\n")
-            for v, row in zip(values, vectors):
-                cells = [f"{x:.6g}" for x in row]
-                fh.write(sep.join(cells if fmt == "tsv" else [str(v), *cells]) + "\n")
-        if fmt != "tsv":
-            return [path]
-        meta = path.with_name(path.stem + "_metadata.tsv")
-        with open(meta, "w") as fh:
-            fh.write("number\tlast_digit\tdigits\n")
-            for v in values:
-                fh.write(f"{v}\t{abs(v) % 10}\t{len(str(abs(v)))}\n")
-        return [path, meta]
+                fh.write(f"{len(numbers)} {self.dim}\n".encode())
+            start = 0
+            for chunk in self._chunks(numbers, EXPORT_CHUNK):
+                rows = (self.encode(chunk, normalize_embeddings=normalize_embeddings) if vectors is None
+                        else vectors[start : start + len(chunk)])
+                start += len(chunk)
+                lines = []
+                for v, row in zip(_pylist(chunk), rows):
+                    cells = [f"{x:.6g}" for x in row]
+                    lines.append(sep.join(cells if fmt == "tsv" else [str(v), *cells]))
+                fh.write(("\n".join(lines) + "\n").encode())
+        if fmt == "tsv":
+            meta = path.with_name(path.stem + "_metadata.tsv")
+            with _atomic(meta) as fh:
+                fh.write(b"number\tlast_digit\tdigits\n")
+                for chunk in self._chunks(numbers, EXPORT_CHUNK):
+                    fh.write("".join(f"{v}\t{abs(v) % 10}\t{len(str(abs(v)))}\n"
+                                     for v in _pylist(chunk)).encode())
+            written.append(meta)
+        return written
 
-    def _export_npy(self, numbers, path: Path, chunk: int = 1 << 18, table_bytes: int = 1 << 30) -> Path:
+    def _export_npy(self, numbers, path: Path, chunk: int | None = None, table_bytes: int = 1 << 30,
+                    vectors: np.ndarray | None = None, normalize: bool = False) -> Path:
         """Stream the embeddings into an ``.npy`` file chunk by chunk: memory stays bounded for any input size.
 
-        The distinct values are encoded once into a table when it fits in
-        ``table_bytes``; otherwise each chunk is encoded on its own. Written to a
-        temporary file and renamed, so a failure leaves no partial file.
+        A range is encoded chunk by chunk. For other inputs the distinct values
+        are encoded once into a table when it fits in ``table_bytes``; otherwise
+        each chunk is encoded on its own. Written to a temporary file and renamed,
+        so a failure leaves no partial file.
         """
-        if isinstance(numbers, range):
-            numbers = np.arange(numbers.start, numbers.stop, numbers.step, dtype=np.int64)
-        _, uniq, inverse = self._distinct(numbers)  # validates everything before writing
-        table = None
-        if len(uniq) * self.dim * 4 <= table_bytes:
-            table = np.empty((len(uniq), self.dim), dtype=np.float32)  # (U, d)
-            self._encode_into(table, uniq, np.arange(len(uniq)), 4096, False, False)
-        n = len(inverse)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.lib.format.write_array_header_1_0(fh, {"descr": "<f4", "fortran_order": False,
-                                                          "shape": (n, self.dim)})
-                for start in range(0, n, chunk):
-                    idx = inverse[start : start + chunk]
-                    rows = table[idx] if table is not None else self.encode([uniq[i] for i in idx])
-                    fh.write(rows.astype("<f4", copy=False).tobytes())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        chunk = EXPORT_CHUNK if chunk is None else chunk
+        numbers = _as_array(numbers)
+        if vectors is not None:
+            n, rows_of = len(vectors), lambda a, b: vectors[a:b]
+        elif isinstance(numbers, range):
+            self._validate(numbers)
+            n = len(numbers)
+
+            def rows_of(a: int, b: int) -> np.ndarray:
+                return self.encode(numbers[a:b], normalize_embeddings=normalize)
+        else:
+            _, uniq, inverse = self._distinct(numbers)  # validates everything before writing
+            n = len(inverse)
+            table = None
+            if len(uniq) * self.dim * 4 <= table_bytes:
+                table = np.empty((len(uniq), self.dim), dtype=np.float32)  # (U, d)
+                self._encode_into(table, uniq, np.arange(len(uniq)), 4096, False, normalize)
+
+            def rows_of(a: int, b: int) -> np.ndarray:
+                idx = inverse[a:b]
+                if table is not None:
+                    return table[idx]
+                return self.encode([uniq[i] for i in idx], normalize_embeddings=normalize)
+        with _atomic(path) as fh:
+            # the .npy header of numpy.lib.format, then the rows in order: a sequential write keeps the
+            # resident memory flat (pages of a memory-mapped output would count as resident until flushed)
+            np.lib.format.write_array_header_1_0(fh, {"descr": "<f4", "fortran_order": False,
+                                                      "shape": (n, self.dim)})
+            for a in range(0, n, chunk):
+                fh.write(np.ascontiguousarray(rows_of(a, min(a + chunk, n)), dtype="<f4").tobytes())
         return path
 
-    def similarity(self, a: int, b: int) -> float:
+    def similarity(self, a, b) -> float:
         """Cosine similarity of two numbers' embeddings."""
         u = self.encode([a, b], normalize_embeddings=True)
         return float(u[0] @ u[1])
 
-    def most_similar(self, positive=(), negative=(), topn: int = 10, candidates: Iterable[int] = range(0, 10_000)):
-        """Numbers of ``candidates`` closest (cosine) to mean(positive) - mean(negative), as ``[(int, score)]``.
+    def _query_terms(self, items, name: str) -> tuple[list[np.ndarray], list[int]]:
+        """``positive`` or ``negative`` -> (unit vectors, the integer keys among them)."""
+        if items is None:
+            return [], []
+        if _is_vector(items) and (isinstance(items, torch.Tensor) and items.is_floating_point()
+                                  or isinstance(items, np.ndarray) and items.dtype.kind == "f"):
+            items = [items]  # one float vector, as gensim takes one
+        elif isinstance(items, (str, bytes, numbers.Number)) or (
+                isinstance(items, (np.ndarray, torch.Tensor)) and items.ndim == 0) or not isinstance(items, Iterable):
+            items = [items]
+        vectors, keys = [], []
+        for item in items:
+            if _is_vector(item):
+                v = np.asarray(_as_array(item), dtype=np.float64)
+                if v.shape != (self.dim,) or not np.isfinite(v).all():
+                    raise ValueError(f"a vector in {name} must have shape ({self.dim},) and finite values, got "
+                                     f"shape {v.shape}")
+                vectors.append(v / (np.linalg.norm(v) + 1e-12))
+            else:
+                keys.append(self._check_number(to_int(item)))
+                vectors.append(None)
+        if keys:
+            enc = iter(self.encode(keys, normalize_embeddings=True).astype(np.float64))
+            vectors = [next(enc) if v is None else v for v in vectors]
+        return vectors, keys
 
-        Query numbers are left out of the answer, as in gensim. ``positive=[8, 3],
-        negative=[4]`` asks the analogy 8 - 4 + 3.
+    def most_similar(self, positive=(), negative=(), topn: int = 10, candidates: Iterable[int] = range(0, 10_000)):
+        """Numbers of ``candidates`` closest (cosine) to sum(positive) - sum(negative), as ``[(int, score)]``.
+
+        As in gensim: ``positive=[8, 3], negative=[4]`` asks the analogy 8 - 4 + 3;
+        items of ``positive`` and ``negative`` are numbers or 1-D vectors ``(d,)``
+        (a float array or tensor, like ``model.encode(8)``), each normalised to unit
+        length; the query numbers are left out of the answer (vectors leave nothing
+        out). ``candidates`` (a range, array, tensor or any iterable of integers) is
+        scored :data:`CANDIDATE_CHUNK` numbers at a time keeping a running top
+        ``topn``, so its length is bounded by time, not memory; a number that occurs
+        twice is returned once. Ties keep the candidates' order.
         """
-        pos, neg = as_int_list(positive, "positive") if positive is not None else [], \
-            as_int_list(negative, "negative") if negative is not None else []
+        topn = check_int(topn, "topn")
+        pos, pos_keys = self._query_terms(positive, "positive")
+        neg, neg_keys = self._query_terms(negative, "negative")
         if not pos and not neg:
-            raise ValueError("most_similar needs at least one number in positive or negative")
-        if isinstance(topn, bool) or not isinstance(topn, int) or topn < 1:
-            raise ValueError(f"topn={topn!r} must be a positive integer")
-        cand = np.asarray(as_int_list(candidates, "candidates"), dtype=object)
-        q = self.encode(pos + neg, normalize_embeddings=True)
-        query = q[: len(pos)].sum(0) - q[len(pos):].sum(0)
+            raise ValueError("most_similar needs at least one number or vector in positive or negative")
+        query = np.sum(pos, axis=0) if pos else 0
+        query = (query - np.sum(neg, axis=0) if neg else query).astype(np.float32)
         query /= np.linalg.norm(query) + 1e-12
-        c = self.encode(list(cand), normalize_embeddings=True)
-        scores = c @ query
-        skip = set(pos) | set(neg)
-        order = np.argsort(-scores, kind="stable")
-        out = [(int(cand[i]), float(scores[i])) for i in order if int(cand[i]) not in skip]
-        return out[:topn]
+        skip = set(pos_keys) | set(neg_keys)
+        best: list[tuple[float, int, int]] = []  # (score, -position, number): a min-heap of the best topn
+        held: set[int] = set()  # the numbers in best
+        position = 0
+        repeats = not isinstance(candidates, range)
+        for chunk in self._chunks(candidates, CANDIDATE_CHUNK, "candidates"):
+            size = len(chunk)
+            if repeats:  # each number once, at its first position in the chunk
+                _, first = np.unique(np.asarray(chunk, dtype=None if isinstance(chunk, np.ndarray) else object),
+                                     return_index=True)
+                offsets = np.sort(first)
+                chunk = chunk[offsets] if isinstance(chunk, np.ndarray) else [chunk[i] for i in offsets]
+            else:
+                offsets = np.arange(len(chunk))
+            scores = self.encode(chunk, normalize_embeddings=True) @ query  # (c,)
+            values = _pylist(chunk)
+            take = min(len(values), topn + len(skip) + len(held))  # enough to fill topn past skips and repeats
+            top = np.argpartition(-scores, take - 1)[:take] if take < len(values) else np.arange(len(values))
+            for i in sorted(top.tolist(), key=lambda j: (-scores[j], j)):
+                v, item = values[i], (float(scores[i]), -(position + int(offsets[i])), values[i])
+                if v in skip or v in held:
+                    continue
+                if len(best) < topn:
+                    heapq.heappush(best, item)
+                    held.add(v)
+                elif item[:2] > best[0][:2]:
+                    held.discard(heapq.heappushpop(best, item)[2])
+                    held.add(v)
+            position += size
+        return [(v, s) for s, _, v in sorted(best, reverse=True)]
 
     def classify(self, seq, k: int = 10):
         """The pattern type of one sequence: the majority family of its ``k`` nearest labelled reference
@@ -365,7 +693,21 @@ class Num2Vec:
         """
         from .patterns import classify
 
-        return classify(self, seq, k=k)
+        return classify(self, seq, k=check_int(k, "k"))
+
+
+@contextlib.contextmanager
+def _atomic(path: Path) -> Iterator:
+    """A binary file handle whose contents replace ``path`` only when the block succeeds."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 def model_card(config: dict) -> str:

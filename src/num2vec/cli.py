@@ -19,11 +19,15 @@ Heavy imports (PyTorch) happen inside the commands, so ``--help`` is instant.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
+
+from .limits import MAX_CONTINUE, MAX_TERMS, MIN_TERMS
 
 _SPLIT = re.compile(r"[\s,;]+")
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:_[0-9]+)*")
@@ -62,10 +66,20 @@ def _errors(func):
             return func(*args, **kwargs)
         except click.ClickException:
             raise
+        except BrokenPipeError:  # before click turns it into exit status 1
+            _drop_stdout()
+            raise click.exceptions.Exit(0) from None
         except (ValueError, TypeError, FileNotFoundError, IsADirectoryError, PermissionError, OSError) as exc:
             raise InputError(str(exc)) from None
 
     return wrapper
+
+
+def _drop_stdout() -> None:
+    """The reader of stdout has gone (``num2vec embed ... | head -1``): end quietly, as the Python docs
+    advise, by pointing stdout at devnull so that the flush at exit raises nothing more."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _setup(threads: int) -> None:
@@ -76,16 +90,17 @@ def _setup(threads: int) -> None:
 
 device_option = click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="cpu", show_default=True,
                              help="Where the model runs.")
-precision_option = click.option("--precision", type=click.Choice(["fp32", "bf16"]), default="fp32",
+precision_option = click.option("--precision", type=click.Choice(["auto", "fp32", "bf16"]), default="auto",
                                 show_default=True,
-                                help="bf16: bfloat16 autocast, ~1.7x faster on CPUs with AVX-512 BF16; fp32 is exact.")
+                                help="bf16: bfloat16 autocast, ~1.7x faster on CPUs with AVX-512 BF16; fp32 is exact; "
+                                     "auto: bf16 where a short timed probe finds it faster on this CPU, else fp32.")
 threads_option = click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
                               help="CPU threads for PyTorch. One is fastest on a busy or 2-core machine.")
 model_option = click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
                             help="A saved model folder. [default: the bundled model]")
 
 
-def _load(model_path, device, precision: str = "fp32"):
+def _load(model_path, device, precision: str = "auto"):
     from .api import Num2Vec
 
     return Num2Vec.from_pretrained(model_path, device=device, precision=precision)
@@ -102,6 +117,10 @@ class _Group(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
             rv = super().main(args, prog_name or "num2vec", complete_var, standalone_mode=False, **extra)
+            sys.stdout.flush()  # a closed pipe shows here at the latest
+        except BrokenPipeError:
+            _drop_stdout()
+            sys.exit(0)
         except click.ClickException as exc:
             click.echo(f"Error: {exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
@@ -124,7 +143,7 @@ def main() -> None:
 @click.argument("numbers", nargs=-1)
 @click.option("--file", "file", type=click.Path(path_type=Path), default=None,
               help="Read one sequence per line; print one prediction per line ('-' for stdin).")
-@click.option("-n", "count", type=int, default=1, help="How many next terms to print.")
+@click.option("-n", "count", type=int, default=1, help=f"How many next terms to print (at most {MAX_CONTINUE}).")
 @click.option("--top-k", type=int, default=None, help="Print the K most likely next terms with probabilities.")
 @click.option("--beam-size", type=int, default=None, help="Beam width for decoding. [default: 1, or max(K, 4) with --top-k]")
 @model_option
@@ -140,12 +159,17 @@ def predict(numbers, file, count, top_k, beam_size, model_path, device, precisio
     num2vec predict -n 3 1 4 9 16 25  prints 36 49 64
     num2vec predict --top-k 3 1 2 3   prints 3 candidates and their probabilities
 
-    With --file, each line is a sequence; blank lines give blank output lines and
-    a bad line is reported on stderr with its line number and gives a blank output
-    line, the valid lines are still predicted, and the exit status is then 2.
+    A sequence has 2 to 1000 numbers. With --file, each line is a sequence
+    (a UTF-8 byte-order mark is ignored); answers are printed in input order as
+    the lines are read, a batch at a time, so a file of any length streams.
+    Blank lines and lines starting with '#' give blank output lines; a bad line
+    is reported on stderr with its line number and gives a blank output line,
+    the valid lines are still predicted, and the exit status is then 2.
     """
     if count < 1:
         raise ValueError(f"-n {count}: the number of terms must be at least 1")
+    if count > MAX_CONTINUE:
+        raise ValueError(f"-n {count}: at most {MAX_CONTINUE} terms per sequence")
     if top_k is not None and top_k < 1:
         raise ValueError(f"--top-k {top_k}: must be at least 1")
     if beam_size is not None and beam_size < 1:
@@ -171,57 +195,87 @@ def predict(numbers, file, count, top_k, beam_size, model_path, device, precisio
     _predict_file(file, count, top_k, beam_size, model_path, device, precision, threads)
 
 
-def _read_lines(file: Path) -> list[str]:
+#: lines of ``predict --file`` read, predicted and printed together
+FILE_BATCH = 256
+
+
+def _open_text(file: Path):
+    """``file`` (``-``: stdin) as text lines: UTF-8 with an optional byte-order mark, bad bytes as U+FFFD."""
+    import io
+
     if str(file) == "-":
-        data = sys.stdin.buffer.read()
-    else:
-        if not file.exists():
-            raise FileNotFoundError(f"{file} does not exist")
-        if file.is_dir():
-            raise IsADirectoryError(f"{file} is a folder, not a file")
-        data = file.read_bytes()
-    return data.decode("utf-8", errors="replace").splitlines()
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace", newline="")
+    if not file.exists():
+        raise FileNotFoundError(f"{file} does not exist")
+    if file.is_dir():
+        raise IsADirectoryError(f"{file} is a folder, not a file")
+    return open(file, encoding="utf-8-sig", errors="replace", newline="")  # noqa: SIM115 - closed by the caller
+
+
+def _lines(fh) -> Iterator[str]:
+    """The lines of a text stream as ``str.splitlines`` cuts them (\\v, \\f, U+2028 ... end lines too), lazily."""
+    for physical in fh:  # cut at \n, \r or \r\n
+        yield from physical.splitlines() or [""]
 
 
 def _predict_file(file, count, top_k, beam_size, model_path, device, precision, threads):
-    from .api import MIN_TERMS
+    import itertools
 
-    lines = _read_lines(file)
+    fh = _open_text(file)
     _setup(threads)
     model = _load(model_path, device, precision)
-    seqs: dict[int, list[int]] = {}
     bad = 0
-    for i, line in enumerate(lines, start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            seq = parse_numbers(line)
-            if len(seq) < MIN_TERMS:
-                raise ValueError(f"{len(seq)} number(s); at least {MIN_TERMS} are needed")
-            model.check_sequences(seq)  # same checks as the API: digits, sign
-            seqs[i] = seq
-        except ValueError as exc:
-            bad += 1
-            click.echo(f"Error: {file} line {i}: {exc}", err=True)
-    keys = list(seqs)
-    if top_k is not None:
-        res = model.predict_next([seqs[k] for k in keys], top_k=top_k, beam_size=beam_size) if keys else []
-        out = {k: " ".join(f"{v}:{p:.4f}" for v, p in r) for k, r in zip(keys, res)}
-    elif count == 1:
-        res = model.predict_next([seqs[k] for k in keys], beam_size=beam_size) if keys else []
-        out = {k: str(v) for k, v in zip(keys, res)}
-    else:
-        out = {}
-        for k in keys:
-            try:
-                out[k] = " ".join(map(str, model.continue_sequence(seqs[k], count, beam_size=beam_size)))
-            except ValueError as exc:
+    lines = enumerate(_lines(fh), start=1)
+    try:
+        while batch := list(itertools.islice(lines, FILE_BATCH)):
+            seqs: dict[int, list[int]] = {}
+            for i, line in batch:
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                try:
+                    seq = parse_numbers(line)
+                    if len(seq) < MIN_TERMS:
+                        raise ValueError(f"{len(seq)} number(s); at least {MIN_TERMS} are needed")
+                    if len(seq) > MAX_TERMS:
+                        raise ValueError(f"{len(seq)} numbers; at most {MAX_TERMS} are allowed")
+                    model.check_sequences(seq)  # same checks as the API: digits, sign
+                    seqs[i] = seq
+                except ValueError as exc:
+                    bad += 1
+                    click.echo(f"Error: {file} line {i}: {exc}", err=True)
+            out, failed = _predict_lines(model, seqs, count, top_k, beam_size)
+            for i, exc in failed:
                 bad += 1
-                click.echo(f"Error: {file} line {k}: {exc}", err=True)
-    for i in range(1, len(lines) + 1):
-        click.echo(out.get(i, ""))
+                click.echo(f"Error: {file} line {i}: {exc}", err=True)
+            sys.stdout.write("".join(out.get(i, "") + "\n" for i, _ in batch))
+            sys.stdout.flush()
+    finally:
+        if str(file) == "-":
+            fh.detach()  # leave stdin itself open
+        else:
+            fh.close()
     if bad:
         raise click.exceptions.Exit(2)
+
+
+def _predict_lines(model, seqs: dict[int, list[int]], count, top_k, beam_size):
+    """Answers for valid lines ``{line: sequence}`` -> ``({line: text}, [(line, error)])``."""
+    keys = list(seqs)
+    if not keys:
+        return {}, []
+    if top_k is not None:
+        res = model.predict_next([seqs[k] for k in keys], top_k=top_k, beam_size=beam_size)
+        return {k: " ".join(f"{v}:{p:.4f}" for v, p in r) for k, r in zip(keys, res)}, []
+    if count == 1:
+        res = model.predict_next([seqs[k] for k in keys], beam_size=beam_size)
+        return {k: str(v) for k, v in zip(keys, res)}, []
+    out, failed = {}, []
+    for k in keys:
+        try:
+            out[k] = " ".join(map(str, model.continue_sequence(seqs[k], count, beam_size=beam_size)))
+        except ValueError as exc:
+            failed.append((k, exc))
+    return out, failed
 
 
 @main.command(context_settings=_NUMBERS_CONTEXT)
@@ -243,6 +297,9 @@ def embed(numbers, range_, output, fmt, normalize, model_path, device, precision
     \b
     num2vec embed 1 2 3 --output x.npy
     num2vec embed --range 0 1000 --format w2v --output numbers.w2v.txt
+
+    A --range is encoded and written in chunks: memory stays flat for any length.
+    Text formats hold each number once.
     """
     if range_ is not None and numbers:
         raise ValueError("give numbers or --range, not both")
@@ -250,7 +307,7 @@ def embed(numbers, range_, output, fmt, normalize, model_path, device, precision
         start, stop = range_
         if stop <= start:
             raise ValueError(f"--range {start} {stop}: STOP must be greater than START")
-        values = list(range(start, stop))
+        values = range(start, stop)
     else:
         if not numbers:
             raise ValueError("no numbers given: try 'num2vec embed 1 2 3' or --range 0 100")
@@ -259,14 +316,17 @@ def embed(numbers, range_, output, fmt, normalize, model_path, device, precision
         _check_output(output)
     _setup(threads)
     model = _load(model_path, device, precision)
-    vectors = model.encode(values, normalize_embeddings=normalize)
     if output is None:
-        for v, row in zip(values, vectors):
-            click.echo(f"{v} " + " ".join(f"{x:.6g}" for x in row))
+        model._validate(values)  # an error before the first line
+        for chunk in model._chunks(values, 4096):
+            vectors = model.encode(chunk, normalize_embeddings=normalize)
+            sys.stdout.write("".join(f"{v} " + " ".join(f"{x:.6g}" for x in row) + "\n"
+                                     for v, row in zip(list(chunk), vectors)))
         return
     fmt = fmt or {".npy": "npy", ".tsv": "tsv", ".txt": "w2v"}.get(output.suffix, "npy")
-    written = model.export(values, output, fmt=fmt, vectors=vectors)
-    click.echo(f"wrote {len(values)} vectors of size {vectors.shape[1]} to {', '.join(map(str, written))}", err=True)
+    written = model.export(values, output, fmt=fmt, normalize_embeddings=normalize)
+    n = len(values) if fmt == "npy" or isinstance(values, range) else len(set(values))
+    click.echo(f"wrote {n:,} vectors of size {model.vector_size} to {', '.join(map(str, written))}", err=True)
 
 
 @main.command()

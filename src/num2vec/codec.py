@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import sys
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -57,8 +58,18 @@ def _show(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _is_tensor(value: object) -> bool:
+    """Whether ``value`` is a PyTorch tensor (without importing PyTorch)."""
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(value, torch.Tensor)
+
+
 def to_int(value: object) -> int:
     """Return ``value`` as a Python int, or raise a clear error naming it.
+
+    Accepted: ints, NumPy integers, 0-d integer arrays and tensors (``uint64`` read
+    as unsigned), floats (and 0-d float tensors) with an integral value up to
+    2**53, strings of an optional sign and ASCII digits.
 
     >>> to_int(12), to_int(np.int64(-3)), to_int(4.0), to_int("+17")
     (12, -3, 4, 17)
@@ -67,6 +78,10 @@ def to_int(value: object) -> int:
         raise TypeError(f"{value!r} is a bool, not an integer")
     if isinstance(value, numbers.Integral):
         return int(value)
+    if isinstance(value, np.ndarray) or _is_tensor(value):
+        if value.ndim != 0:
+            raise TypeError(f"an array of shape {tuple(value.shape)} is not an integer")
+        return to_int(value.item())  # bool, complex and float elements meet the rules for those
     if isinstance(value, (float, np.floating)):
         f = float(value)
         if math.isnan(f) or math.isinf(f):
@@ -160,8 +175,18 @@ def decode_tokens(tokens: Iterable[int]) -> int:
 
 
 def as_int_list(values: object, name: str = "numbers") -> list[int]:
-    """Validate a scalar or an iterable of integers into a list of Python ints."""
+    """Validate a scalar or an iterable of integers (a 1-D array or tensor too) into a list of Python ints."""
+    if _is_tensor(values):
+        values = values.detach().cpu()
+        if values.ndim == 1 and not values.is_floating_point() and not values.is_complex() \
+                and values.dtype != sys.modules["torch"].bool:
+            return values.tolist()  # integers; uint64 above 2**63 stay unsigned
+        if values.ndim == 0:
+            return [to_int(values)]
+        values = values.double().numpy() if values.is_floating_point() else values.numpy()
     if isinstance(values, np.ndarray):
+        if values.ndim == 0:
+            return [to_int(values)]
         if values.ndim != 1:
             raise ValueError(f"{name} must be 1-D, got an array of shape {values.shape}")
         if values.dtype.kind in "iu":

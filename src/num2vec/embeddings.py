@@ -17,7 +17,6 @@ torch.Size([2, 2, 128])
 
 from __future__ import annotations
 
-import numbers
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,7 @@ import torch
 from torch import nn
 
 from .api import Num2Vec
-from .codec import MAX_DIGITS, _show, encode_batch
+from .codec import MAX_DIGITS, _show, encode_batch, to_int
 from .model import Num2VecNet
 
 __all__ = ["NumberEmbedding"]  # NumberEncoder too, from __getattr__: left out so that `import *` needs no sklearn
@@ -35,10 +34,14 @@ class NumberEmbedding(nn.Module):
     """Integers -> number embeddings u, computed by a trained num2vec digit encoder.
 
     Shapes: ``x`` of any shape ``(*)`` -> ``(*, d)``, ``d`` the model's
-    ``d_model`` (:attr:`embedding_dim`). ``x`` is an integer tensor (any integer
-    dtype, on any device) or a nested list of Python ints; Python ints may be
-    larger than int64, up to the model's ``max_digits`` digits. Each distinct
-    value of a call is encoded once.
+    ``d_model`` (:attr:`embedding_dim`). ``x`` is a tensor or array (on any
+    device), a nested list or one integer, holding what :meth:`Num2Vec.encode`
+    takes as integers: any integer dtype (``uint64`` above 2**63 read as
+    unsigned), floats with an integral value, strings of an optional sign and
+    digits. Python ints may be larger than int64, up to the
+    :data:`~num2vec.codec.MAX_DIGITS` guard. Each distinct value of a call is encoded once. Raises
+    ``TypeError`` for bools and other types, ``ValueError`` for fractions and
+    numbers the model cannot read.
 
     The layer shares the encoder's weights with the model it was built from (as
     ``nn.Embedding.from_pretrained`` shares its tensor): fine-tuning with
@@ -98,19 +101,25 @@ class NumberEmbedding(nn.Module):
         return u[inverse.to(device)].reshape(*shape, self.embedding_dim)
 
     @staticmethod
-    def _unique(x: torch.Tensor | list | int) -> tuple[np.ndarray, torch.Tensor, tuple[int, ...]]:
+    def _unique(x: torch.Tensor | np.ndarray | list | int) -> tuple[np.ndarray, torch.Tensor, tuple[int, ...]]:
         """Sorted distinct values ``(U,)`` of ``x`` (int64, or object beyond int64), inverse index ``(*)``, shape."""
         if isinstance(x, torch.Tensor):
-            if x.dtype == torch.bool or x.is_floating_point() or x.is_complex():
+            if x.dtype == torch.bool or x.is_complex():
                 raise TypeError(f"NumberEmbedding takes integer tensors, got dtype {x.dtype}")
+            if x.is_floating_point() or x.dtype == torch.uint64:  # the rule for floats; uint64 beyond int64
+                return NumberEmbedding._unique(x.detach().cpu().double().numpy() if x.is_floating_point()
+                                               else x.detach().cpu().numpy())
             uniq, inverse = torch.unique(x.to(torch.int64), return_inverse=True)
             return uniq.cpu().numpy(), inverse, tuple(x.shape)
+        if isinstance(x, np.ndarray) and x.dtype.kind in "iu" and (x.size == 0 or x.max() <= np.iinfo(np.int64).max):
+            return NumberEmbedding._unique(torch.from_numpy(x.astype(np.int64)))
         objects = np.array(x, dtype=object)  # a nested list (or array) -> its elements, shape (*)
-        for v in objects.flat:
-            if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral):
+        ints = np.empty(objects.shape, dtype=object)
+        for i, v in enumerate(objects.flat):
+            if isinstance(v, (list, tuple, np.ndarray)) or (isinstance(v, torch.Tensor) and v.ndim):
                 raise TypeError(f"NumberEmbedding takes integers or equal-length nested lists of them, "
                                 f"got {_show(v)} of type {type(v).__name__}")
-        ints = np.array([int(v) for v in objects.flat], dtype=object).reshape(objects.shape)
+            ints.flat[i] = to_int(v)  # the same integers as Num2Vec.encode: integral floats, digit strings
         try:
             return NumberEmbedding._unique(torch.from_numpy(ints.astype(np.int64)))
         except OverflowError:  # beyond int64: sort the Python ints themselves
