@@ -2,6 +2,7 @@
 
     python benchmarks/memory.py --count 10000000
     python benchmarks/memory.py --quick          # the streamed cases at 10^5 and 10^6 numbers: a few minutes
+    python benchmarks/memory.py --first-answer 50   # predict --file on a 50 MB file: first answer, peak memory
 
 Each case runs in a fresh subprocess and reports its peak resident memory
 (``ru_maxrss`` from ``resource.getrusage``) beside the size of the result it
@@ -80,6 +81,37 @@ print(json.dumps({"case": case, "count": count, "seconds": time.perf_counter() -
 STREAMED = ("export_range", "embed_range", "similar_range", "predict_file")
 
 
+def first_answer(megabytes: int, seconds: float, model: str) -> None:
+    """``num2vec predict --file`` on a file of ``megabytes`` MB: time to the first answer, and the peak memory
+    (VmHWM) after ``seconds`` of answering; the process is then stopped."""
+    import os
+    import tempfile
+    import time
+
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "seqs.txt")
+        with open(path, "w") as fh:
+            i = 0
+            while fh.tell() < megabytes * 2**20:
+                fh.write(" ".join(str(i % 100000 + 3 * k) for k in range(8)) + "\n")
+                i += 1
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "num2vec", "predict", "--file", path, "--threads", "1",
+                                 *(["--model", model] if model else [])], stdout=subprocess.PIPE, text=True)
+        proc.stdout.readline()
+        first = time.perf_counter() - t0
+        lines = 1
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline and proc.stdout.readline():
+            lines += 1
+        status = open(f"/proc/{proc.pid}/status").read()
+        peak = int(next(x for x in status.splitlines() if x.startswith("VmHWM")).split()[1]) / 1024
+        proc.kill()
+        proc.wait()
+    print(f"predict --file, {megabytes} MB ({i:,} lines): first answer after {first:.1f} s; {lines:,} answers in "
+          f"{seconds:.0f} s more; peak {peak:.0f} MB", flush=True)
+
+
 def run_case(case: str, count: int, model: str) -> None:
     out = subprocess.run([sys.executable, "-c", CASE, case, str(count), model], capture_output=True,
                          text=True, check=True).stdout
@@ -98,7 +130,12 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="only the streamed cases, at 10^5 and 10^6 (predict_file: "
                                                          "10^3 and 10^4 lines)")
     ap.add_argument("--model", default="")
+    ap.add_argument("--first-answer", type=int, metavar="MB", default=None,
+                    help="instead: predict --file on a file of MB megabytes, time to the first answer and peak memory")
     args = ap.parse_args()
+    if args.first_answer:
+        first_answer(args.first_answer, 30.0, args.model)
+        return
     if args.quick:
         for case in STREAMED:
             for count in ((1_000, 10_000) if case == "predict_file" else (100_000, 1_000_000)):

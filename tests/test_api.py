@@ -267,7 +267,8 @@ def test_repr_sizes_indexing_and_membership(tiny_model):
     assert np.array_equal(tiny_model[[5, 6]][1], tiny_model.encode([5, 6])[1])
     assert 5 in tiny_model and np.int64(5) in tiny_model and 10**11 in tiny_model
     assert -1 not in tiny_model  # the tiny model reads non-negative numbers only
-    assert 10**40 not in tiny_model and 2.5 not in tiny_model and "x" not in tiny_model
+    assert 10**40 in tiny_model and 10**4000 not in tiny_model  # any length up to the resource guard
+    assert 2.5 not in tiny_model and "x" not in tiny_model
     assert None not in tiny_model and True not in tiny_model and [1, 2] not in tiny_model
 
 

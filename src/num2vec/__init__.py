@@ -7,7 +7,8 @@ integer. See README.md for the whole story.
 >>> from num2vec import Num2Vec, NumberEmbedding, NumberEncoder   # doctest: +SKIP
 
 Modules, each depending only on those before it:
-``codec`` (integers <-> digit tokens) -> ``data`` (sequence generator) ->
+``codec`` (integers <-> digit tokens) -> ``exact`` (exact arithmetic: the
+candidate columns, for integers of any size) -> ``data`` (sequence generator) ->
 ``model`` (the network) -> ``serialization`` (safe files) -> ``training`` ->
 ``api`` (:class:`Num2Vec`) -> ``embeddings`` / ``patterns`` / ``plots`` /
 ``evaluation`` / ``probes`` (what is built on the API) -> ``cli``.
