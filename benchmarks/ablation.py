@@ -29,10 +29,11 @@ BASE = dict(batch_size=128, lr=3e-3, warmup_steps=100, eval_every=10**9, checkpo
                        attention="none", difference_orders=0, pattern_classes=0, number_properties=False,
                        nested_differences=0, extrapolations=0, ratio_extrapolations=0,
                        recurrence_extrapolations=0, magnitude_channel=False, period_extrapolations=0))
-# the switches of the `quality` preset (the bundled model's plus nested differences)
+# the structural switches: bidirectional encoder, attention over the nested outputs, difference columns, heads,
+# the nested RNN reading differences
 QUALITY = {"exclude": "targets", "model": {"bidirectional": True, "attention": "numbers", "difference_orders": 2,
                                            "pattern_classes": 6, "number_properties": True, "nested_differences": 2}}
-# session 5's switches on top of QUALITY: columns up to the 6th difference, then the magnitude channel
+# on top of QUALITY: columns up to the 6th difference, then the magnitude channel (the default preset's switches)
 _E6_R2_P2 = QUALITY["model"] | {"extrapolations": 6, "ratio_extrapolations": 2, "recurrence_extrapolations": 2}
 _BUNDLED = _E6_R2_P2 | {"magnitude_channel": True}
 
@@ -55,18 +56,18 @@ VARIANTS: dict[str, dict] = {
     "scheduled sampling 0.25": {"sampling_max": 0.25},
     "combined: bidirectional; 2 layers; attention numbers": {
         "model": {"bidirectional": True, "enc_layers": 2, "nest_layers": 2, "dec_layers": 2, "attention": "numbers"}},
-    "combined: bidirectional; attention numbers; D=2; pattern head (session 2's bundled model)": {
+    "combined: bidirectional; attention numbers; D=2; pattern head": {
         "model": {"bidirectional": True, "attention": "numbers", "difference_orders": 2, "pattern_classes": 6}},
-    "combined: the above; property head; targets masked (the bundled model's switches)": {
+    "combined: the above; property head; targets masked": {
         "exclude": "targets", "model": {"bidirectional": True, "attention": "numbers", "difference_orders": 2,
                                         "pattern_classes": 6, "number_properties": True}},
-    "combined: the bundled model's switches; nested differences N=2": {
+    "combined: the above; nested differences N=2": {
         "exclude": "targets", "model": {"bidirectional": True, "attention": "numbers", "difference_orders": 2,
                                         "pattern_classes": 6, "number_properties": True, "nested_differences": 2}},
-    "combined: the bundled model's switches; nested differences N=2; difference columns D=3": {
+    "combined: the above; nested differences N=2; difference columns D=3": {
         "exclude": "targets", "model": {"bidirectional": True, "attention": "numbers", "difference_orders": 3,
                                         "pattern_classes": 6, "number_properties": True, "nested_differences": 2}},
-    # rows from here on were trained on batches drawn per step (StepBatches, session 4): other samples of the same
+    # rows from here on were trained on batches drawn per step (StepBatches): other samples of the same
     # distribution than the rows above, so compare them with each other
     "per-step batches: the quality preset's switches": QUALITY,
     "per-step batches: the quality preset's switches; extrapolation columns E=3": {
@@ -78,9 +79,9 @@ VARIANTS: dict[str, dict] = {
         **QUALITY, "model": QUALITY["model"] | {"extrapolations": 3, "ratio_extrapolations": 2,
                                                 "recurrence_extrapolations": 2}},
     "per-step batches: the quality preset's switches; E=6; R=2; P=2": {**QUALITY, "model": _E6_R2_P2},
-    "per-step batches: the quality preset's switches; E=6; R=2; P=2; magnitude channel (the bundled model's)": {
+    "per-step batches: the quality preset's switches; E=6; R=2; P=2; magnitude channel (the default preset's)": {
         **QUALITY, "model": _BUNDLED},
-    "per-step batches: the bundled model's switches; period columns Q=5": {
+    "per-step batches: the default preset's switches; period columns Q=5": {
         **QUALITY, "model": _BUNDLED | {"period_extrapolations": 5}},
 }
 

@@ -103,8 +103,8 @@ class TrainConfig:
     # what training never learns (the held-out inputs are the first 7 terms of the 8-term valid/test sequences):
     # "targets" -- no loss on a term that follows 7 terms equal to a held-out input (those targets are masked; the
     #   rest of the sequence trains), so training never answers a held-out question, with any continuation;
-    # "inputs" -- sequences holding a held-out input anywhere are dropped whole (session-2 runs);
-    # "sequences" -- sequences holding a whole held-out sequence are dropped (runs of version 0.1)
+    # "inputs" -- sequences holding a held-out input anywhere are dropped whole;
+    # "sequences" -- sequences holding a whole held-out sequence are dropped
     exclude: str = "targets"
     # length mix: this share of each batch comes from a generator of long numbers (start values and constants of
     # 1..long_digits digits, terms below 10^long_digits); the rest from the distribution above
@@ -167,7 +167,7 @@ _BUNDLED_MODEL = dict(nest_hidden=192, dec_hidden=192, bidirectional=True, atten
                       nested_differences=2, extrapolations=6, ratio_extrapolations=2, recurrence_extrapolations=2,
                       pattern_classes=6, number_properties=True, magnitude_channel=True)
 PRESETS: dict[str, dict] = {
-    # about a minute on one CPU thread: for tests and demos
+    # a few minutes on one CPU thread (2.6 min on the 2-core AMD EPYC): for tests and demos
     "tiny": dict(
         steps=1500, batch_size=64, lr=5e-3, warmup_steps=30, eval_every=100, eval_size=200, checkpoint_every=50,
         min_length=6, max_length=8,
@@ -177,15 +177,13 @@ PRESETS: dict[str, dict] = {
     # the bundled model's switches -- the ablation's best (bidirectional encoder, attention over the nested outputs,
     # difference columns, the nested RNN reading differences, extrapolation columns up to the 6th difference, ratio
     # and recurrence columns) plus what shapes the embeddings (pattern-type head on the sequence embedding, digit
-    # properties and the magnitude channel on the number embedding) -- sized for about 75 minutes on one CPU thread
-    # (3,379 steps: what `--fit-minutes 75` gave on the 2-core EPYC for session 4's model)
-    "default": dict(steps=3379, max_length=12, allow_negative=True, long_share=0.25, long_digits=40,
+    # properties and the magnitude channel on the number embedding); signed terms and a fifth of each batch from the
+    # length mix (start values of up to 40 digits). The model card gives the bundled model's exact command.
+    "default": dict(steps=3379, max_length=12, allow_negative=True, long_share=0.2, long_digits=40,
                     model=_BUNDLED_MODEL),
-    # the next bundled model: the same plus period columns (Q = 5: staircases; +0.7 / +0.3 points in the ablation,
-    # measured after the bundled run), twelve times longer: for an accelerator (`scripts/gpu_run.sh` fits it to the
-    # time there is; the bundled model is this preset without period columns on an H200, see its model card) or a run
-    # resumed across sessions
-    "quality": dict(steps=40000, max_length=12, checkpoint_every=500, allow_negative=True, long_share=0.25,
+    # the same plus period columns (Q = 5: staircases; +0.7 / +0.3 points in the ablation), 40,000 steps: for an
+    # accelerator (`scripts/gpu_run.sh` fits it to the time there is) or a run resumed across machines
+    "quality": dict(steps=40000, max_length=12, checkpoint_every=500, allow_negative=True, long_share=0.2,
                     long_digits=40,
                     model=_BUNDLED_MODEL | {"period_extrapolations": 5}),
 }
@@ -647,7 +645,7 @@ class Trainer:
                              f"(this run has {self.world})")
         # checkpoints of version 0.1.0 runs before distributed training held one state each
         torch.set_rng_state(tensors.get(f"rng.torch.{self.rank}", tensors.get("rng.torch")))
-        # (checkpoints before StepBatches also hold "generator_states": batches no longer need them)
+        # (a checkpoint may also hold "generator_states", which batches drawn per step do not need)
         self.step, self.seen, self.history = meta["step"], meta["seen"], meta["history"]
         self.train_seconds = meta.get("train_seconds", 0.0)
         self.ema = dict(meta.get("running", {}))  # (runs saved before it was kept restart their averages)
