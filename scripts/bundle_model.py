@@ -47,6 +47,32 @@ EVALUATIONS = [
 ]
 
 
+def card_header(model: Num2Vec, evaluations: list[dict]) -> str:
+    """The model card's opening: what the model is, its size, inputs, outputs, intended use and limits."""
+    cfg = model.net.cfg
+    params = sum(p.numel() for p in model.net.parameters())
+    acc = {ev["name"]: ev["accuracy"] for ev in evaluations}
+    sign = "any sign" if cfg.allow_negative else "non-negative"
+    return f"""# num2vec: the bundled model
+
+The model that `Num2Vec.from_pretrained()` loads when no folder is given: a digit-level encoder RNN, a nested RNN
+and a digit-level decoder RNN, trained together to predict the next term of integer sequences. Its encoder gives
+{cfg.d_model}-d number embeddings, its nested RNN {cfg.nest_hidden}-d sequence embeddings.
+
+- **Parameters:** {params:,} (float32, `model.safetensors` {params * 4 / 1e6:.1f} MB).
+- **Input:** integer sequences of 2 to 1,000 terms; each term an integer of {sign} with up to 4,000 digits (a
+  resource guard; the candidate columns are exact at every size).
+- **Output:** the next term (greedy or beam search), number embeddings, sequence and pattern embeddings.
+- **Intended use:** next-term prediction for sequences like the training families; integer features for other
+  models; research on numeracy of learned representations.
+- **Limits:** kinds of sequence outside the training families are often wrong: {acc.get('real', 0) * 100:.1f} % on
+  the {next((ev['size'] for ev in evaluations if ev['name'] == 'real'), 0)} well-known sequences of `num2vec.catalog`
+  (factorials, Catalan numbers and other P-recursive sequences are not learned); training saw terms below 10^7 and
+  a length mix of start values up to 40 digits.
+
+"""
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("run", type=Path, help="run folder (holds model/)")
@@ -107,6 +133,8 @@ def main() -> None:
                                   "command": "python -c \"from num2vec import Num2Vec; from num2vec.patterns import "
                                              "knn_accuracy; print(knn_accuracy(Num2Vec.from_pretrained(), k=5))\""}
     model.save_pretrained(args.dest)
+    card = (args.dest / "README.md").read_text()
+    (args.dest / "README.md").write_text(card_header(model, evaluations) + card.split("\n", 5)[5])
     table = ["| command | n | model | top-5 (beam) | rule solver |", "| --- | --- | --- | --- | --- |"]
     for ev in evaluations:
         top = "–" if ev["top_k_accuracy"] is None else f"{ev['top_k_accuracy'] * 100:.1f} %"

@@ -725,7 +725,13 @@ def model_card(config: dict) -> str:
                   f"- command: `{training.get('command', 'num2vec train --preset ' + str(tc.get('preset')))}`",
                   f"- steps: {training.get('step')}, sequences seen: {training.get('sequences_seen')}",
                   f"- data: distribution `{tc.get('distribution')}`, {tc.get('min_length')}-{tc.get('max_length')} "
-                  f"terms, values below {tc.get('max_value')}", ""]
+                  f"terms, values below {tc.get('max_value')}"
+                  + (", signed" if tc.get("allow_negative") else ", non-negative")
+                  + (f"; {tc['long_share']:.0%} of each batch from the length mix (start values of up to "
+                     f"{tc.get('long_digits')} digits)" if tc.get("long_share") else "")
+                  + "; the held-out sets' answers masked out of training",
+                  f"- optimiser: AdamW, peak learning rate {tc.get('lr')}, {tc.get('warmup_steps')} warm-up steps, "
+                  f"cosine schedule, batches of {tc.get('batch_size')}, seed {tc.get('seed')}", ""]
         if training.get("wall_seconds"):
             lines.insert(-1, f"- wall time: {training['wall_seconds'] / 60:.0f} min on {training.get('machine', '?')}")
         if training.get("note"):
