@@ -30,7 +30,7 @@ import torch
 from .codec import MAX_DIGITS, as_int_list, check_fits, encode_batch, to_int
 from .exact import featurize
 from .limits import MAX_CONTINUE, MAX_TERMS, MIN_TERMS
-from .model import Num2VecNet, predict_numbers
+from .model import Num2VecNet, predict_numbers, resolve_device
 from .serialization import load_model, save_model
 
 #: inference precisions: exact float32, bfloat16 autocast (faster on CPUs with AVX-512 BF16 or AMX and on GPUs),
@@ -222,7 +222,6 @@ class Num2Vec:
         ``threads``: see :class:`Num2Vec`. Raises ``FileNotFoundError`` for a
         missing folder and ``ValueError`` for unknown options or broken files.
         """
-        from .training import resolve_device
 
         _check_precision(precision)
         folder = Path(path) if path is not None else bundled_model_path()

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import click
 
-from .limits import MAX_CONTINUE, MAX_TERMS, MIN_TERMS
+from .limits import MAX_CONTINUE, MAX_DIGITS, MAX_TERMS, MIN_TERMS
 
 _SPLIT = re.compile(r"[\s,;]+")
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:_[0-9]+)*")
@@ -53,6 +53,10 @@ def parse_numbers(text: str, where: str = "") -> list[int]:
             shown = tok if len(tok) <= 30 else tok[:27] + "..."
             raise ValueError(f"{where}{shown!r} is not an integer (allowed: digits 0-9, an optional sign, '_' "
                              "between digit groups; numbers separated by spaces, ',' or ';')")
+        digits = tok.replace("_", "").lstrip("+-")
+        if len(digits) > MAX_DIGITS:  # checked before int(): Python refuses to read more than 4,300 digits itself
+            raise ValueError(f"{where}a number of {len(digits):,} digits; num2vec reads numbers of at most "
+                             f"{MAX_DIGITS:,} digits (a resource guard)")
         out.append(int(tok.replace("_", "")))
     return out
 

@@ -36,6 +36,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from .limits import MAX_DIGITS  # the resource guard on a number's digits
+
 EOS = 10
 PAD = 11
 SOS = 12
@@ -43,9 +45,6 @@ NEG = 13
 VOCAB_SIZE = 14
 TOKEN_NAMES = [str(d) for d in range(10)] + ["<eos>", "<pad>", "<sos>", "<neg>"]
 
-#: resource guard: the most digits a number may have. A number's tokens, and the work on it, grow with its digits;
-#: 4,000 also stays below Python's own limit on int <-> str conversion (4,300 digits by default)
-MAX_DIGITS = 4_000
 
 _INT_STRING = re.compile(r"[+-]?[0-9]+")
 _FLOAT_EXACT_LIMIT = 2**53  # floats above this are not exact integers any more

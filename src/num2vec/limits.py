@@ -1,5 +1,8 @@
 """Resource guards on what one call reads: plain constants, importable without PyTorch."""
 
+#: the most digits a number may have: a number's tokens, and the work on it, grow with its digits; 4,000 also stays
+#: below Python's own limit on int <-> str conversion (4,300 digits by default)
+MAX_DIGITS = 4_000
 #: the fewest terms a sequence needs before the model predicts its next term
 MIN_TERMS = 2
 #: the most terms a sequence given to the model may have (the nested RNN reads all of them)

@@ -684,6 +684,17 @@ class Num2VecNet(nn.Module):
         return torch.where(allow, 0.0, float("-inf"))
 
 
+def resolve_device(device: str) -> torch.device:
+    """``auto`` -> cuda when available, else cpu; ``cuda`` without a GPU is an error."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"device={device!r} is unknown; choose auto, cpu or cuda")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device='cuda' was requested but no CUDA GPU is available; use --device cpu or auto")
+    return torch.device(device)
+
+
 def _until_eos(tokens: list[int]) -> list[int]:
     """A generated token row up to and including its ``<eos>``."""
     return tokens[: tokens.index(EOS) + 1] if EOS in tokens else tokens

@@ -49,7 +49,7 @@ from .data import (
     overlaps,
 )
 from .exact import featurize
-from .model import ModelConfig, Num2VecNet, predict_numbers
+from .model import ModelConfig, Num2VecNet, predict_numbers, resolve_device
 from .serialization import (
     CARD_NAME,
     CONFIG_NAME,
@@ -198,17 +198,6 @@ def make_config(preset: str = "default", **overrides) -> TrainConfig:
     model.update(overrides.pop("model", {}) or {})
     base.update({k: v for k, v in overrides.items() if v is not None})
     return TrainConfig(preset=preset, model=ModelConfig(**model), **base)
-
-
-def resolve_device(device: str) -> torch.device:
-    """``auto`` -> cuda when available, else cpu; ``cuda`` without a GPU is an error."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device not in ("cpu", "cuda"):
-        raise ValueError(f"device={device!r} is unknown; choose auto, cpu or cuda")
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device='cuda' was requested but no CUDA GPU is available; use --device cpu or auto")
-    return torch.device(device)
 
 
 def lr_factor(step: int, cfg: TrainConfig) -> float:
