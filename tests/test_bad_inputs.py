@@ -87,6 +87,7 @@ CLI_CASES = [
     ("--top-k <= 0", "predict --top-k 0 1 2", "--top-k 0: must be at least 1"),
     ("negative, model without negatives", "predict 1 -5", "-5 is negative"),
     ("more digits than the resource guard", "predict 1 " + "9" * 4001, "has 4,001 digits"),
+    ("more digits than Python converts", "predict 1 " + "9" * 4500, "has 4,500 digits; num2vec reads numbers of at most"),
     ("missing file", "predict --file no/such/file.txt", "no/such/file.txt does not exist"),
     ("a folder as --file", "predict --file .", "is a folder, not a file"),
     ("output in a missing folder", "embed 1 --output no/such/dir/x.npy", "folder no/such/dir does not exist"),

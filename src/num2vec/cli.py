@@ -55,7 +55,7 @@ def parse_numbers(text: str, where: str = "") -> list[int]:
                              "between digit groups; numbers separated by spaces, ',' or ';')")
         digits = tok.replace("_", "").lstrip("+-")
         if len(digits) > MAX_DIGITS:  # checked before int(): Python refuses to read more than 4,300 digits itself
-            raise ValueError(f"{where}a number of {len(digits):,} digits; num2vec reads numbers of at most "
+            raise ValueError(f"{where}{tok[:12]}... has {len(digits):,} digits; num2vec reads numbers of at most "
                              f"{MAX_DIGITS:,} digits (a resource guard)")
         out.append(int(tok.replace("_", "")))
     return out
