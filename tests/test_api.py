@@ -175,9 +175,13 @@ def test_bundled_model_ships_with_the_package():
     model = Num2Vec.from_pretrained()
     assert "command" in model.config["training"]
     evaluations = {e["name"]: e for e in model.config["evaluations"]}
-    assert set(evaluations) == {"mixed", "original", "original_beam4", "families", "length16", "long_numbers", "real"}
+    assert set(evaluations) == {"mixed", "original", "original_beam4", "families", "length16", "long_numbers", "signed",
+                                "crossing_zero", "real"}
     assert "--beam-size 4" in evaluations["original_beam4"]["command"]
-    assert all(e["size"] == 3000 for name, e in evaluations.items() if name != "real")
+    assert all(e["size"] == 3000 for name, e in evaluations.items() if name not in ("real", "crossing_zero"))
+    assert model.net.cfg.allow_negative and evaluations["crossing_zero"]["size"] > 500
+    cells = model.config["length_generalisation"]["cells"]
+    assert {tuple(c["band"]) for c in cells} == {(1, 10), (11, 20), (21, 40), (41, 100)} and all(c["n"] == 100 for c in cells)
     card = (folder / "README.md").read_text()
     assert "num2vec evaluate --distribution original" in card and "k-NN pattern type" in card
 
