@@ -3,7 +3,21 @@
 from __future__ import annotations
 
 import platform
+import statistics
+import time
 from pathlib import Path
+
+
+def timed(fn, repeats: int = 5, warmup: int = 2) -> float:
+    """Median wall time of ``fn()`` in seconds, over ``repeats`` calls after ``warmup`` untimed ones."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
 
 
 def cpu_name() -> str:

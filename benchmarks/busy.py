@@ -19,22 +19,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import time
 
+from benchmarks_common import timed
+
 SPIN = "import time, sys\nend = time.time() + float(sys.argv[1])\nwhile time.time() < end:\n    pass\n"
 
 
-def timed(fn, calls: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(calls):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -68,12 +61,12 @@ def main() -> None:
     print(f"{'case':30} {'threads':22} {'quiet s/call':>12} {'busy s/call':>12} {'busy/quiet':>10}")
     for case, fn in work.items():
         for name, model in models.items():
-            quiet = timed(lambda: fn(model), args.calls)  # noqa: B023
+            quiet = timed(lambda: fn(model), repeats=args.calls, warmup=1)  # noqa: B023
             spinners = [subprocess.Popen([sys.executable, "-c", SPIN, str(args.max_spin)])
                         for _ in range(args.spinners)]
             try:
                 time.sleep(0.5)
-                busy = timed(lambda: fn(model), args.calls)  # noqa: B023
+                busy = timed(lambda: fn(model), repeats=args.calls, warmup=1)  # noqa: B023
             finally:
                 for p in spinners:
                     p.kill()

@@ -15,22 +15,10 @@ import argparse
 import os
 import platform
 import statistics
-import time
 
 import numpy as np
 import torch
-
-
-def timed(fn, repeats: int = 5, warmup: int = 2) -> float:
-    """Median wall time of ``fn()`` in seconds."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+from benchmarks_common import timed
 
 
 def roofline(n: int = 1024) -> float:
