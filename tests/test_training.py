@@ -302,3 +302,20 @@ def test_the_length_mix_draws_long_numbers_reproducibly(tmp_path):
     terms = [v for i in range(64) for v in decode_batch(a.tokens[i, : a.n[i]].numpy())]
     assert max(len(str(abs(v))) for v in terms) > 20 and max(abs(v) for v in terms) < 10**30
     assert min(terms) < 0
+
+
+def test_a_run_started_from_a_model_resumes_without_it(tmp_path):
+    import shutil
+
+    base = make_config("tiny", out_dir=str(tmp_path / "base"), steps=3, eval_every=3)
+    train(base, device="cpu", progress=False, log=lambda m: None)
+    init = tmp_path / "init"
+    shutil.copytree(tmp_path / "base" / "model", init)
+    logs: list[str] = []
+    cfg = make_config("tiny", out_dir=str(tmp_path / "tuned"), steps=3, eval_every=3, init_from=str(init))
+    first = train(cfg, device="cpu", progress=False, log=logs.append)
+    assert any("tensors copied" in m for m in logs)
+    shutil.rmtree(init)  # the checkpoint holds the weights: resuming needs no init_from folder
+    resumed = train(make_config("tiny", out_dir=str(tmp_path / "tuned")), device="cpu", resume=True, progress=False,
+                    steps=5, log=lambda m: None)
+    assert resumed.step == 5 and first.step == 3

@@ -530,7 +530,7 @@ class Trainer:
     """
 
     def __init__(self, cfg: TrainConfig, device: str = "cpu", progress: bool = True,
-                 log: Callable[[str], None] = print, workers: int = 0):
+                 log: Callable[[str], None] = print, workers: int = 0, use_init_from: bool = True):
         if workers < 0:
             raise ValueError(f"workers={workers} must be 0 (the main process makes the batches) or more")
         self.cfg = cfg
@@ -567,7 +567,7 @@ class Trainer:
         self.ema: dict[str, float] = {}  # running averages of the step statistics (loss, accuracies), logged
         self.interrupted = False  # the last run() stopped on SIGINT/SIGTERM
         self.stop = _StopRequest()
-        if cfg.init_from:
+        if cfg.init_from and use_init_from:  # a resumed run takes its weights from its checkpoint instead
             copied, skipped = warm_start(self.net, cfg.init_from)
             self.log(f"started from {cfg.init_from}: {copied} tensors copied"
                      + (f", {len(skipped)} kept fresh ({', '.join(skipped[:6])})" if skipped else ""))
@@ -854,7 +854,7 @@ def train(cfg: TrainConfig, device: str = "auto", resume: bool = False, progress
         if steps is not None:
             cfg.steps = steps
         started = _init_distributed(device)
-        trainer = Trainer(cfg, device=device, progress=progress, log=log, workers=workers)
+        trainer = Trainer(cfg, device=device, progress=progress, log=log, workers=workers, use_init_from=not resume)
         trainer.stop = stop
         if resume:
             trainer.restore()
