@@ -181,7 +181,8 @@ def test_bundled_model_ships_with_the_package():
     assert all(e["size"] == 3000 for name, e in evaluations.items() if name not in ("real", "crossing_zero"))
     assert model.net.cfg.allow_negative and evaluations["crossing_zero"]["size"] > 500
     cells = model.config["length_generalisation"]["cells"]
-    assert {tuple(c["band"]) for c in cells} == {(1, 10), (11, 20), (21, 40), (41, 100)} and all(c["n"] == 100 for c in cells)
+    assert {tuple(c["band"]) for c in cells} == {(1, 10), (11, 20), (21, 40), (41, 100)}
+    assert all(c["n"] == 100 for c in cells)
     card = (folder / "README.md").read_text()
     assert "num2vec evaluate --distribution original" in card and "k-NN pattern type" in card
 
