@@ -10,7 +10,8 @@ from num2vec.codec import PAD, decode_tokens
 from num2vec.exact import MISSING, ColumnSpec, candidates, differences, featurize
 
 FULL = ColumnSpec(context_numbers=8, difference_orders=2, nested_differences=2, extrapolations=6,
-                  ratio_extrapolations=2, recurrence_extrapolations=2, period_extrapolations=5)
+                  ratio_extrapolations=2, recurrence_extrapolations=2, period_extrapolations=5,
+                  holonomic_fits=4, ratio_series=2, interleaved=3)
 
 
 def values_of(rows: np.ndarray) -> list:
@@ -153,3 +154,98 @@ def test_mixed_batch_of_small_and_huge_numbers():
 def test_no_columns_without_switches(spec):
     f = featurize([[1, 2, 3]], spec)
     assert f.columns is None and f.diffs is None
+
+
+# --- holonomic, ratio-series and every-other-term columns ---------------------------------------------
+
+HOLO = ColumnSpec(holonomic_fits=4, ratio_series=2, interleaved=3)
+
+
+def holonomic_next(x, shape):
+    """The last-position candidate of one holonomic shape, through featurize (the path the model reads)."""
+    index = exact.HOLONOMIC_SHAPES.index(shape)
+    return last_candidates([x], HOLO)[0][index]
+
+
+def catalan(n):
+    from math import comb
+    return comb(2 * n, n) // (n + 1)
+
+
+@pytest.mark.parametrize("x, shape, want", [
+    ([1, 2, 6, 24, 120, 720], (1, 1), 5040),  # factorials: a(n) = n a(n-1)
+    ([1, 1, 2, 6, 24, 120], (1, 1), 720),  # from 0!: a(n) = (n-1) a(n-1)
+    ([1, 3, 15, 105, 945, 10395], (1, 1), 135135),  # double factorials (2n-1)!!
+    ([catalan(n) for n in range(8)], (1, 1), catalan(8)),  # (n+1) a(n) = (4n-2) a(n-1), shifted
+    ([2, 6, 20, 70, 252, 924, 3432], (1, 1), 12870),  # central binomials C(2n, n)
+    ([0, 1, 2, 9, 44, 265, 1854, 14833], (2, 1), 133496),  # derangements: (n-1)(a(n-1) + a(n-2))
+    ([1, 2, 4, 10, 26, 76, 232, 764], (2, 1), 2620),  # involutions: a(n-1) + (n-1) a(n-2)
+])
+def test_holonomic_fits_find_the_next_term_of_p_recursive_sequences(x, shape, want):
+    assert holonomic_next(x, shape) == want
+
+
+def test_holonomic_fits_at_any_size_and_sign():
+    big = [10**40]
+    for n in range(2, 9):
+        big.append(-n * big[-1])  # a(n) = -n a(n-1), from 10^40
+    assert holonomic_next(big[:-1], (1, 1)) == big[-1]
+
+
+def test_a_holonomic_fit_needs_one_equation_more_than_its_unknowns():
+    # (1, 1) has 4 unknowns: 5 terms give 4 equations, 3 of them fix the fit up to scale, the 4th checks it
+    assert exact.holonomic_predictions([1, 2, 6, 24], 1, 1) == [None] * 4
+    assert exact.holonomic_predictions([1, 2, 6, 24, 120], 1, 1)[-1] == 720
+
+
+def test_a_contradicted_fit_stays_dead():
+    x = [1, 2, 6, 24, 120, 721, 5047]
+    got = exact.holonomic_predictions(x, 1, 1)
+    assert got[4] == 720 and got[5] is None and got[6] is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4), st.integers(-3, 5), st.integers(1, 3), st.integers(1, 9))
+def test_random_first_order_holonomic_sequences_are_continued(p, q, s, a1):
+    # a(n) = (p n + q) a(n-1) / s, kept when every division is exact and the sequence moves
+    x = [a1]
+    for n in range(2, 10):
+        num = (p * n + q) * x[-1]
+        if num % s:
+            return
+        x.append(num // s)
+    if len(set(x)) < 3 or 0 in x[:-1]:
+        return
+    assert exact.holonomic_predictions(x[:-1], 1, 1)[-1] == x[-1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-(10**12), 10**12), min_size=1, max_size=12))
+def test_extra_candidates_depend_on_the_prefix_only(x):
+    full = exact.extra_candidates(x, HOLO)
+    for t in range(len(x)):
+        assert full[t] == exact.extra_candidates(x[: t + 1], HOLO)[t]
+
+
+def test_ratio_series_columns():
+    spec = ColumnSpec(ratio_series=2)
+    assert last_candidates([[1, 2, 6, 24]], spec)[0] == [120, 120]  # ratios 2, 3, 4 -> 5 (2nd difference 0)
+    assert last_candidates([[1, 3, 15, 105]], spec)[0] == [945, 945]  # ratios 3, 5, 7 -> 9
+    assert last_candidates([[1, 1, 2, 6, 24]], spec)[0] == [120, 120]  # ratios 1, 2, 3, 4
+    assert last_candidates([[2, 4, 0, 5]], spec)[0] == [None, None]  # a zero breaks the series
+    # 1, 2, 8, 64 (ratios 2, 4, 8): constant 2nd difference is not there, 1st-order guess 64 * 12
+    assert last_candidates([[1, 2, 8, 64]], spec)[0] == [768, 64 * 14]
+
+
+def test_every_other_term_columns_follow_interleavings():
+    spec = ColumnSpec(interleaved=3)
+    # odd positions 1, 2, 3, ... and even positions 10, 20, 30: next is 40
+    assert last_candidates([[1, 10, 2, 20, 3, 30, 4]], spec)[0][0] == 40
+    assert last_candidates([[1, -4, 9, -16, 25, -36, 49]], spec)[0][1] == -64  # alternating squares
+    assert last_candidates([[3, 1, 6, 1, 12, 1]], spec)[0][2] == 24  # doubling on odd positions
+    assert last_candidates([[3, 1]], spec)[0] == [None, None, None]
+
+
+def test_column_spec_rejects_unknown_extra_counts():
+    with pytest.raises(ValueError, match="holonomic_fits=5"):
+        ColumnSpec(holonomic_fits=5)

@@ -319,3 +319,21 @@ def test_a_run_started_from_a_model_resumes_without_it(tmp_path):
     resumed = train(make_config("tiny", out_dir=str(tmp_path / "tuned")), device="cpu", resume=True, progress=False,
                     steps=5, log=lambda m: None)
     assert resumed.step == 5 and first.step == 3
+
+
+def test_warm_start_into_a_model_with_more_columns_predicts_what_the_source_did(tmp_path):
+    from num2vec.model import ModelConfig, Num2VecNet, predict_numbers
+    from num2vec.serialization import save_model
+    from num2vec.training import warm_start
+
+    small = dict(d_digit=8, d_model=32, enc_hidden=16, nest_hidden=16, dec_hidden=16, context_numbers=2, d_column=4,
+                 extrapolations=2, max_digits=8, pattern_classes=3)
+    torch.manual_seed(0)
+    source = Num2VecNet(ModelConfig(**small))
+    save_model(source, str(tmp_path / "src"))
+    grown = Num2VecNet(ModelConfig(**small | dict(holonomic_fits=2, ratio_series=1, interleaved=3, pattern_classes=5)))
+    copied, skipped = warm_start(grown, str(tmp_path / "src"))
+    assert skipped == [] and copied == len(grown.state_dict())
+    assert grown.decoder.weight_ih_l0.shape[1] > source.decoder.weight_ih_l0.shape[1]
+    seqs = [[1, 2, 6, 24, 120], [3, 5, 7, 9], [1, -2, 3, -4, 5, -6]]
+    assert predict_numbers(grown, seqs, top_k=3) == predict_numbers(source, seqs, top_k=3)

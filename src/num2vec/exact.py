@@ -21,7 +21,24 @@ the candidates for the term after ``x_t`` are, in column order:
   integers |p|, |q| < 1000 solved from its last four values (Cramer's rule, exact);
   the next term is x_t + ... + p y_t + q y_{t-1}. For 1, 1, 2, 3, 5, 8: p = q = 1, 13;
 * **periods** p = 2..Q+1: x_t + ∇x_{t+1-p}, the next term if the first
-  differences repeat with period p (staircases such as 2, 4, 5, 7, 9, 10 -> 12).
+  differences repeat with period p (staircases such as 2, 4, 5, 7, 9, 10 -> 12);
+* **holonomic fits**, one per shape (r, d) of :data:`HOLONOMIC_SHAPES`, the first H:
+  the next term if x is P-recursive, ``P_0(n) a(n) + P_1(n) a(n-1) + ... + P_r(n) a(n-r) = 0``
+  with polynomials P_i of degree <= d (n counts from 1). The coefficients are the
+  null space of the linear system the given terms make, solved exactly over the
+  rationals (fraction-free elimination) and kept only when the null space is one
+  line and at least one equation more than it needs holds -- the fit is verified
+  on every given term, as guessers such as gfun or sympy's ``guess`` do.
+  Factorials fit (1, 1): a(n) - n a(n-1) = 0, so 1, 2, 6, 24, 120 -> 720;
+  Catalan numbers (n+1) a(n) - (4n-2) a(n-1) = 0 (shifted to n counting from 1),
+  derangements and involutions order 2;
+* **ratio series**, k = 1..S: the ratios a(n)/a(n-1) as exact fractions, their k-th
+  difference taken as constant: 1, 2, 6, 24 (ratios 2, 3, 4) -> 24 * 5 = 120;
+  1, 3, 15, 105 (ratios 3, 5, 7) -> 105 * 9 = 945;
+* **every other term**, the first I of: x_{t-1} + (x_{t-1} - x_{t-3}), the second-order
+  extrapolation of x_{t-5}, x_{t-3}, x_{t-1}, and x_{t-1}^2 / x_{t-3}: the rules above on
+  the terms of the next term's parity, for interleavings of two sequences and
+  sign-alternating ones (1, -2, 3, -4, 5 -> -6).
 
 A candidate that does not exist (too few terms, a division that is not exact)
 is marked missing. The rules and the set of candidates are the same whatever the
@@ -35,6 +52,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
+from math import gcd
 from typing import NamedTuple
 
 import numpy as np
@@ -49,6 +68,10 @@ MAX_RECURRENCE_COEFFICIENT = 1000
 #: (differences up to order 6 stay below 2^6 * 10^8; the products of ratio and recurrence columns, of
 #: differences of order <= 2, below 32 * (4 * 10^8)^2 < 2^63)
 FAST_PATH_LIMIT = 10**8
+#: shapes (order r, degree d) of the holonomic fits, in column order
+HOLONOMIC_SHAPES = ((1, 1), (1, 2), (2, 1), (2, 2))
+#: kinds of every-other-term candidates, in column order
+INTERLEAVED_KINDS = ("linear", "quadratic", "ratio")
 
 
 @dataclass(frozen=True)
@@ -62,12 +85,31 @@ class ColumnSpec:
     ratio_extrapolations: int = 0  # R
     recurrence_extrapolations: int = 0  # P
     period_extrapolations: int = 0  # Q
+    holonomic_fits: int = 0  # H: the first H shapes of HOLONOMIC_SHAPES
+    ratio_series: int = 0  # S
+    interleaved: int = 0  # I: the first I kinds of INTERLEAVED_KINDS
+
+    def __post_init__(self) -> None:
+        for name, top in (("holonomic_fits", len(HOLONOMIC_SHAPES)), ("ratio_series", 2),
+                          ("interleaved", len(INTERLEAVED_KINDS))):
+            if not 0 <= getattr(self, name) <= top:
+                raise ValueError(f"{name}={getattr(self, name)} must be in 0..{top}")
+
+    @property
+    def n_basic(self) -> int:
+        """Columns of the difference-table rules: D*K + E + R + P + Q."""
+        return (self.difference_orders * self.context_numbers + self.extrapolations + self.ratio_extrapolations
+                + self.recurrence_extrapolations + self.period_extrapolations)
+
+    @property
+    def n_extra(self) -> int:
+        """Columns of the holonomic, ratio-series and every-other-term rules: H + S + I."""
+        return self.holonomic_fits + self.ratio_series + self.interleaved
 
     @property
     def n_columns(self) -> int:
-        """Candidate columns per target: D*K + E + R + P + Q."""
-        return (self.difference_orders * self.context_numbers + self.extrapolations + self.ratio_extrapolations
-                + self.recurrence_extrapolations + self.period_extrapolations)
+        """Candidate columns per target: D*K + E + R + P + Q + H + S + I."""
+        return self.n_basic + self.n_extra
 
     @property
     def nested_only(self) -> ColumnSpec:
@@ -94,8 +136,8 @@ def differences(x: Sequence[int], orders: int) -> list[list[int | None]]:
     return table
 
 
-def candidates(x: Sequence[int], t: int, spec: ColumnSpec, table: list[list[int | None]] | None = None
-               ) -> list[int | None]:
+def candidates(x: Sequence[int], t: int, spec: ColumnSpec, table: list[list[int | None]] | None = None,
+               extras: list[list[int | None]] | None = None) -> list[int | None]:
     """The candidate next terms after ``x[t]`` (``spec.n_columns`` values, ``None`` where missing).
 
     Exact for integers of any size: this is the reference the fast path is tested against.
@@ -151,7 +193,149 @@ def candidates(x: Sequence[int], t: int, spec: ColumnSpec, table: list[list[int 
     for p in range(2, 2 + spec.period_extrapolations):
         src = t + 1 - p
         out.append(x[t] + table[1][src] if src >= 1 else None)  # type: ignore[operator]
+    if spec.n_extra:
+        out.extend((extras if extras is not None else extra_candidates(x[: t + 1], spec))[t])
     return out
+
+
+def extra_candidates(x: Sequence[int], spec: ColumnSpec) -> list[list[int | None]]:
+    """The holonomic, ratio-series and every-other-term candidates after every position of ``x``.
+
+    ``out[t]`` holds ``spec.n_extra`` values (``None`` where missing) and depends
+    on ``x[: t + 1]`` only, so training (every position) and inference (the last)
+    see the same columns.
+
+    >>> extra_candidates([1, 1, 2, 6, 24, 120], ColumnSpec(holonomic_fits=1, ratio_series=1))[-1]
+    [720, 720]
+    >>> extra_candidates([1, -2, 3, -4, 5], ColumnSpec(interleaved=3))[-1]  # -2 - 2, ..., (-4)^2 / -2
+    [-6, None, -8]
+    """
+    T = len(x)
+    cols: list[list[int | None]] = [[] for _ in range(T)]
+    for order, degree in HOLONOMIC_SHAPES[: spec.holonomic_fits]:
+        for t, v in enumerate(holonomic_predictions(x, order, degree)):
+            cols[t].append(v)
+    if spec.ratio_series:
+        series = _ratio_series_predictions(x, spec.ratio_series)
+        for t in range(T):
+            cols[t].extend(series[t])
+    for t in range(T):
+        cols[t].extend(_interleaved(x, t)[: spec.interleaved])
+    return cols
+
+
+def holonomic_predictions(x: Sequence[int], order: int, degree: int) -> list[int | None]:
+    """For every position t, the next term by the P-recursive fit of shape (order, degree) to ``x[: t + 1]``.
+
+    The unknowns are the coefficients c_ij of ``sum_i P_i(n) a(n-i) = 0``,
+    ``P_i(n) = sum_j c_ij n^j`` (i = 0..order, j = 0..degree, n = 1, 2, ...);
+    each term from a(order+1) on gives one homogeneous linear equation. Rows are
+    eliminated one by one in exact integer arithmetic (fraction-free Gaussian
+    elimination); a prediction exists at t when the equations up to a(t+1) have
+    a one-dimensional null space and at least one equation more than the rank
+    (the fit is checked, not just solved), ``P_0(t+2) != 0`` and the division
+    giving a(t+2) is exact. Once an equation contradicts the fit, no later
+    position has one. Source: the method of guessers of holonomic sequences
+    (gfun's ``listtorec``, sympy's ``guess``), restricted to one shape.
+
+    >>> holonomic_predictions([1, 2, 6, 24, 120, 720], 1, 1)
+    [None, None, None, None, 720, 5040]
+    >>> holonomic_predictions([1, 1, 2, 5, 14, 42, 132], 1, 1)[-1]  # Catalan: (n+1) a(n) = (4n-2) a(n-1)
+    429
+    """
+    unknowns = (order + 1) * (degree + 1)
+    out: list[int | None] = [None] * len(x)
+    pivots: list[tuple[int, list[int]]] = []  # (pivot column, row) in elimination order
+    rows_seen = 0
+    null: list[int] | None = None
+    for i in range(order, len(x)):
+        n = i + 1
+        powers = [n**j for j in range(degree + 1)]
+        row = [x[i - lag] * pw for lag in range(order + 1) for pw in powers]
+        rows_seen += 1
+        if null is not None:  # the fit is fixed: the new equation must hold
+            if sum(a * b for a, b in zip(row, null)) != 0:
+                return out
+        else:
+            for col, p in pivots:
+                if row[col]:
+                    f, g = p[col], row[col]
+                    row = [f * a - g * b for a, b in zip(row, p)]
+            nz = next((c for c, v in enumerate(row) if v), None)
+            if nz is not None:
+                div = 0
+                for v in row:
+                    div = gcd(div, v)
+                pivots.append((nz, [v // div for v in row]))
+                if len(pivots) == unknowns:  # only the zero solution: no fit now or later
+                    return out
+                if len(pivots) == unknowns - 1:
+                    null = _null_vector(pivots, unknowns)
+        if null is None or rows_seen < unknowns:
+            continue
+        n_next = n + 1
+        coef = [sum(null[lag * (degree + 1) + j] * n_next**j for j in range(degree + 1)) for lag in range(order + 1)]
+        if coef[0] == 0:
+            continue
+        rhs = -sum(coef[lag] * x[i + 1 - lag] for lag in range(1, order + 1))
+        q, r = divmod(rhs, coef[0])
+        if r == 0:
+            out[i] = q
+    return out
+
+
+def _null_vector(pivots: list[tuple[int, list[int]]], unknowns: int) -> list[int]:
+    """The integer vector spanning the null space of rank-(unknowns - 1) echelon rows (back substitution)."""
+    free = next(c for c in range(unknowns) if c not in {col for col, _ in pivots})
+    sol = [0] * unknowns
+    sol[free] = 1
+    for col, row in reversed(pivots):  # a pivot row is zero in the pivot columns of earlier rows
+        rest = sum(row[c] * sol[c] for c in range(unknowns) if c != col and row[c])
+        p = row[col]
+        sol = [v * p for v in sol]  # scale so that the division is exact: row . sol = 0
+        sol[col] = -rest
+        div = 0
+        for v in sol:
+            div = gcd(div, v)
+        if div > 1:
+            sol = [v // div for v in sol]
+    return sol
+
+
+def _ratio_series_predictions(x: Sequence[int], orders: int) -> list[list[int | None]]:
+    """For every position t: x_t times the next ratio x_{t+1}/x_t when the k-th difference of the ratio series
+    is constant, k = 1..orders (exact fractions; ``None`` where a ratio or the product is not defined/integral)."""
+    T = len(x)
+    ratio: list[Fraction | None] = [None] + [Fraction(x[i], x[i - 1]) if x[i - 1] else None for i in range(1, T)]
+    out: list[list[int | None]] = [[None] * orders for _ in range(T)]
+    for t in range(2, T):
+        level: list[Fraction] = []  # r_{t-m}..r_t, the defined ratios ending at t (m <= orders)
+        for r in reversed(ratio[max(1, t - orders): t + 1]):
+            if r is None:
+                break
+            level.insert(0, r)
+        nxt = level[-1] if level else Fraction(0)
+        for k in range(1, len(level)):
+            level = [b - a for a, b in zip(level, level[1:])]
+            nxt += level[-1]  # Newton: r_t + ∇r_t + ... + ∇^k r_t
+            guess = nxt * x[t]
+            out[t][k - 1] = guess.numerator if guess.denominator == 1 else None
+    return out
+
+
+def _interleaved(x: Sequence[int], t: int) -> list[int | None]:
+    """The every-other-term candidates after x[t] (see :data:`INTERLEAVED_KINDS`)."""
+    a = x[t - 1] if t >= 1 else None
+    b = x[t - 3] if t >= 3 else None
+    c = x[t - 5] if t >= 5 else None
+    linear = 2 * a - b if a is not None and b is not None else None
+    quadratic = 3 * a - 3 * b + c if c is not None else None  # type: ignore[operator]
+    ratio = None
+    if b:
+        q, r = divmod(a * a, b)  # type: ignore[operator]
+        if r == 0:
+            ratio = q
+    return [linear, quadratic, ratio]
 
 
 class Features(NamedTuple):
@@ -201,7 +385,8 @@ def featurize(seqs: Sequence[Sequence[int]], spec: ColumnSpec, last_only: bool =
         for k in range(N):
             slow_diffs[k].extend(table[k + 1] + [None] * (T - len(x)))
         ts = [len(x) - 1] if last_only else range(len(x))
-        rows: list = [candidates(x, t, spec, table) for t in ts]
+        extras = extra_candidates(x, spec) if spec.n_extra else None
+        rows: list = [candidates(x, t, spec, table, extras) for t in ts]
         slow_cols.append(rows + [None] * ((1 if last_only else T) - len(rows)))
     diffs = None
     if N:
@@ -209,7 +394,14 @@ def featurize(seqs: Sequence[Sequence[int]], spec: ColumnSpec, last_only: bool =
                                 small, T)
     columns = None
     if C:
-        columns = _assemble_columns(fast_cols, slow_cols, small, 1 if last_only else T, C)
+        fast_extra = None
+        if spec.n_extra and small.any():  # the extra rules run on Python ints for every sequence
+            fast_extra = []
+            for b in np.nonzero(small)[0].tolist():
+                rows = extra_candidates(list(seqs[b]), spec)
+                rows = rows[-1:] if last_only else rows
+                fast_extra.append(rows + [None] * ((1 if last_only else T) - len(rows)))
+        columns = _assemble_columns(fast_cols, slow_cols, small, 1 if last_only else T, C, fast_extra, spec.n_extra)
         if last_only:
             columns = columns[:, 0]
     return Features(tokens, lengths, n, diffs, columns)
@@ -238,7 +430,7 @@ def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_
         table.append(d)
         ok.append(v)
     nested = [(table[k], ok[k]) for k in range(1, spec.nested_differences + 1)]
-    if not spec.n_columns:
+    if not spec.n_basic:
         return nested, None
     if last_only:
         b, t = np.arange(S), n - 1
@@ -285,8 +477,8 @@ def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_
         vals.append(table[0][b, t] + np.where(o, d, 0))
         valid.append(o)
     Tc = 1 if last_only else T
-    V = np.zeros((S, Tc, spec.n_columns), np.int64)
-    M = np.zeros((S, Tc, spec.n_columns), bool)
+    V = np.zeros((S, Tc, spec.n_basic), np.int64)
+    M = np.zeros((S, Tc, spec.n_basic), bool)
     tc = np.zeros_like(t) if last_only else t
     V[b, tc] = np.stack(vals, axis=-1)
     M[b, tc] = np.stack(valid, axis=-1)
@@ -310,38 +502,55 @@ def _int64_tokens(v: np.ndarray) -> np.ndarray:
     return out
 
 
-def _assemble_columns(fast, slow: list, small: np.ndarray, T: int, C: int) -> np.ndarray:
-    """Candidate token array ``(B, T, C, Lc)`` uint8 from the fast path's arrays and the exact path's lists."""
+def _assemble_columns(fast, slow: list, small: np.ndarray, T: int, C: int, fast_extra: list | None = None,
+                      n_extra: int = 0) -> np.ndarray:
+    """Candidate token array ``(B, T, C, Lc)`` uint8 from the fast path's arrays and the exact path's lists.
+
+    ``fast``: the basic columns of the fast path's sequences; ``fast_extra``: their
+    ``n_extra`` extra columns (lists per sequence and position, the last of the C),
+    which the exact rules compute for every sequence.
+    """
     fast_tok = None
     width = 2
     if fast is not None:
         V, M = fast
-        fast_tok = _int64_tokens(V.reshape(-1))  # (S*T*C, 21)
+        fast_tok = _int64_tokens(V.reshape(-1))  # (S*T*Cb, 21)
         used = (fast_tok[M.reshape(-1)] != PAD).any(axis=0)
         if used.any():
             width = max(width, int(np.nonzero(used)[0].max()) + 1)
-    slow_rows = [[None if r is None else [None if v is None else encode_int(v) for v in r] for r in rows]
-                 for rows in slow]
-    for rows in slow_rows:
+
+    def encode_rows(rows_of_seqs: list) -> list:
+        return [[None if r is None else [None if v is None else encode_int(v) for v in r] for r in rows]
+                for rows in rows_of_seqs]
+
+    slow_rows = encode_rows(slow)
+    extra_rows = encode_rows(fast_extra or [])
+    for rows in slow_rows + extra_rows:
         for r in rows:
             if r is not None:
                 width = max([width] + [len(tok) for tok in r if tok is not None])
     out = np.full((small.shape[0], T, C, width), MISSING, np.uint8)
+    small_b = np.nonzero(small)[0]
     if fast_tok is not None:
-        S = int(small.sum())
+        S, Cb = len(small_b), fast[0].shape[-1]
         fw = min(width, fast_tok.shape[1])
-        block = np.full((S * T * C, width), PAD, np.uint8)
+        block = np.full((S * T * Cb, width), PAD, np.uint8)
         block[:, :fw] = fast_tok[:, :fw]
         block[~fast[1].reshape(-1)] = MISSING
-        out[small] = block.reshape(S, T, C, width)
-    for b, rows in zip(np.nonzero(~small)[0].tolist(), slow_rows):
-        for t, r in enumerate(rows):
-            if r is None:
-                continue
-            for c, tok in enumerate(r):
-                if tok is not None:
-                    out[b, t, c, : len(tok)] = tok
-                    out[b, t, c, len(tok):] = PAD
+        out[small_b, :, :Cb] = block.reshape(S, T, Cb, width)
+
+    def fill(bs, rows_of_seqs, first: int) -> None:
+        for b, rows in zip(bs, rows_of_seqs):
+            for t, r in enumerate(rows):
+                if r is None:
+                    continue
+                for c, tok in enumerate(r, start=first):
+                    if tok is not None:
+                        out[b, t, c, : len(tok)] = tok
+                        out[b, t, c, len(tok):] = PAD
+
+    fill(np.nonzero(~small)[0].tolist(), slow_rows, 0)
+    fill(small_b.tolist(), extra_rows, C - n_extra)
     return out
 
 

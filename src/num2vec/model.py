@@ -76,6 +76,13 @@ class ModelConfig:
     # Q: and of x_t + ∇x_{t+1-p} for periods p = 2..Q+1, the next term if the first differences repeat with period p
     # (staircases (a n + b) // d step in a repeating rhythm; cycles with a drift)
     period_extrapolations: int = 0
+    # H: and of the next term by the exact P-recursive fit of each of the first H shapes (order, degree) of
+    # num2vec.exact.HOLONOMIC_SHAPES (factorials, Catalan numbers, derangements, ...), where one verified fit exists
+    holonomic_fits: int = 0
+    # S: and of x_t times the next ratio x_{t+1}/x_t when the k-th difference of the ratio series is constant, k = 1..S
+    ratio_series: int = 0
+    # I: and of the first I every-other-term rules (num2vec.exact.INTERLEAVED_KINDS): interleavings, alternating signs
+    interleaved: int = 0
     pattern_classes: int = 0  # > 0: an auxiliary head predicts the pattern type from the nested state
     pattern_dim: int = 64  # the head's hidden layer: the "pattern embedding" that `classify` compares
     number_properties: bool = False  # auxiliary linear heads read digit properties of |n| from u (see NUMBER_PROPERTIES)
@@ -120,8 +127,9 @@ class ModelConfig:
         if not 0 <= self.period_extrapolations <= MAX_PERIOD_EXTRAPOLATIONS:
             raise ValueError(f"period_extrapolations={self.period_extrapolations} must be in "
                              f"0..{MAX_PERIOD_EXTRAPOLATIONS}")
+        self.column_spec  # noqa: B018  (ColumnSpec checks holonomic_fits, ratio_series, interleaved)
         for name in ("difference_orders", "extrapolations", "ratio_extrapolations", "recurrence_extrapolations",
-                     "period_extrapolations"):
+                     "period_extrapolations", "holonomic_fits", "ratio_series", "interleaved"):
             if getattr(self, name) and not self.context_numbers:
                 raise ValueError(f"{name} > 0 needs context_numbers > 0 (its features are digit columns)")
 
@@ -129,7 +137,8 @@ class ModelConfig:
     def column_spec(self) -> ColumnSpec:
         """Which candidate columns and differences the data pipeline computes for this model (:mod:`num2vec.exact`)."""
         return ColumnSpec(self.context_numbers, self.difference_orders, self.nested_differences, self.extrapolations,
-                          self.ratio_extrapolations, self.recurrence_extrapolations, self.period_extrapolations)
+                          self.ratio_extrapolations, self.recurrence_extrapolations, self.period_extrapolations,
+                          self.holonomic_fits, self.ratio_series, self.interleaved)
 
     @property
     def magnitude_size(self) -> int:
@@ -313,8 +322,7 @@ class Num2VecNet(nn.Module):
         self.init_dec = nn.Linear(cfg.nest_hidden, cfg.dec_layers * cfg.dec_hidden)  # O^n
         self.dec_embed = nn.Embedding(VOCAB_SIZE, cfg.d_digit, padding_idx=PAD)
         self.col_embed = nn.Embedding(VOCAB_SIZE + 1, cfg.d_column) if cfg.context_numbers else None
-        n_cols = ((1 + cfg.difference_orders) * cfg.context_numbers + cfg.extrapolations + cfg.ratio_extrapolations
-                  + cfg.recurrence_extrapolations + cfg.period_extrapolations)
+        n_cols = cfg.context_numbers + cfg.column_spec.n_columns
         d_in = cfg.d_digit + n_cols * cfg.d_column
         self.decoder = _rnn(cfg, d_in, cfg.dec_hidden, cfg.dec_layers)
         d_out = cfg.dec_hidden

@@ -26,6 +26,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load, load_file, save
 
+from .exact import HOLONOMIC_SHAPES, INTERLEAVED_KINDS
 from .model import (
     ATTENTION_CHOICES,
     CONFIG_VERSION,
@@ -67,6 +68,9 @@ MODEL_SCHEMA: dict[str, tuple[type, tuple]] = {
     "ratio_extrapolations": (int, (0, MAX_DIFFERENCE_ORDER)),
     "recurrence_extrapolations": (int, (0, MAX_DIFFERENCE_ORDER)),
     "period_extrapolations": (int, (0, MAX_PERIOD_EXTRAPOLATIONS)),
+    "holonomic_fits": (int, (0, len(HOLONOMIC_SHAPES))),
+    "ratio_series": (int, (0, 2)),
+    "interleaved": (int, (0, len(INTERLEAVED_KINDS))),
     "pattern_classes": (int, (0, 256)),
     "pattern_dim": (int, _WIDTH),
     "number_properties": (bool, ()),

@@ -165,7 +165,8 @@ class TrainConfig:
 
 _BUNDLED_MODEL = dict(nest_hidden=192, dec_hidden=192, bidirectional=True, attention="numbers", difference_orders=2,
                       nested_differences=2, extrapolations=6, ratio_extrapolations=2, recurrence_extrapolations=2,
-                      pattern_classes=6, number_properties=True, magnitude_channel=True)
+                      holonomic_fits=4, ratio_series=2, interleaved=3,
+                      pattern_classes=len(PATTERN_TYPES), number_properties=True, magnitude_channel=True)
 PRESETS: dict[str, dict] = {
     # a few minutes on one CPU thread (2.6 min on the 2-core AMD EPYC): for tests and demos
     "tiny": dict(
@@ -343,17 +344,30 @@ class StepBatches(torch.utils.data.Dataset):
 
 
 def warm_start(net: Num2VecNet, folder: str) -> tuple[int, list[str]]:
-    """Copy the weights of the model in ``folder`` into ``net`` wherever name and shape match.
+    """Copy the weights of the model in ``folder`` into ``net`` wherever names match.
 
-    Returns ``(tensors copied, names of the tensors left as initialised)``.
+    A tensor of the same shape is copied whole. A tensor that grew (each
+    dimension at least the source's, as when columns are appended to the
+    decoder's input or pattern types to the pattern head) gets the source in its
+    leading block; where only the input dimension (the last) grew, the new input
+    weights are set to zero, so the new inputs start ignored and the network
+    computes what the source did. Returns ``(tensors copied whole or in part,
+    names of the tensors left as initialised)``.
     """
     source, _ = load_model(folder)
     theirs = source.state_dict()
     copied, skipped = 0, []
     with torch.no_grad():
         for name, tensor in net.state_dict().items():
-            if name in theirs and theirs[name].shape == tensor.shape:
-                tensor.copy_(theirs[name])
+            src = theirs.get(name)
+            if src is not None and src.shape == tensor.shape:
+                tensor.copy_(src)
+                copied += 1
+            elif (src is not None and src.dim() == tensor.dim()
+                  and all(a <= b for a, b in zip(src.shape, tensor.shape))):
+                if tensor.dim() == 2 and src.shape[0] == tensor.shape[0]:
+                    tensor[:, src.shape[1]:] = 0  # grown inputs: start ignored
+                tensor[tuple(slice(0, d) for d in src.shape)] = src
                 copied += 1
             else:
                 skipped.append(name)
