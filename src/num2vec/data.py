@@ -9,9 +9,25 @@ string. Formulas use one small language, evaluated by :func:`evaluate_formula`
     a(n) = 2*a(n-1) + 3; a(1) = 5           an affine recursion
     a(n) = a(n-1) + a(n-2); a(1) = 4; a(2) = 7
     a(n) = a(n-2); a(1) = 3; a(2) = 4       a repeating cycle
+    a(n) = (4*n - 6)*a(n-1) // n; a(1) = 1  Catalan numbers (P-recursive)
+    a(n) = (-1)**n * binomial(2*n, n)       an alternating closed form
+    a(n) = (n % 2)*(3*n + 1) + (1 - n % 2)*(5)   two forms on the parities
 
-``n`` counts from 1. Operators: ``+ - * // **`` and unary minus; ``//`` is
-Python's floor division.
+``n`` counts from 1. Operators: ``+ - * // % **`` and unary minus; ``//`` and
+``%`` are Python's floor division and modulo (a zero divisor raises
+ZeroDivisionError); ``**`` needs an exponent in 0..256 and a base of absolute
+value at most 10^6, so ``(-1)**n`` is fine. Functions (a bad argument raises
+ValueError, as does any other name):
+
+* ``binomial(x, k)`` -- x choose k, 0 when k < 0 or k > x; needs 0 <= x <= 10^4;
+* ``isqrt(x)`` -- floor(sqrt(x)), x >= 0;
+* ``digitsum(x)`` -- the sum of the decimal digits of |x|;
+* ``reverse(x)`` -- the decimal digits of |x| reversed, sign kept (1230 -> 321);
+* ``inbase(x, b)`` -- x >= 0 written in base b (2..9), read as decimal
+  (``inbase(5, 2) = 101``);
+* ``a(k)`` -- the k-th term, for recursions.
+
+A part ``a(k) = v`` sets the k-th term, whatever the rule says there.
 
 Distributions (``SequenceGenerator(distribution=...)``):
 
@@ -24,6 +40,16 @@ Distributions (``SequenceGenerator(distribution=...)``):
   subtraction, geometric (multiplication), division, power, polynomial, affine
   and second-order recursions, cycles.
 * ``"mixed"`` -- half of each; what the default model is trained on.
+* ``"extended"`` -- families modelled on real sequences, in equal shares
+  (:data:`EXTENDED_FAMILIES`): P-recursive recursions (factorials, Catalan,
+  derangements, involutions), binomial closed forms, partial sums and products,
+  first differences, interleavings, alternating signs, Beatty/floor sequences,
+  digit sequences; 15 % of them start with an ``a(1) = 0`` or ``a(1) = 1``.
+* ``"all"`` -- a third each of the ``"original"``, ``"families"`` and
+  ``"extended"`` tables.
+
+The seeded output of ``"original"``, ``"families"`` and ``"mixed"`` never
+changes: held-out evaluation sets are drawn from seeds.
 
 Generation is seeded (``random.Random``) and deterministic.
 """
@@ -34,6 +60,7 @@ import ast
 import csv
 import functools
 import json
+import math
 import random
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -51,12 +78,30 @@ FAMILIES = (
     "recurrence2",
 )
 EXPRESSION_FAMILIES = ("expr_linear", "expr_poly", "expr_division", "expr_power")
-ALL_FAMILIES = FAMILIES + EXPRESSION_FAMILIES
-DISTRIBUTIONS = ("original", "families", "mixed")
+#: families modelled on real sequences (the ``"extended"`` distribution)
+EXTENDED_FAMILIES = (
+    "holonomic",
+    "binomial",
+    "partial_sum",
+    "partial_product",
+    "difference",
+    "interleave",
+    "alternating",
+    "floor",
+    "digits",
+)
+ALL_FAMILIES = FAMILIES + EXPRESSION_FAMILIES + EXTENDED_FAMILIES
+#: families whose terms are negative: they need ``allow_negative``
+NEGATIVE_FAMILIES = ("alternating",)
+DISTRIBUTIONS = ("original", "families", "mixed", "extended", "all")
 
 
-#: coarse pattern types: what a person would call the sequence, whichever generator made it
-PATTERN_TYPES = ("periodic", "linear", "polynomial", "exponential", "recursive", "division")
+#: coarse pattern types: what a person would call the sequence, whichever generator made it; a model's pattern
+#: head uses the positions as class indices, so new types are only ever appended
+PATTERN_TYPES = (
+    "periodic", "linear", "polynomial", "exponential", "recursive", "division",
+    "factorial", "interleaved", "digit", "floor",
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +128,9 @@ _PATTERN_OF_FAMILY = {
     "cycle": "periodic", "arithmetic": "linear", "subtraction": "linear", "expr_linear": "linear",
     "polynomial": "polynomial", "expr_poly": "polynomial", "geometric": "exponential", "recurrence1": "exponential",
     "recurrence2": "recursive", "division": "division", "expr_division": "division",
+    "holonomic": "factorial", "binomial": "factorial", "partial_product": "factorial",
+    "partial_sum": "polynomial", "difference": "polynomial",
+    "interleave": "interleaved", "alternating": "interleaved", "floor": "floor", "digits": "digit",
 }
 
 
@@ -98,6 +146,11 @@ def pattern_type(family: str, formula: str, length: int = 16) -> str:
     ``r`` other than 0 and 1), ``recursive`` (a second-order recursion that is none
     of those). Anything else is named by its formula: ``c**n`` -> exponential, a
     floor division -> division, ``n**c`` -> polynomial, else the family's type.
+    The extended families (:data:`EXTENDED_FAMILIES`) that fit none of the
+    checks take their family's type (``factorial``, ``interleaved``, ``digit``,
+    ``floor``); partial products are ``factorial``, partial sums and differences
+    are named by their inner function: ``digitsum``/``reverse``/``inbase`` ->
+    digit, ``isqrt`` or ``//`` -> floor, ``c**n`` -> exponential, else polynomial.
     So ``(n + 901) - 126 // 4`` is linear, ``2*a(n-1) - a(n-2)`` is linear and
     ``(n + 532) // 8`` is division; ``(n + 5000) // 9`` is linear over 3 terms
     (constant) and division over 16.
@@ -110,6 +163,10 @@ def pattern_type(family: str, formula: str, length: int = 16) -> str:
     'linear'
     >>> pattern_type("division", "a(n) = (n + 5000) // 9", 3), pattern_type("division", "a(n) = (n + 5000) // 9")
     ('linear', 'division')
+    >>> pattern_type("holonomic", "a(n) = n*a(n-1); a(1) = 1"), pattern_type("floor", "a(n) = isqrt(2*n*n)")
+    ('factorial', 'floor')
+    >>> pattern_type("partial_sum", "a(n) = a(n-1) + (digitsum(n)); a(1) = 1", 16)
+    'digit'
     """
     t = evaluate_formula(formula, length)
     if len(set(t)) > 1 and any(all(t[i] == t[i - p] for i in range(p, len(t))) for p in (2, 3, 4)):
@@ -123,6 +180,10 @@ def pattern_type(family: str, formula: str, length: int = 16) -> str:
         return "exponential"
     if family == "recurrence2":
         return "recursive"
+    if family in ("partial_sum", "difference"):
+        return _inner_pattern(formula)
+    if family in EXTENDED_FAMILIES:
+        return _PATTERN_OF_FAMILY[family]
     if re.search(r"\d\*\*\(?n", formula):
         return "exponential"
     if "//" in formula:
@@ -130,6 +191,21 @@ def pattern_type(family: str, formula: str, length: int = 16) -> str:
     if family in ("power", "expr_power"):
         return "polynomial"
     return _PATTERN_OF_FAMILY[family]
+
+
+def _inner_pattern(formula: str) -> str:
+    """The type of a partial sum or a difference that none of :func:`pattern_type`'s checks names: its function's.
+
+    >>> _inner_pattern("a(n) = isqrt(n + 1) - isqrt(n)"), _inner_pattern("a(n) = a(n-1) + (n*3**n); a(1) = 3")
+    ('floor', 'exponential')
+    """
+    if re.search(r"\b(digitsum|reverse|inbase)\(", formula):
+        return "digit"
+    if "isqrt(" in formula or "//" in formula:
+        return "floor"
+    if re.search(r"\d\*\*\(?n", formula):
+        return "exponential"
+    return "polynomial"
 
 
 def _affine_ratio(t: Sequence[int]) -> int | None:
@@ -150,7 +226,9 @@ class GeneratorConfig:
     ``min_length``/``max_length``: number of terms. ``max_value``: every term's
     absolute value stays below it. ``allow_negative``: terms may be negative
     (otherwise all terms are >= 0). ``distribution``: see the module docstring.
-    ``families``: restrict to these labels (``None``: all of the distribution).
+    ``families``: restrict to these labels (``None``: all of the distribution),
+    from any distribution (a family of :data:`NEGATIVE_FAMILIES` alone needs
+    ``allow_negative``).
     """
 
     min_length: int = 8
@@ -183,6 +261,10 @@ class GeneratorConfig:
                 raise ValueError(
                     f"families={list(self.families)!r} invalid; choose from {', '.join(ALL_FAMILIES)}"
                 )
+            if not self.allow_negative and set(self.families) <= set(NEGATIVE_FAMILIES):
+                raise ValueError(
+                    f"families={list(self.families)!r} only make negative terms: set allow_negative=True"
+                )
 
 
 # ---------------------------------------------------------------------------
@@ -193,6 +275,73 @@ _BINOPS: dict[type, Callable[[int, int], int]] = {
     ast.Sub: lambda a, b: a - b,
     ast.Mult: lambda a, b: a * b,
     ast.FloorDiv: lambda a, b: a // b,
+    ast.Mod: lambda a, b: a % b,
+}
+
+
+def _binomial(x: int, k: int) -> int:
+    """``x`` choose ``k`` (0 when ``k < 0`` or ``k > x``) for ``0 <= x <= 10**4``.
+
+    >>> _binomial(6, 2), _binomial(6, 7), _binomial(6, -1)
+    (15, 0, 0)
+    """
+    if not 0 <= x <= 10**4:
+        raise ValueError(f"binomial({x}, {k}) is out of range: x must be in 0..10000")
+    return math.comb(x, k) if 0 <= k <= x else 0
+
+
+def _isqrt(x: int) -> int:
+    """``floor(sqrt(x))`` for ``x >= 0``.
+
+    >>> _isqrt(24), _isqrt(25)
+    (4, 5)
+    """
+    if x < 0:
+        raise ValueError(f"isqrt({x}) is out of range: x must be >= 0")
+    return math.isqrt(x)
+
+
+def _digitsum(x: int) -> int:
+    """Sum of the decimal digits of ``|x|``.
+
+    >>> _digitsum(1999), _digitsum(-45)
+    (28, 9)
+    """
+    return sum(map(int, str(abs(x))))
+
+
+def _reverse(x: int) -> int:
+    """The decimal digits of ``|x|`` in reverse order, with the sign of ``x``.
+
+    >>> _reverse(1230), _reverse(-47)
+    (321, -74)
+    """
+    r = int(str(abs(x))[::-1])
+    return -r if x < 0 else r
+
+
+def _inbase(x: int, b: int) -> int:
+    """``x >= 0`` written in base ``b`` (2..9) and read as a decimal number.
+
+    >>> _inbase(5, 2), _inbase(10, 3), _inbase(0, 2)
+    (101, 101, 0)
+    """
+    if x < 0 or not 2 <= b <= 9:
+        raise ValueError(f"inbase({x}, {b}) is out of range: need x >= 0 and base 2..9")
+    digits = []
+    while x:
+        x, d = divmod(x, b)
+        digits.append(str(d))
+    return int("".join(reversed(digits)) or "0")
+
+
+#: functions of the formula language: name -> (number of arguments, function)
+_FUNCTIONS: dict[str, tuple[int, Callable[..., int]]] = {
+    "binomial": (2, _binomial),
+    "isqrt": (1, _isqrt),
+    "digitsum": (1, _digitsum),
+    "reverse": (1, _reverse),
+    "inbase": (2, _inbase),
 }
 
 
@@ -221,6 +370,15 @@ def _eval(node: ast.AST, n: int, prev: Callable[[int], int]) -> int:
         and len(node.args) == 1
     ):
         return prev(_eval(node.args[0], n, prev))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id != "a":
+        name = node.func.id
+        if name not in _FUNCTIONS:
+            allowed = ", ".join(["a"] + sorted(_FUNCTIONS))
+            raise ValueError(f"function {name!r} is not allowed in a formula; allowed functions: {allowed}")
+        arity, fn = _FUNCTIONS[name]
+        if node.keywords or len(node.args) != arity:
+            raise ValueError(f"{name}() takes {arity} positional argument(s): {ast.unparse(node)!r}")
+        return fn(*(_eval(arg, n, prev) for arg in node.args))
     raise ValueError(f"{ast.unparse(node)!r} is not allowed in a formula")
 
 
@@ -229,6 +387,14 @@ def evaluate_formula(formula: str, length: int) -> list[int]:
 
     >>> evaluate_formula("a(n) = a(n-1) + a(n-2); a(1) = 1; a(2) = 1", 6)
     [1, 1, 2, 3, 5, 8]
+    >>> evaluate_formula("a(n) = (4*n - 6)*a(n-1) // n; a(1) = 1", 6)
+    [1, 1, 2, 5, 14, 42]
+    >>> evaluate_formula("a(n) = (-1)**n * binomial(n + 2, 2)", 4)
+    [-3, 6, -10, 15]
+    >>> evaluate_formula("a(n) = (n % 2)*(isqrt(2*n*n)) + (1 - n % 2)*(inbase(n, 2))", 4)
+    [1, 10, 4, 100]
+    >>> evaluate_formula("a(n) = digitsum(n + 7) + reverse(n + 10)", 3)
+    [19, 30, 32]
     """
     parts = [p.strip() for p in formula.split(";") if p.strip()]
     rule: ast.AST | None = None
@@ -294,6 +460,15 @@ class SequenceGenerator:
             "polynomial": self._polynomial,
             "recurrence1": self._recurrence1,
             "recurrence2": self._recurrence2,
+            "holonomic": self._holonomic,
+            "binomial": self._binomial_family,
+            "partial_sum": self._partial_sum,
+            "partial_product": self._partial_product,
+            "difference": self._difference,
+            "interleave": self._interleave,
+            "alternating": self._alternating,
+            "floor": self._floor,
+            "digits": self._digits,
         }
         # (weight, maker) pairs of the chosen distribution
         # expression trees are rejected more often than cycles (no ``n``, out of range), so a
@@ -304,8 +479,14 @@ class SequenceGenerator:
             table = original
         elif cfg.distribution == "families":
             table = families
-        else:
+        elif cfg.distribution == "mixed":
             table = [(w * 0.5, m) for w, m in original + families]
+        else:
+            extended = [(1.0 / len(EXTENDED_FAMILIES), makers[f]) for f in EXTENDED_FAMILIES]
+            if cfg.distribution == "extended":
+                table = extended
+            else:  # "all": a third of each table
+                table = [(w / 3, m) for w, m in original + families + extended]
         self._table = table
         self._weights = [w for w, _ in table]
         self._makers = [m for _, m in table]
@@ -316,6 +497,7 @@ class SequenceGenerator:
             if wanted & set(EXPRESSION_FAMILIES):
                 self._makers.append(self._expression)
                 self._expr_filter = tuple(f for f in EXPRESSION_FAMILIES if f in wanted)
+            self._makers += [makers[f] for f in EXTENDED_FAMILIES if f in wanted]
             self._weights = [1.0] * len(self._makers)
 
     # --- state, for checkpoints -------------------------------------------
@@ -337,7 +519,7 @@ class SequenceGenerator:
             except (_Reject, ZeroDivisionError, OverflowError):
                 continue
             if self._valid(s.terms):
-                if self._expr_filter is None or s.family in FAMILIES or s.family in self._expr_filter:
+                if self._expr_filter is None or s.family not in EXPRESSION_FAMILIES or s.family in self._expr_filter:
                     return s
 
     def samples(self, count: int, exclude: set[tuple[int, ...]] | None = None) -> list[Sample]:
@@ -463,6 +645,268 @@ class SequenceGenerator:
         rule = f"a(n) = {p}*a(n-1) + {q}*a(n-2)" + (f" + {r}" if r else "")
         return self._finish("recurrence2", f"{rule}; a(1) = {a1}; a(2) = {a2}", length)
 
+    # --- families modelled on real sequences ("extended") -------------------------
+    # Each draws small parameters from self.rng, writes a formula and finishes through _extended; 15 % of them
+    # start with a(1) = 0 or a(1) = 1 (many real sequences have such a leading term or short prefix).
+
+    def _extended(self, family: str, rule: str, length: int, initial: dict[int, int] | None = None,
+                  check: Callable[[Sequence[int]], bool] | None = None) -> Sample:
+        """The sample of ``a(n) = rule`` with the ``initial`` terms; rejects out-of-range terms, constant
+        sequences and terms that fail ``check``."""
+        init = dict(initial or {})
+        if self.rng.random() < 0.15:
+            init[1] = self.rng.choice((0, 1))
+        formula = "; ".join([f"a(n) = {rule}"] + [f"a({k}) = {v}" for k, v in sorted(init.items())])
+        try:
+            s = self._finish(family, formula, length)
+        except ValueError:  # a function's argument out of range: binomial(10**5, 2), a power's exponent > 256
+            raise _Reject from None
+        if len(set(s.terms)) < 2 or (check is not None and not check(s.terms)):
+            raise _Reject
+        return s
+
+    def _holonomic(self, length: int) -> Sample:
+        # P-recursive sequences: factorials n!, double factorials (2n-1)!!, Catalan numbers, central binomial
+        # coefficients, derangements, involutions (telephone numbers), a(n) = n*a(n-1) + 1 (1, 2, 5, 16, 65)
+        rng = self.rng
+        kind = rng.choice(("factorial", "hypergeometric", "derangement", "involution", "affine"))
+        if kind == "factorial":  # a(n) = (p*n + q)*a(n-1)
+            p = rng.randint(1, 4)
+            q = rng.randint(max(1 - 2 * p, -3), 3)
+            return self._extended("holonomic", f"({_lin(p, q)})*a(n-1)", length, {1: rng.randint(1, 3)})
+        if kind == "hypergeometric":  # (n + s)*a(n) = (p*n + q)*a(n-1), kept only where every division is exact
+            p = rng.randint(1, 4)
+            q = rng.randint(max(1 - 2 * p, -6), 3)
+            s = rng.randint(-1, 2)
+            a1 = rng.randint(1, 3)
+
+            def exact(t: Sequence[int]) -> bool:
+                return all((n + s) * t[n - 1] == (p * n + q) * t[n - 2] for n in range(2, len(t) + 1))
+
+            rule = f"({_lin(p, q)})*a(n-1) // ({_lin(1, s)})"
+            return self._extended("holonomic", rule, length, {1: a1}, check=exact)
+        if kind == "derangement":  # a(n) = (n + c)*(a(n-1) + a(n-2))
+            c = rng.randint(-2, 1)
+            init = {1: rng.randint(0, 3), 2: rng.randint(0, 3)}
+            return self._extended("holonomic", f"({_lin(1, c)})*(a(n-1) + a(n-2))", length, init)
+        if kind == "involution":  # a(n) = a(n-1) + (n + c)*a(n-2)
+            c = rng.randint(-2, 1)
+            init = {1: rng.randint(1, 3), 2: rng.randint(1, 3)}
+            return self._extended("holonomic", f"a(n-1) + ({_lin(1, c)})*a(n-2)", length, init)
+        d = rng.randint(-1, 0)  # a(n) = (n + d)*a(n-1) + c
+        c = rng.choice((-1, 1, 1, 2, 3))
+        return self._extended("holonomic", f"({_lin(1, d)})*a(n-1) + {c}", length, {1: rng.randint(0, 3)})
+
+    def _binomial_family(self, length: int) -> Sample:
+        # hypergeometric closed forms: figurate numbers binomial(n+k, k) (triangular, tetrahedral, ...), central
+        # binomial coefficients, Catalan and Fuss-Catalan numbers, multiples of binomials, rising products
+        rng = self.rng
+        kind = rng.choice(("figurate", "central", "catalan", "multiple", "product", "shifted"))
+        if kind == "figurate":
+            k = rng.randint(2, 6)
+            body = f"binomial({_lin(1, k + rng.randint(-1, 1))}, {k})"
+        elif kind == "central":
+            c = rng.randint(-1, 2)
+            body = f"binomial({_lin(2, c)}, n)"
+        elif kind == "catalan":
+            body = rng.choice(("binomial(2*n, n) // (n + 1)", "binomial(2*n + 2, n + 1) // (n + 2)",
+                               "binomial(3*n, n) // (2*n + 1)", "binomial(2*n, n) - binomial(2*n, n - 1)",
+                               "binomial(2*n, n - 1) // n"))
+        elif kind == "multiple":
+            k, m = rng.randint(1, 4), rng.randint(2, 5)
+            body = f"{m}*binomial(n + {k}, n)"
+        elif kind == "product":  # (n + o)*(n + o + 1)*...*(n + o + r - 1) // r!
+            r, o = rng.randint(2, 4), rng.randint(0, 2)
+            body = "*".join(f"({_lin(1, o + i)})" for i in range(r)) + f" // {math.factorial(r)}"
+        else:
+            k, c = rng.randint(2, 4), rng.randint(0, 3)
+            body = f"binomial({_lin(1, c)}, {k})"
+        return self._extended("binomial", body, length)
+
+    def _term_expression(self) -> str:
+        """A random term g(n) of a partial sum: squares, cubes, odd numbers, powers, floors, digit sums, ..."""
+        rng = self.rng
+        kind = rng.choice(("square", "cube", "linear", "power", "n_power", "floor", "digitsum", "binomial",
+                           "isqrt", "mod", "triangular", "reverse"))
+        if kind == "square":
+            return "n**2"
+        if kind == "cube":
+            return "n**3"
+        if kind == "linear":
+            return _lin(rng.randint(1, 5), rng.randint(-3, 5))
+        if kind == "power":
+            return f"{rng.randint(2, 4)}**n"
+        if kind == "n_power":
+            return f"n*{rng.randint(2, 3)}**n"
+        if kind == "floor":
+            p = rng.randint(1, 5)
+            return f"({p}*n) // {rng.choice([q for q in range(2, 6) if p % q])}"
+        if kind == "digitsum":
+            return "digitsum(n)"
+        if kind == "binomial":
+            k = rng.randint(1, 3)
+            return f"binomial(n + {k}, {k})"
+        if kind == "isqrt":
+            return "isqrt(n)"
+        if kind == "mod":
+            return f"n % {rng.randint(2, 5)}"
+        if kind == "triangular":
+            return "n*(n + 1) // 2"
+        return "reverse(n)"
+
+    def _partial_sum(self, length: int) -> Sample:
+        # partial sums: squares (sum of odd numbers), square pyramidal, tetrahedral, 2**n - 2, sums of digit sums,
+        # of floors and of square roots, of residues n mod k
+        g = self._term_expression()
+        first = evaluate_formula(f"a(n) = {g}", 1)[0]
+        return self._extended("partial_sum", f"a(n-1) + ({g})", length, {1: first})
+
+    def _partial_product(self, length: int) -> Sample:
+        # partial products: factorials, double factorials, products of (c*n + d) (multifactorials), of
+        # periodic factors (n % k + 1), of digit sums, of triangular numbers
+        rng = self.rng
+        kind = rng.choice(("linear", "mod", "parity", "digitsum", "triangular", "isqrt"))
+        if kind == "linear":
+            c = rng.randint(1, 3)
+            g = _lin(c, rng.randint(1 - c, 2))
+        elif kind == "mod":
+            g = f"n % {rng.randint(2, 5)} + 1"
+        elif kind == "parity":
+            g = f"{rng.randint(1, 3)} + (n % 2)"
+        elif kind == "digitsum":
+            g = "digitsum(n)"
+        elif kind == "triangular":
+            g = "n*(n + 1) // 2"
+        else:
+            g = "isqrt(n) + 1"
+        first = evaluate_formula(f"a(n) = {g}", 1)[0]
+        return self._extended("partial_product", f"a(n-1) * ({g})", length, {1: first})
+
+    def _difference(self, length: int) -> Sample:
+        # first differences of closed forms: 2**n (powers again), cubes (hex numbers), binomials, Beatty
+        # sequences (their 1-2 words), the characteristic function of the squares, digit-sum differences
+        rng = self.rng
+        c, k = rng.randint(2, 5), rng.randint(2, 5)
+        p = rng.randint(2, 7)
+        q = rng.choice([q for q in range(2, 8) if p % q])
+        m = rng.choice((2, 3, 5, 6, 7))
+        e = rng.randint(0, 95)
+        # f(n + s) for a shift s of 0 or 1
+        f: Callable[[int], str] = rng.choice((
+            lambda s: f"{c}**({_lin(1, s)})" if s else f"{c}**n",
+            lambda s: f"{_x(s)}**2",
+            lambda s: f"{_x(s)}**3",
+            lambda s: f"binomial({_lin(1, k + s)}, {k})",
+            lambda s: f"({p}*{_x(s)}) // {q}",
+            lambda s: f"isqrt({_lin(1, s)})",
+            lambda s: f"isqrt({m}*{_x(s)}*{_x(s)})",
+            lambda s: f"digitsum({_lin(1, e + s)})",
+            lambda s: f"{_x(s)}*{_x(s)}*{_x(s)} // {k}",
+        ))
+        return self._extended("difference", f"{f(1)} - {f(0)}", length)
+
+    def _simple_form(self, index: str = "n") -> str:
+        """A simple closed form in ``index``: linear, constant, power, square."""
+        rng = self.rng
+        kind = rng.choice(("linear", "constant", "power", "square"))
+        if kind == "linear":
+            return _lin(rng.randint(1, 7), rng.randint(-2, 9), index)
+        if kind == "constant":
+            return str(rng.randint(0, 9))
+        if kind == "power":
+            return f"{rng.randint(2, 3)}**{index}"
+        return f"{index}*{index} + {rng.randint(0, 5)}" if rng.random() < 0.5 else f"{index}**2"
+
+    def _interleave(self, length: int) -> Sample:
+        # two sequences on the odd and even indices: a(2k-1) = f(k), a(2k) = g(k) (like 1, 1, 2, 4, 3, 9, ...),
+        # or f(n) on odd n and a constant on even n (like the denominators of n/2 series)
+        rng = self.rng
+        if rng.random() < 0.5:
+            f, g = self._simple_form(), self._simple_form()
+        elif rng.random() < 0.5:
+            f, g = self._simple_form("((n + 1) // 2)"), self._simple_form("(n // 2)")
+        else:
+            f, g = self._simple_form(), str(rng.randint(0, 9))
+        if f == g:
+            raise _Reject
+        return self._extended("interleave", f"(n % 2)*({f}) + (1 - n % 2)*({g})", length)
+
+    def _alternating(self, length: int) -> Sample:
+        # sign-alternating versions of simple sequences: (-1)**n * n, alternating squares, (-2)**n, signed
+        # binomial coefficients, signed factorials a(n) = -(p*n + q)*a(n-1)
+        if not self.config.allow_negative:
+            raise _Reject
+        rng = self.rng
+        kind = rng.choice(("linear", "square", "power", "binomial", "central", "recursion"))
+        if kind == "recursion":
+            p = rng.randint(1, 3)
+            q = rng.randint(max(1 - 2 * p, -3), 2)
+            return self._extended("alternating", f"-({_lin(p, q)})*a(n-1)", length, {1: rng.randint(1, 3)})
+        if kind == "linear":
+            f = _lin(rng.randint(1, 5), rng.randint(0, 5))
+        elif kind == "square":
+            f = "n**2" if rng.random() < 0.5 else "n**3"
+        elif kind == "power":
+            f = f"{rng.randint(2, 3)}**n"
+        elif kind == "binomial":
+            k = rng.randint(1, 3)
+            f = f"binomial(n + {k}, {k})"
+        else:
+            f = "binomial(2*n, n)"
+        sign = "(-1)**n" if rng.random() < 0.5 else "(-1)**(n + 1)"
+        return self._extended("alternating", f"{sign} * ({f})", length)
+
+    def _floor(self, length: int) -> Sample:
+        # Beatty sequences floor(n*sqrt(k)) and floor(n*p/q), the non-squares n + floor(sqrt(n + floor(sqrt(n)))),
+        # numbers not divisible by k, floor(n**2/k) (quarter-squares), floor(sqrt(c*n + d))
+        rng = self.rng
+        kind = rng.choice(("beatty_sqrt", "beatty", "nonsquare", "skip", "not_divisible", "sqrt", "quarter",
+                           "shifted_square", "isqrt"))
+        if kind == "beatty_sqrt":
+            body = f"isqrt({rng.choice((2, 3, 5, 6, 7, 8, 10, 11, 12))}*n*n)"
+        elif kind == "beatty":
+            p = rng.randint(2, 9)
+            body = f"({p}*n) // {rng.choice([q for q in range(2, 10) if p % q])}"
+        elif kind == "nonsquare":
+            body = "n + isqrt(n)" if rng.random() < 0.5 else "n + isqrt(n + isqrt(n))"
+        elif kind == "skip":
+            body = f"n + n // {rng.randint(2, 6)}"
+        elif kind == "not_divisible":
+            k = rng.randint(3, 7)
+            body = f"n + (n - 1) // {k - 1}"
+        elif kind == "sqrt":
+            body = f"isqrt({_lin(rng.randint(1, 8), rng.randint(0, 9))})"
+        elif kind == "quarter":
+            body = f"(n*n) // {rng.randint(2, 7)}"
+        elif kind == "shifted_square":
+            body = f"(n*n + {rng.randint(1, 9)}) // {rng.randint(2, 7)}"
+        else:
+            body = "isqrt(n)" if rng.random() < 0.5 else f"isqrt({rng.randint(2, 5)}*n)"
+        return self._extended("floor", body, length)
+
+    def _digits(self, length: int) -> Sample:
+        # digit sums of n, k*n, c**n and n**2 (and binary weight), reversals, repdigits 11...1 * d, numbers in
+        # base b (the binary numbers 1, 10, 11, 100, ...), numbers written twice (1313, 1414, ...)
+        rng = self.rng
+        kind = rng.choice(("digitsum", "digitsum_power", "weight", "reverse", "repdigit", "inbase", "twice"))
+        if kind == "digitsum":
+            inner = rng.choice((f"n + {rng.randint(0, 99)}", f"{rng.randint(2, 9)}*n", f"n**2 + {rng.randint(0, 9)}"))
+            body = f"digitsum({inner})"
+        elif kind == "digitsum_power":
+            body = f"digitsum({rng.randint(2, 9)}**n)"
+        elif kind == "weight":
+            body = f"digitsum(inbase({_lin(1, rng.randint(0, 20))}, {rng.randint(2, 9)}))"
+        elif kind == "reverse":
+            body = rng.choice((f"reverse(n + {rng.randint(0, 200)})", "reverse(n**2)", f"reverse({rng.randint(2, 9)}*n)"))
+        elif kind == "repdigit":
+            body = f"{rng.randint(1, 9)}*(10**n - 1) // 9"
+        elif kind == "inbase":
+            body = f"inbase({_lin(1, rng.randint(0, 20))}, {rng.randint(2, 9)})"
+        else:
+            c = rng.randint(10, max(10, 99 - length))
+            body = f"101*(n + {c})"
+        return self._extended("digits", body, length)
+
     # --- the original project's expression trees -------------------------------
     def _expression(self, length: int) -> Sample:
         text, kinds = self._expr_tree(self.rng.randint(1, 3))
@@ -500,6 +944,23 @@ class SequenceGenerator:
 
 # operator weights of the expression trees: 15 % of original sequences hold a ``//``, 6 % a ``**``
 _OP_WEIGHTS = (0.34, 0.2, 0.22, 0.09, 0.037)
+
+
+def _lin(p: int, q: int, x: str = "n") -> str:
+    """``p*x + q`` written plainly.
+
+    >>> _lin(1, 0), _lin(2, -1), _lin(3, 4, "(n // 2)")
+    ('n', '2*n - 1', '3*(n // 2) + 4')
+    """
+    body = x if p == 1 else f"{p}*{x}"
+    if q == 0:
+        return body
+    return f"{body} + {q}" if q > 0 else f"{body} - {-q}"
+
+
+def _x(shift: int) -> str:
+    """``n + shift`` as a factor: ``n`` or ``(n + 1)``."""
+    return f"({_lin(1, shift)})" if shift else "n"
 
 
 def _expression_family(text: str, kinds: set[str]) -> str:
@@ -620,8 +1081,11 @@ def write_samples(samples: Iterable[Sample], path: str, fmt: str | None = None) 
 __all__ = [
     "ALL_FAMILIES",
     "DISTRIBUTIONS",
+    "EXTENDED_FAMILIES",
     "FAMILIES",
     "GeneratorConfig",
+    "NEGATIVE_FAMILIES",
+    "PATTERN_TYPES",
     "Sample",
     "SequenceGenerator",
     "evaluate_formula",
