@@ -323,3 +323,9 @@ def test_embed_range_streams_and_dedupes(model_dir, tiny_model, tmp_path):
     assert (tmp_path / "v.txt").read_text().splitlines()[0] == f"2 {tiny_model.dim}"
     res = run("embed", "--model", model_dir, "--range", "0", "3")
     assert [line.split()[0] for line in res.stdout.splitlines()] == ["0", "1", "2"]
+
+
+def test_cli_offers_every_distribution_of_the_generator():
+    from num2vec import cli, data
+
+    assert cli.DISTRIBUTIONS == data.DISTRIBUTIONS

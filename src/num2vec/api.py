@@ -27,8 +27,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .calibration import Calibration
 from .codec import MAX_DIGITS, as_int_list, check_fits, encode_batch, to_int
-from .exact import featurize
+from .exact import featurize, rule_support
 from .limits import MAX_CONTINUE, MAX_TERMS, MIN_TERMS
 from .model import Num2VecNet, predict_numbers, resolve_device
 from .serialization import load_model, save_model
@@ -191,6 +192,9 @@ class Num2Vec:
         self.precision = ("bf16" if bf16_is_faster(net) else "fp32") if precision == "auto" else precision
         self.threads = threads
         self._lock = threading.Lock()
+        cal = self.config.get("calibration")
+        #: maps the decoder's probabilities to calibrated ones (None: the model has none; raw probabilities)
+        self.calibration: Calibration | None = None if cal is None else Calibration.from_dict(cal)
 
     def _autocast(self):
         """bf16 autocast for ``precision="bf16"`` (matrix products in bfloat16; results returned as float32)."""
@@ -319,7 +323,8 @@ class Num2Vec:
         return out, single
 
     # --- prediction ---------------------------------------------------------------------
-    def predict_next(self, seqs, top_k: int | None = None, beam_size: int | None = None, batch_size: int = 512):
+    def predict_next(self, seqs, top_k: int | None = None, beam_size: int | None = None, batch_size: int = 512,
+                     min_confidence: float | None = None):
         """The next term of a sequence (``int``) or of each sequence of a list (``list[int]``).
 
         ``seqs``: one sequence of :data:`MIN_TERMS` to :data:`MAX_TERMS` integers
@@ -327,30 +332,65 @@ class Num2Vec:
         tensor). With ``top_k=K``: the K most likely next terms as
         ``[(number, probability), ...]``, most likely first, found by beam search
         (``beam_size`` defaults to ``max(K, 4)``); for a list of sequences, one
-        such list per sequence. Raises ``ValueError``/``TypeError`` naming a bad
-        value (see docs/errors.md).
+        such list per sequence. Probabilities are calibrated (see
+        :mod:`num2vec.calibration`) when the model has a calibration, as the
+        bundled one does: fitted on the development half of the real-sequence
+        catalog, an answer given with p = 0.9 is right about 9 times in 10 on the
+        held-out half (the model card gives the measured figures).
+
+        ``min_confidence`` (0 to 1): answers whose probability is below it are
+        ``None`` ("no confident prediction") -- without ``top_k`` the answer
+        itself, with ``top_k`` the candidates below it are left out (the list
+        may be empty). Raises ``ValueError``/``TypeError`` naming a bad value
+        (see docs/errors.md).
 
         >>> model.predict_next([1, 2, 3])                 # doctest: +SKIP
         4
         >>> model.predict_next([[1, 2, 3], [5, 10, 15]])   # doctest: +SKIP
         [4, 20]
+        >>> model.predict_next([1, 2, 3], top_k=2)        # doctest: +SKIP
+        [(4, 0.99), (5, 0.001)]
+        >>> model.predict_next([3, 1, 4, 1, 5], min_confidence=0.9)  # doctest: +SKIP
+        None
         """
         top_k = None if top_k is None else check_int(top_k, "top_k")
         beam_size = None if beam_size is None else check_int(beam_size, "beam_size")
         batch_size = check_int(batch_size, "batch_size")
+        if min_confidence is not None:
+            if isinstance(min_confidence, bool) or not isinstance(min_confidence, (int, float, np.floating)) \
+                    or not 0 <= float(min_confidence) <= 1:
+                raise ValueError(f"min_confidence={min_confidence!r} is invalid: give a probability from 0 to 1")
+            min_confidence = float(min_confidence)
         batch, single = self.check_sequences(seqs)
-        res = self._predict(batch, top_k, beam_size, batch_size)
+        if min_confidence is None:
+            res = self._predict(batch, top_k, beam_size, batch_size)
+        else:
+            ranked = self._predict(batch, top_k or 1, beam_size, batch_size)
+            kept = [[(v, p) for v, p in r if p >= min_confidence] for r in ranked]
+            res = kept if top_k else [r[0][0] if r else None for r in kept]
         return res[0] if single else res
 
     def _predict(self, batch: list[list[int]], top_k: int | None, beam_size: int | None, batch_size: int = 512):
-        """Predictions for validated sequences, one answer per sequence (see :meth:`predict_next`)."""
+        """Predictions for validated sequences, one answer per sequence (see :meth:`predict_next`).
+
+        Without ``top_k``: the answers; with it: ``[(answer, probability), ...]`` per sequence, calibrated when
+        the model has a calibration.
+        """
         k = top_k or 1
         beam = beam_size or (max(k, 4) if top_k else 1)
         with self._lock, self._threads(sum(map(len, batch))), self._autocast():
             res = predict_numbers(self.net, batch, batch_size=batch_size, beam_size=max(beam, k), top_k=k)
         if top_k is None:
             return [r[0][0] for r in res]
-        return [[(v, float(np.exp(lp))) for v, lp in r] for r in res]
+        return [list(zip([v for v, _ in r], self._probabilities(seq, r))) for seq, r in zip(batch, res)]
+
+    def _probabilities(self, seq: list[int], ranked: list[tuple[int, float]]) -> list[float]:
+        """Probabilities of the candidates ``[(answer, log-prob), ...]`` after ``seq`` (calibrated if possible)."""
+        if self.calibration is None:
+            return [float(np.exp(lp)) for _, lp in ranked]
+        support = rule_support(seq, [v for v, _ in ranked])
+        probs = self.calibration.probability([lp for _, lp in ranked], support, [len(seq)] * len(ranked))
+        return [float(p) for p in probs]
 
     def continue_sequence(self, seq: Sequence[int], n: int, beam_size: int | None = None) -> list[int]:
         """The next ``n`` terms, each predicted from the sequence extended by the ones before.

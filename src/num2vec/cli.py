@@ -29,6 +29,9 @@ import click
 
 from .limits import MAX_CONTINUE, MAX_DIGITS, MAX_TERMS, MIN_TERMS
 
+#: num2vec.data.DISTRIBUTIONS, named here so that --help imports nothing heavy (a test keeps them equal)
+DISTRIBUTIONS = ("original", "families", "mixed", "extended", "all")
+
 _SPLIT = re.compile(r"[\s,;]+")
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:_[0-9]+)*")
 
@@ -150,18 +153,25 @@ def main() -> None:
 @click.option("-n", "count", type=int, default=1, help=f"How many next terms to print (at most {MAX_CONTINUE}).")
 @click.option("--top-k", type=int, default=None, help="Print the K most likely next terms with probabilities.")
 @click.option("--beam-size", type=int, default=None, help="Beam width for decoding. [default: 1, or max(K, 4) with --top-k]")
+@click.option("--min-confidence", type=float, default=None,
+              help="Print '?' (no confident prediction) instead of an answer whose probability is below this; with "
+                   "--top-k, leave out the candidates below it. [default: always answer]")
 @model_option
 @device_option
 @precision_option
 @threads_option
 @_errors
-def predict(numbers, file, count, top_k, beam_size, model_path, device, precision, threads):
+def predict(numbers, file, count, top_k, beam_size, min_confidence, model_path, device, precision, threads):
     """Predict what comes next in an integer sequence.
 
     \b
-    num2vec predict 2 4 8 16          prints 32
+    num2vec predict 2 4 8 16          prints 32 and its probability
     num2vec predict -n 3 1 4 9 16 25  prints 36 49 64
     num2vec predict --top-k 3 1 2 3   prints 3 candidates and their probabilities
+    num2vec predict --min-confidence 0.9 3 1 4 1 5   prints ? unless p >= 0.9
+
+    Probabilities are calibrated on the development half of the real-sequence
+    catalog (the model card gives their reliability on the held-out half).
 
     A sequence has 2 to 1000 numbers. With --file, each line is a sequence
     (a UTF-8 byte-order mark is ignored); answers are printed in input order as
@@ -180,6 +190,10 @@ def predict(numbers, file, count, top_k, beam_size, model_path, device, precisio
         raise ValueError(f"--beam-size {beam_size}: must be at least 1")
     if top_k is not None and count != 1:
         raise ValueError("--top-k and -n cannot be combined: --top-k ranks candidates for the next term only")
+    if min_confidence is not None and not 0 <= min_confidence <= 1:
+        raise ValueError(f"--min-confidence {min_confidence}: must be a probability from 0 to 1")
+    if min_confidence is not None and count != 1:
+        raise ValueError("--min-confidence and -n cannot be combined: it applies to the next term only")
     if file is not None and numbers:
         raise ValueError("give numbers or --file, not both")
     if file is None:
@@ -188,15 +202,17 @@ def predict(numbers, file, count, top_k, beam_size, model_path, device, precisio
         seq = parse_numbers(" ".join(numbers))
         _setup(threads)
         model = _load(model_path, device, precision)
-        if top_k is not None:
-            for value, prob in model.predict_next(seq, top_k=top_k, beam_size=beam_size):
+        if count == 1:
+            ranked = model.predict_next(seq, top_k=top_k or 1, beam_size=beam_size or (None if top_k else 1),
+                                        min_confidence=min_confidence)
+            for value, prob in ranked:
                 click.echo(f"{value}\t{prob:.4f}")
-        elif count == 1:
-            click.echo(model.predict_next(seq, beam_size=beam_size))
+            if not ranked:
+                click.echo("?")
         else:
             click.echo(" ".join(map(str, model.continue_sequence(seq, count, beam_size=beam_size))))
         return
-    _predict_file(file, count, top_k, beam_size, model_path, device, precision, threads)
+    _predict_file(file, count, top_k, beam_size, min_confidence, model_path, device, precision, threads)
 
 
 #: lines of ``predict --file`` read, predicted and printed together
@@ -222,7 +238,7 @@ def _lines(fh) -> Iterator[str]:
         yield from physical.splitlines() or [""]
 
 
-def _predict_file(file, count, top_k, beam_size, model_path, device, precision, threads):
+def _predict_file(file, count, top_k, beam_size, min_confidence, model_path, device, precision, threads):
     import itertools
 
     fh = _open_text(file)
@@ -247,7 +263,7 @@ def _predict_file(file, count, top_k, beam_size, model_path, device, precision, 
                 except ValueError as exc:
                     bad += 1
                     click.echo(f"Error: {file} line {i}: {exc}", err=True)
-            out, failed = _predict_lines(model, seqs, count, top_k, beam_size)
+            out, failed = _predict_lines(model, seqs, count, top_k, beam_size, min_confidence)
             for i, exc in failed:
                 bad += 1
                 click.echo(f"Error: {file} line {i}: {exc}", err=True)
@@ -262,17 +278,18 @@ def _predict_file(file, count, top_k, beam_size, model_path, device, precision, 
         raise click.exceptions.Exit(2)
 
 
-def _predict_lines(model, seqs: dict[int, list[int]], count, top_k, beam_size):
+def _predict_lines(model, seqs: dict[int, list[int]], count, top_k, beam_size, min_confidence=None):
     """Answers for valid lines ``{line: sequence}`` -> ``({line: text}, [(line, error)])``."""
     keys = list(seqs)
     if not keys:
         return {}, []
     if top_k is not None:
-        res = model.predict_next([seqs[k] for k in keys], top_k=top_k, beam_size=beam_size)
-        return {k: " ".join(f"{v}:{p:.4f}" for v, p in r) for k, r in zip(keys, res)}, []
+        res = model.predict_next([seqs[k] for k in keys], top_k=top_k, beam_size=beam_size,
+                                 min_confidence=min_confidence)
+        return {k: " ".join(f"{v}:{p:.4f}" for v, p in r) or "?" for k, r in zip(keys, res)}, []
     if count == 1:
-        res = model.predict_next([seqs[k] for k in keys], beam_size=beam_size)
-        return {k: str(v) for k, v in zip(keys, res)}, []
+        res = model.predict_next([seqs[k] for k in keys], beam_size=beam_size, min_confidence=min_confidence)
+        return {k: "?" if v is None else str(v) for k, v in zip(keys, res)}, []
     out, failed = {}, []
     for k in keys:
         try:
@@ -339,7 +356,7 @@ def embed(numbers, range_, output, fmt, normalize, model_path, device, precision
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default=None,
               help="[default: from the suffix, jsonl when unknown]")
 @click.option("--seed", type=int, default=0)
-@click.option("--distribution", type=click.Choice(["original", "families", "mixed"]), default="mixed")
+@click.option("--distribution", type=click.Choice(DISTRIBUTIONS), default="mixed")
 @click.option("--family", "families", multiple=True, help="Only these families (repeatable).")
 @click.option("--min-length", type=int, default=8)
 @click.option("--max-length", type=int, default=8)
@@ -372,7 +389,7 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 @click.option("--batch-size", type=click.IntRange(min=1), default=None, help="[default: the preset's]")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None, help="[default: the preset's]")
 @click.option("--seed", type=int, default=None, help="[default: 0]")
-@click.option("--distribution", type=click.Choice(["original", "families", "mixed"]), default=None)
+@click.option("--distribution", type=click.Choice(DISTRIBUTIONS), default=None)
 @click.option("--negative/--no-negative", default=None, help="Train with negative numbers.")
 @click.option("--cell", type=click.Choice(["gru", "lstm"]), default=None)
 @click.option("--attention", type=click.Choice(["none", "digits", "numbers", "both"]), default=None)
@@ -394,6 +411,15 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 @click.option("--period-extrapolations", type=click.IntRange(0, 6), default=None,
               help="And of x + ∇x one period back, the next term if the first differences repeat with period "
                    "p = 2..N+1 (staircases; 0: none).")
+@click.option("--holonomic-fits", type=click.IntRange(0, 4), default=None,
+              help="And of the next term by the exact P-recursive fit of shapes (order, degree) (1,1), (1,2), (2,1), "
+                   "(2,2), the first N (factorials, Catalan numbers, derangements; 0: none).")
+@click.option("--ratio-series", type=click.IntRange(0, 2), default=None,
+              help="And of x times the next ratio when the k-th difference of the ratios x(n)/x(n-1) is constant, "
+                   "k = 1..N (0: none).")
+@click.option("--interleaved", type=click.IntRange(0, 3), default=None,
+              help="And of the first N every-other-term rules: linear, quadratic, ratio (interleavings, "
+                   "alternating signs; 0: none).")
 @click.option("--pattern-head/--no-pattern-head", default=None,
               help="Auxiliary pattern-type loss on the sequence embedding (sharper `classify`).")
 @click.option("--number-properties/--no-number-properties", default=None,
@@ -407,7 +433,8 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 @click.option("--precision", type=click.Choice(["fp32", "bf16", "fp16"]), default=None,
               help="Mixed precision (autocast); fp16 needs CUDA. [default: fp32]")
 @click.option("--long-share", type=click.FloatRange(0, 1), default=None,
-              help="Share of each batch drawn with start values of up to --long-digits digits (length mix). "
+              help="Share of the batches drawn with start values of up to --long-digits digits (length mix; a batch is "
+                   "all long or all short). "
                    "[default: the preset's]")
 @click.option("--long-digits", type=click.IntRange(8, 1000), default=None,
               help="Digits of the length mix's start values, at most. [default: the preset's]")
@@ -427,9 +454,9 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 @_errors
 def train(preset, out_dir, resume, overwrite, steps, batch_size, lr, seed, distribution, negative, cell, attention,
           bidirectional, layers, difference_orders, nested_differences, extrapolations,
-          ratio_extrapolations, recurrence_extrapolations, period_extrapolations, pattern_head, number_properties,
-          magnitude_channel, sampling, precision, long_share, long_digits, init_from, warmup_steps, max_minutes,
-          fit_minutes, workers, progress, device, threads):
+          ratio_extrapolations, recurrence_extrapolations, period_extrapolations, holonomic_fits, ratio_series,
+          interleaved, pattern_head, number_properties, magnitude_channel, sampling, precision, long_share,
+          long_digits, init_from, warmup_steps, max_minutes, fit_minutes, workers, progress, device, threads):
     """Train a model (or --resume one).
 
     Ctrl-C or SIGTERM (also to the whole process group, workers included) saves a checkpoint and stops. One process
@@ -450,6 +477,7 @@ def train(preset, out_dir, resume, overwrite, steps, batch_size, lr, seed, distr
                                    extrapolations=extrapolations, ratio_extrapolations=ratio_extrapolations,
                                    recurrence_extrapolations=recurrence_extrapolations,
                                    period_extrapolations=period_extrapolations,
+                                   holonomic_fits=holonomic_fits, ratio_series=ratio_series, interleaved=interleaved,
                                    pattern_classes=pattern_classes,
                                    number_properties=number_properties,
                                    magnitude_channel=magnitude_channel).items()
@@ -480,7 +508,7 @@ def train(preset, out_dir, resume, overwrite, steps, batch_size, lr, seed, distr
 
 @main.command()
 @click.option("--count", type=click.IntRange(min=1), default=3000, help="Held-out sequences to score.")
-@click.option("--distribution", type=click.Choice(["original", "families", "mixed"]), default="mixed")
+@click.option("--distribution", type=click.Choice(DISTRIBUTIONS), default="mixed")
 @click.option("--length", type=click.IntRange(min=3), default=8, help="Terms per sequence (the last is predicted).")
 @click.option("--max-value", type=int, default=10**7)
 @click.option("--beam-size", type=click.IntRange(min=1), default=1)

@@ -582,3 +582,22 @@ def _assemble_diffs(parts: list, small: np.ndarray, T: int) -> np.ndarray:
             if tok is not None:
                 out[k, slow_b[i // T], i % T, : len(tok)] = tok
     return out
+
+
+#: the rules whose candidates count as support for an answer (see :func:`rule_support`): every next-term rule of
+#: this module, whatever a model reads
+SUPPORT_SPEC = ColumnSpec(extrapolations=6, ratio_extrapolations=2, recurrence_extrapolations=2,
+                          period_extrapolations=5, holonomic_fits=len(HOLONOMIC_SHAPES), ratio_series=2,
+                          interleaved=len(INTERLEAVED_KINDS))
+
+
+def rule_support(x: Sequence[int], answers: Sequence[int]) -> list[int]:
+    """For each answer, how many next-term rules of :data:`SUPPORT_SPEC` give it after ``x``.
+
+    >>> rule_support([1, 2, 6, 24, 120], [720, 600])  # 720: holonomic fit, ratio series; 600: 120^2 / 24
+    [3, 1]
+    """
+    if len(x) < 1:
+        return [0] * len(answers)
+    cands = [c for c in candidates(x, len(x) - 1, SUPPORT_SPEC) if c is not None]
+    return [sum(c == a for c in cands) for a in answers]

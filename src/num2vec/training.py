@@ -22,6 +22,7 @@ after the current step with a checkpoint (the batch workers ignore them).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -30,7 +31,7 @@ import random
 import signal
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import NamedTuple
@@ -106,8 +107,9 @@ class TrainConfig:
     # "inputs" -- sequences holding a held-out input anywhere are dropped whole;
     # "sequences" -- sequences holding a whole held-out sequence are dropped
     exclude: str = "targets"
-    # length mix: this share of each batch comes from a generator of long numbers (start values and constants of
-    # 1..long_digits digits, terms below 10^long_digits); the rest from the distribution above
+    # length mix: this share of the batches comes from a generator of long numbers (start values and constants of
+    # 1..long_digits digits, terms below 10^long_digits); the rest from the distribution above. A batch is all long
+    # or all short (drawn per step from the step's seed), so short batches are never padded to long numbers
     long_share: float = 0.0
     long_digits: int = 40
     # a model folder to start from: its weights are copied wherever this model has a tensor of the same name and shape
@@ -181,11 +183,11 @@ PRESETS: dict[str, dict] = {
     # properties and the magnitude channel on the number embedding); signed terms and a fifth of each batch from the
     # length mix (start values of up to 40 digits). The model card gives the bundled model's exact command.
     "default": dict(steps=3379, max_length=12, allow_negative=True, long_share=0.2, long_digits=40,
-                    model=_BUNDLED_MODEL),
+                    distribution="all", model=_BUNDLED_MODEL),
     # the same plus period columns (Q = 5: staircases; +0.7 / +0.3 points in the ablation), 40,000 steps: for an
     # accelerator (`scripts/gpu_run.sh` fits it to the time there is) or a run resumed across machines
     "quality": dict(steps=40000, max_length=12, checkpoint_every=500, allow_negative=True, long_share=0.2,
-                    long_digits=40,
+                    long_digits=40, distribution="all",
                     model=_BUNDLED_MODEL | {"period_extrapolations": 5}),
 }
 
@@ -232,6 +234,35 @@ def exclusion_set(max_value: int, allow_negative: bool, mode: str = "targets",
         for samples in length_heldout(signed=(False, True) if allow_negative else (False,)).values():
             out.update(s.terms if mode == "sequences" else s.terms[:-1] for s in samples)
     return out
+
+
+#: the real-sequence benchmark asks for term 6 from 5 terms and term 11 from 10 (num2vec.catalog)
+CATALOG_TERMS, CATALOG_WINDOW = 11, 6
+
+
+@functools.lru_cache(maxsize=1)
+def catalog_windows() -> frozenset[tuple[int, ...]]:
+    """Every run of :data:`CATALOG_WINDOW` consecutive terms among the first :data:`CATALOG_TERMS` of each
+    catalog sequence (both halves): a target is never learned from the 5 terms before it where those 6 terms
+    are a catalog sequence's, so no training sequence answers a question of the real-sequence benchmark."""
+    from .catalog import CATALOG
+
+    out: set[tuple[int, ...]] = set()
+    for seq in CATALOG:
+        terms = seq.terms(CATALOG_TERMS)
+        out.update(tuple(terms[i: i + CATALOG_WINDOW]) for i in range(len(terms) - CATALOG_WINDOW + 1))
+    return frozenset(out)
+
+
+def catalog_targets(terms: Sequence[int]) -> list[int]:
+    """Indices ``i`` of the terms that end a catalog window (see :func:`catalog_windows`).
+
+    >>> catalog_targets([7, 1, 1, 2, 3, 5, 8, 13])  # Fibonacci numbers
+    [6, 7]
+    """
+    windows = catalog_windows()
+    w = CATALOG_WINDOW
+    return [i for i in range(w - 1, len(terms)) if tuple(terms[i - w + 1: i + 1]) in windows]
 
 
 def evaluate(net: Num2VecNet, samples: list[Sample], batch_size: int = 512, beam_size: int = 1) -> dict:
@@ -311,18 +342,18 @@ class StepBatches(torch.utils.data.Dataset):
         gen = self._gen
         seed = step_seed(self.cfg.seed, self.rank, step)
         gen.rng.seed(seed)
-        long_gen = None
         if self.cfg.long_share > 0:
             if self._long_gen is None:
                 self._long_gen = SequenceGenerator(self.cfg.long_generator_config())
             long_gen = self._long_gen
             long_gen.rng.seed(seed + "/long")
-            mix = random.Random(seed + "/mix")
+            if random.Random(seed + "/mix").random() < self.cfg.long_share:
+                gen = long_gen
         masking = self.cfg.exclude == "targets"
         batch: list[Sample] = []
         while len(batch) < self.cfg.batch_size:
-            s = long_gen.sample() if long_gen is not None and mix.random() < self.cfg.long_share else gen.sample()
-            if masking or not overlaps(s.terms, self.exclude, self.window):
+            s = gen.sample()
+            if masking or not (overlaps(s.terms, self.exclude, self.window) or catalog_targets(s.terms)):
                 batch.append(s)
         return batch
 
@@ -336,7 +367,7 @@ class StepBatches(torch.utils.data.Dataset):
         if self.cfg.exclude == "targets":
             skip = torch.zeros(n.shape[0], tokens.shape[1], dtype=torch.bool)
             for b, s in enumerate(batch):
-                for i in heldout_targets(s.terms, self.exclude, self.window):
+                for i in heldout_targets(s.terms, self.exclude, self.window) + catalog_targets(s.terms):
                     skip[b, i - 1] = True  # the model predicts number i from positions 0..i-1
         opt = lambda a: None if a is None else torch.from_numpy(a)  # noqa: E731
         return Batch(torch.from_numpy(tokens), torch.from_numpy(lengths), torch.from_numpy(n), opt(f.columns),

@@ -1,0 +1,84 @@
+"""Calibrated confidence: the calibration module, min_confidence in the API and the CLI."""
+
+import numpy as np
+import pytest
+
+from num2vec.calibration import FEATURES, Calibration, features, fit, reliability
+
+
+def test_features_are_finite_for_certain_and_hopeless_answers():
+    f = features([0.0, -1e-30, np.log(0.5), -800.0], [0, 3, 1, 0], [5, 10, 10, 2])
+    assert f.shape == (4, len(FEATURES)) and np.isfinite(f).all()
+    assert f[0, 0] == 20.0 and f[3, 0] == -20.0 and abs(f[2, 0]) < 1e-12  # logit clipped; logit(0.5) = 0
+    assert f[:, 2].tolist() == [1.0, 0.0, 0.0, 1.0]
+
+
+def test_fit_learns_that_rule_support_makes_answers_right():
+    rng = np.random.default_rng(0)
+    n = 2000
+    support = rng.integers(0, 4, n)
+    log_p = np.log(rng.uniform(0.5, 1.0, n))
+    correct = rng.uniform(size=n) < np.where(support > 0, 0.95, 0.2)
+    cal = fit(log_p, support, np.full(n, 10), correct, fitted_on="synthetic")
+    p = cal.probability(log_p, support, np.full(n, 10))
+    assert p[support > 0].mean() > 0.85 and p[support == 0].mean() < 0.35
+    assert reliability(p, correct)["ece"] < 0.05
+    again = Calibration.from_dict(cal.to_dict())
+    assert again == cal
+
+
+def test_reliability_of_an_overconfident_model():
+    r = reliability([0.99] * 10, [True] * 4 + [False] * 6)
+    assert r["confident_share"] == 1.0 and r["confident_accuracy"] == 0.4
+    assert abs(r["ece"] - 0.59) < 1e-9
+    with pytest.raises(ValueError, match="equally long"):
+        reliability([0.5], [True, False])
+
+
+@pytest.mark.parametrize("bad, msg", [({"features": ["x"], "weights": [1], "bias": 0}, "features must be"),
+                                      ({"features": list(FEATURES), "weights": [1, 2], "bias": 0}, "2 values"),
+                                      ({"features": list(FEATURES), "bias": 0}, "malformed")])
+def test_malformed_calibrations_are_refused(bad, msg):
+    with pytest.raises(ValueError, match=msg):
+        Calibration.from_dict(bad)
+
+
+@pytest.fixture()
+def calibrated(tiny_model):
+    """The tiny model with a calibration that trusts an answer only when exact rules support it."""
+    import copy
+
+    model = copy.copy(tiny_model)
+    model.calibration = Calibration(weights=(0.0, 6.0, -3.0, 0.0), bias=0.0)
+    return model
+
+
+def test_min_confidence_answers_none_below_it(calibrated):
+    # 5, 6, 7 is arithmetic (every extrapolation agrees); 3 1 4 1 5 has no rule behind any answer
+    assert calibrated.predict_next([5, 6, 7], min_confidence=0.9) == 8
+    assert calibrated.predict_next([3, 1, 4, 1, 5, 9, 2, 6], min_confidence=0.9) is None
+    assert calibrated.predict_next([[5, 6, 7], [3, 1, 4, 1, 5, 9, 2, 6]], min_confidence=0.9) == [8, None]
+    ranked = calibrated.predict_next([5, 6, 7], top_k=3, min_confidence=0.9)
+    assert [v for v, _ in ranked] == [8] and ranked[0][1] > 0.9
+    assert calibrated.predict_next([5, 6, 7], min_confidence=0.0) == calibrated.predict_next([5, 6, 7])
+
+
+@pytest.mark.parametrize("bad", [1.5, -0.1, "high", True, float("nan")])
+def test_min_confidence_must_be_a_probability(tiny_model, bad):
+    with pytest.raises(ValueError, match="min_confidence"):
+        tiny_model.predict_next([1, 2, 3], min_confidence=bad)
+
+
+def test_cli_shows_the_probability_and_a_question_mark_below_min_confidence(tiny_run):
+    from click.testing import CliRunner
+
+    from num2vec.cli import main
+
+    path = str(tiny_run.out / "model")
+    res = CliRunner().invoke(main, ["predict", "--model", path, "5", "6", "7"])
+    value, prob = res.stdout.split()
+    assert res.exit_code == 0 and value == "8" and 0 < float(prob) <= 1
+    res = CliRunner().invoke(main, ["predict", "--model", path, "--min-confidence", "1", "5", "6", "7"])
+    assert res.exit_code == 0 and res.stdout.strip() in ("?", "8\t1.0000")
+    res = CliRunner().invoke(main, ["predict", "--model", path, "--min-confidence", "1.5", "5", "6", "7"])
+    assert res.exit_code == 2 and "--min-confidence 1.5" in res.output
