@@ -32,6 +32,10 @@ every prediction go to the JSON; the Markdown holds the tables. With no
 where told to). Everything is deterministic: no sampling anywhere, seeds fixed
 all the same.
 
+The model's top-1 probability (calibrated when the model has a calibration,
+see ``scripts/calibrate.py``) is scored too: expected calibration error and
+the accuracy of the answers given with p >= 0.9.
+
 The held-out half is for final evaluation only: never train, tune or
 calibrate anything on it (use ``--split dev`` while developing).
 """
@@ -109,11 +113,13 @@ def sympy_candidates(shown: list[int], timeout: float) -> dict:
             "seconds": time.perf_counter() - start}
 
 
-def model_top3(model, shown: list[int]) -> tuple[list[int] | None, str]:
+def model_top3(model, shown: list[int]) -> tuple[list[int] | None, list[float] | None, str]:
+    """The model's three best answers, their probabilities (calibrated when the model has a calibration), status."""
     try:
-        return [v for v, _ in model.predict_next(shown, top_k=3)], "ok"
-    except ValueError as e:  # negative or too many digits for this model
-        return None, f"refused: {e}"[:200]
+        ranked = model.predict_next(shown, top_k=3)
+    except ValueError as e:  # too many digits for this model
+        return None, None, f"refused: {e}"[:200]
+    return [v for v, _ in ranked], [round(p, 6) for _, p in ranked], "ok"
 
 
 # ---------------------------------------------------------------------------
@@ -131,7 +137,7 @@ def run(sequences, model, given_list: list[int], sympy_timeout: float, use_sympy
             terms = seq.terms(g + 1)
             shown, want = terms[:g], terms[g]
             t0 = time.perf_counter()
-            top3, model_status = model_top3(model, shown)
+            top3, probs, model_status = model_top3(model, shown)
             t1 = time.perf_counter()
             solved = explain(shown)
             t2 = time.perf_counter()
@@ -142,7 +148,7 @@ def run(sequences, model, given_list: list[int], sympy_timeout: float, use_sympy
             times[g]["sympy"] += sym["seconds"]
             rows.append({
                 "name": seq.name, "category": seq.category, "given": g, "shown": shown, "want": want,
-                "model": top3, "model_status": model_status,
+                "model": top3, "model_p": probs, "model_status": model_status,
                 "solver": None if solved is None else solved[0], "solver_rule": None if solved is None else solved[1],
                 "sympy": sym["candidates"][:3], "sympy_recurrence": sym["by_guesser"]["recurrence"][:1],
                 "sympy_guess": sym["by_guesser"]["guess"][:3], "sympy_status": sym["status"],
@@ -181,6 +187,13 @@ def summarise(rows: list[dict], given_list: list[int], categories: list[str]) ->
             entry["sympy_guess_top1"] = sum(r["want"] in r["sympy_guess"][:1] for r in rs) / n
             entry["sympy_timeouts"] = sum(r["sympy_status"] == "timeout" for r in rs)
             entry["any_top1"] = sum(any(_hits(r, m, 1) for m in METHODS) for r in rs) / n
+            answered = [r for r in rs if r["model"]]
+            if key == "all" and answered:
+                # reliability of the model's top-1 probability (num2vec.calibration.reliability)
+                from num2vec.calibration import reliability
+
+                rel = reliability([r["model_p"][0] for r in answered], [_hits(r, "model", 1) for r in answered])
+                entry["calibration"] = {k: rel[k] for k in ("ece", "confident_share", "confident_accuracy")}
             table[key] = entry
         out[str(g)] = table
     return out
@@ -234,6 +247,11 @@ def format_tables(result: dict) -> str:
         a = table["all"]
         lines += ["", f"sympy's guessers alone (top-1): find_simple_recurrence_vector {_pct(a['sympy_recurrence_top1'])} %, "
                       f"guess {_pct(a['sympy_guess_top1'])} %.", ""]
+        if "calibration" in a:
+            c = a["calibration"]
+            conf = "none" if c["confident_accuracy"] is None else f"{_pct(c['confident_accuracy']).strip()} % right"
+            lines += [f"Confidence of the model's top-1: expected calibration error {c['ece']:.3f} (10 bins); "
+                      f"{_pct(c['confident_share']).strip()} % of the answers have p >= 0.9, of those {conf}.", ""]
     return "\n".join(lines)
 
 
@@ -247,6 +265,11 @@ def format_console(result: dict) -> str:
             lines.append(f"{key:<20} {e['n']:>4} {_pct(e['model_top1']):>6} {_pct(e['model_top3']):>6} "
                          f"{e['model_refused']:>5} {_pct(e['solver_top1']):>6} {_pct(e['sympy_top1']):>6} "
                          f"{_pct(e['sympy_top3']):>6}")
+        c = table["all"].get("calibration")
+        if c:
+            conf = "-" if c["confident_accuracy"] is None else _pct(c["confident_accuracy"]).strip()
+            lines.append(f"calibration: ECE {c['ece']:.3f}, p >= 0.9 on {_pct(c['confident_share']).strip()} %, "
+                         f"right {conf} %")
         lines.append("")
     return "\n".join(lines)
 
