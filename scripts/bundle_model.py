@@ -5,16 +5,22 @@
 Scores the model beside the rule solver on every held-out evaluation the README
 reports -- the training mixture, the original project's distribution, the
 post's families, 15 given terms, terms of up to 15 digits, signed sequences and
-those crossing zero (3000 sequences each), the curated real sequences, the
-length benchmark (terms of 1-100 digits) -- and the k-NN pattern-type accuracy
-of its sequence embeddings; writes each report to ``benchmarks/results/eval_*.txt``
-and ``src/num2vec/pretrained/`` (config.json with the training and evaluation
+those crossing zero, the extended families (3000 sequences each), the curated
+real sequences, the length benchmark (terms of 1-100 digits) -- and the k-NN
+pattern-type accuracy of its sequence embeddings; fits the confidence
+calibration on the real-sequence catalog's development half and runs the
+real-sequence benchmark (model, rule solver, sympy) on its held-out half;
+writes each report to ``benchmarks/results/eval_*.txt`` and
+``src/num2vec/pretrained/`` (config.json with the training and evaluation
 figures, model.safetensors, README.md model card).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import json
+import sys
 from pathlib import Path
 
 import torch
@@ -44,6 +50,7 @@ EVALUATIONS = [
      dict(distribution="families", max_value=10**15)),
     ("signed", "num2vec evaluate --signed", dict(distribution="mixed", signed=True)),
     ("crossing_zero", "num2vec evaluate --crossing-zero", dict(distribution="mixed", crossing_zero=True)),
+    ("extended", "num2vec evaluate --distribution extended", dict(distribution="extended")),
 ]
 
 
@@ -65,12 +72,24 @@ and a digit-level decoder RNN, trained together to predict the next term of inte
 - **Output:** the next term (greedy or beam search), number embeddings, sequence and pattern embeddings.
 - **Intended use:** next-term prediction for sequences like the training families; integer features for other
   models; research on numeracy of learned representations.
-- **Limits:** kinds of sequence outside the training families are often wrong: {acc.get('real', 0) * 100:.1f} % on
+- **Confidence:** probabilities are calibrated on the development half of the real-sequence catalog
+  (`scripts/calibrate.py`); `min_confidence=` / `--min-confidence` turn answers below a threshold into "no
+  confident prediction".
+- **Limits:** sequences unlike the training families are often wrong: {acc.get('real', 0) * 100:.1f} % on
   the {next((ev['size'] for ev in evaluations if ev['name'] == 'real'), 0)} well-known sequences of `num2vec.catalog`
-  (factorials, Catalan numbers and other P-recursive sequences are not learned); training saw terms below 10^7 and
-  a length mix of start values up to 40 digits.
+  (given 7 terms; arithmetic functions such as the primes or the divisor counts follow no rule the model knows);
+  training saw terms below 10^7 and batches of start values up to 40 digits.
 
 """
+
+
+def _load_script(path: Path, name: str):
+    """Import a script of the repository (benchmarks/, scripts/) as a module."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def main() -> None:
@@ -117,6 +136,32 @@ def main() -> None:
     (args.results / "knn.txt").write_text("".join(f"k={k}: pattern type {v:.3f}\n" for k, v in knn.items())
                                           + f"k=5: generator family {knn_family:.3f}\n")
     print(f"k-NN pattern type: {knn}", flush=True)
+
+    # confidence: fitted on the catalog's development half, then the real-sequence benchmark on the held-out half
+    calibrate = _load_script(Path(__file__).resolve().parent / "calibrate.py", "calibrate")
+    from num2vec.calibration import fit
+    from num2vec.catalog import CATEGORIES, split
+
+    dev = split("dev")
+    data = calibrate.collect(model, dev, [10, 5])
+    cal = fit(data["log_p"], data["support"], data["n_terms"], data["correct"],
+              fitted_on=f"development half of the real-sequence catalog ({len(dev)} sequences, given 10 and 5 "
+                        f"terms; {len(data['correct'])} answers); python scripts/calibrate.py MODEL")
+    model.calibration = cal
+    model.config["calibration"] = cal.to_dict()
+    real_bench = _load_script(Path(__file__).resolve().parents[1] / "benchmarks" / "real_sequences.py", "real_bench")
+    heldout = split("heldout")
+    out = real_bench.run(heldout, model, [10, 5], sympy_timeout=10.0)
+    categories = [c for c in CATEGORIES if any(s.category == c for s in heldout)]
+    summary = real_bench.summarise(out["rows"], [10, 5], categories)
+    (args.results / "real_heldout_summary.json").write_text(json.dumps(summary, indent=1) + "\n")
+    model.config["real_sequences"] = {
+        "command": "python benchmarks/real_sequences.py", "split": "heldout", "sequences": len(heldout),
+        "given": {g: {k: v for k, v in t["all"].items()} for g, t in summary.items()}}
+    for g, t in summary.items():
+        a = t["all"]
+        print(f"real heldout given {g}: model top-1 {a['model_top1']:.3f} top-3 {a['model_top3']:.3f}, solver "
+              f"{a['solver_top1']:.3f}, sympy {a['sympy_top1']:.3f}, calibration {a.get('calibration')}", flush=True)
 
     training = dict(model.config.get("training", {}))
     training["command"] = args.command

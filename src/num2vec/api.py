@@ -805,6 +805,30 @@ def model_card(config: dict) -> str:
                   "Next-term accuracy on held-out 8-term sequences whose terms all have the digits of the column",
                   f"(100 per cell; the rule solver in brackets; `{lengths.get('command', '')}`):", "",
                   format_lengths(lengths), ""]
+    real = config.get("real_sequences")
+    if real:
+        lines += ["## Real sequences", "",
+                  f"The {real.get('sequences')} sequences of the held-out half of the real-sequence catalog "
+                  "(`num2vec.catalog`, computed from their definitions; never used for training, tuning or "
+                  f"calibration); the first g terms shown, term g+1 asked (`{real.get('command', '')}`):", "",
+                  "| given | model top-1 | model top-3 | rule solver | sympy `guess` top-1 | calibration error (ECE) "
+                  "| answers with p >= 0.9: share, right |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        for g, a in real.get("given", {}).items():
+            c = a.get("calibration") or {}
+            conf = ("–" if c.get("confident_accuracy") is None
+                    else f"{c['confident_share'] * 100:.1f} %, {c['confident_accuracy'] * 100:.1f} %")
+            ece = "–" if "ece" not in c else f"{c['ece']:.3f}"
+            lines.append(f"| {g} | **{a['model_top1'] * 100:.1f} %** | {a['model_top3'] * 100:.1f} % | "
+                         f"{a['solver_top1'] * 100:.1f} % | {a['sympy_top1'] * 100:.1f} % | {ece} | {conf} |")
+        lines.append("")
+    cal = config.get("calibration")
+    if cal:
+        lines += ["## Confidence", "",
+                  "Probabilities are calibrated by logistic regression on the decoder's probability and the number "
+                  "of exact rules that agree with the answer (`num2vec.calibration`), fitted on the "
+                  f"{cal.get('fitted_on', '')}.",
+                  ""]
     emb = config.get("embeddings")
     if emb:
         knn = ", ".join(f"k={k}: {v * 100:.1f} %" for k, v in emb.get("knn_pattern_accuracy", {}).items())
