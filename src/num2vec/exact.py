@@ -198,12 +198,12 @@ def candidates(x: Sequence[int], t: int, spec: ColumnSpec, table: list[list[int 
     return out
 
 
-def extra_candidates(x: Sequence[int], spec: ColumnSpec) -> list[list[int | None]]:
+def extra_candidates(x: Sequence[int], spec: ColumnSpec, last_only: bool = False) -> list[list[int | None]]:
     """The holonomic, ratio-series and every-other-term candidates after every position of ``x``.
 
     ``out[t]`` holds ``spec.n_extra`` values (``None`` where missing) and depends
     on ``x[: t + 1]`` only, so training (every position) and inference (the last)
-    see the same columns.
+    see the same columns. ``last_only``: only the last position's (a list of one).
 
     >>> extra_candidates([1, 1, 2, 6, 24, 120], ColumnSpec(holonomic_fits=1, ratio_series=1))[-1]
     [720, 720]
@@ -211,20 +211,20 @@ def extra_candidates(x: Sequence[int], spec: ColumnSpec) -> list[list[int | None
     [-6, None, -8]
     """
     T = len(x)
-    cols: list[list[int | None]] = [[] for _ in range(T)]
+    ts = [T - 1] if last_only else list(range(T))
+    cols: list[list[int | None]] = [[] for _ in ts]
     for order, degree in HOLONOMIC_SHAPES[: spec.holonomic_fits]:
-        for t, v in enumerate(holonomic_predictions(x, order, degree)):
-            cols[t].append(v)
-    if spec.ratio_series:
-        series = _ratio_series_predictions(x, spec.ratio_series)
-        for t in range(T):
-            cols[t].extend(series[t])
-    for t in range(T):
-        cols[t].extend(_interleaved(x, t)[: spec.interleaved])
+        preds = holonomic_predictions(x, order, degree, last_only)
+        for row, t in zip(cols, ts):
+            row.append(preds[t])
+    for row, t in zip(cols, ts):
+        if spec.ratio_series:
+            row.extend(_ratio_series(x, t, spec.ratio_series))
+        row.extend(_interleaved(x, t)[: spec.interleaved])
     return cols
 
 
-def holonomic_predictions(x: Sequence[int], order: int, degree: int) -> list[int | None]:
+def holonomic_predictions(x: Sequence[int], order: int, degree: int, last_only: bool = False) -> list[int | None]:
     """For every position t, the next term by the P-recursive fit of shape (order, degree) to ``x[: t + 1]``.
 
     The unknowns are the coefficients c_ij of ``sum_i P_i(n) a(n-i) = 0``,
@@ -242,9 +242,13 @@ def holonomic_predictions(x: Sequence[int], order: int, degree: int) -> list[int
     [None, None, None, None, 720, 5040]
     >>> holonomic_predictions([1, 1, 2, 5, 14, 42, 132], 1, 1)[-1]  # Catalan: (n+1) a(n) = (4n-2) a(n-1)
     429
+
+    ``last_only``: only the last position's prediction is computed (the others are None).
     """
     unknowns = (order + 1) * (degree + 1)
     out: list[int | None] = [None] * len(x)
+    if len(x) - order < unknowns:  # fewer equations than a checked fit needs
+        return out
     pivots: list[tuple[int, list[int]]] = []  # (pivot column, row) in elimination order
     rows_seen = 0
     null: list[int] | None = None
@@ -271,7 +275,7 @@ def holonomic_predictions(x: Sequence[int], order: int, degree: int) -> list[int
                     return out
                 if len(pivots) == unknowns - 1:
                     null = _null_vector(pivots, unknowns)
-        if null is None or rows_seen < unknowns:
+        if null is None or rows_seen < unknowns or (last_only and i < len(x) - 1):
             continue
         n_next = n + 1
         coef = [sum(null[lag * (degree + 1) + j] * n_next**j for j in range(degree + 1)) for lag in range(order + 1)]
@@ -302,24 +306,23 @@ def _null_vector(pivots: list[tuple[int, list[int]]], unknowns: int) -> list[int
     return sol
 
 
-def _ratio_series_predictions(x: Sequence[int], orders: int) -> list[list[int | None]]:
-    """For every position t: x_t times the next ratio x_{t+1}/x_t when the k-th difference of the ratio series
-    is constant, k = 1..orders (exact fractions; ``None`` where a ratio or the product is not defined/integral)."""
-    T = len(x)
-    ratio: list[Fraction | None] = [None] + [Fraction(x[i], x[i - 1]) if x[i - 1] else None for i in range(1, T)]
-    out: list[list[int | None]] = [[None] * orders for _ in range(T)]
-    for t in range(2, T):
-        level: list[Fraction] = []  # r_{t-m}..r_t, the defined ratios ending at t (m <= orders)
-        for r in reversed(ratio[max(1, t - orders): t + 1]):
-            if r is None:
-                break
-            level.insert(0, r)
-        nxt = level[-1] if level else Fraction(0)
-        for k in range(1, len(level)):
-            level = [b - a for a, b in zip(level, level[1:])]
-            nxt += level[-1]  # Newton: r_t + ∇r_t + ... + ∇^k r_t
-            guess = nxt * x[t]
-            out[t][k - 1] = guess.numerator if guess.denominator == 1 else None
+def _ratio_series(x: Sequence[int], t: int, orders: int) -> list[int | None]:
+    """x_t times the next ratio x_{t+1}/x_t when the k-th difference of the ratio series x_i/x_{i-1} is constant,
+    k = 1..orders (exact fractions; ``None`` where a ratio is not defined or the product is not an integer)."""
+    out: list[int | None] = [None] * orders
+    level: list[Fraction] = []  # the defined ratios r_{t-m}..r_t ending at t (m <= orders)
+    for i in range(t, max(0, t - orders - 1), -1):
+        if not x[i - 1]:
+            break
+        level.insert(0, Fraction(x[i], x[i - 1]))
+    if not level:
+        return out
+    nxt = level[-1]
+    for k in range(1, len(level)):
+        level = [b - a for a, b in zip(level, level[1:])]
+        nxt += level[-1]  # Newton: r_t + ∇r_t + ... + ∇^k r_t
+        guess = nxt * x[t]
+        out[k - 1] = guess.numerator if guess.denominator == 1 else None
     return out
 
 
@@ -385,7 +388,11 @@ def featurize(seqs: Sequence[Sequence[int]], spec: ColumnSpec, last_only: bool =
         for k in range(N):
             slow_diffs[k].extend(table[k + 1] + [None] * (T - len(x)))
         ts = [len(x) - 1] if last_only else range(len(x))
-        extras = extra_candidates(x, spec) if spec.n_extra else None
+        extras = None
+        if spec.n_extra:
+            extras = extra_candidates(x, spec, last_only)
+            if last_only:  # candidates() indexes them by position
+                extras = [[]] * (len(x) - 1) + extras
         rows: list = [candidates(x, t, spec, table, extras) for t in ts]
         slow_cols.append(rows + [None] * ((1 if last_only else T) - len(rows)))
     diffs = None
@@ -398,8 +405,7 @@ def featurize(seqs: Sequence[Sequence[int]], spec: ColumnSpec, last_only: bool =
         if spec.n_extra and small.any():  # the extra rules run on Python ints for every sequence
             fast_extra = []
             for b in np.nonzero(small)[0].tolist():
-                rows = extra_candidates(list(seqs[b]), spec)
-                rows = rows[-1:] if last_only else rows
+                rows = extra_candidates(list(seqs[b]), spec, last_only)
                 fast_extra.append(rows + [None] * ((1 if last_only else T) - len(rows)))
         columns = _assemble_columns(fast_cols, slow_cols, small, 1 if last_only else T, C, fast_extra, spec.n_extra)
         if last_only:
@@ -524,6 +530,18 @@ def _assemble_columns(fast, slow: list, small: np.ndarray, T: int, C: int, fast_
                 for rows in rows_of_seqs]
 
     slow_rows = encode_rows(slow)
+    extra_fast = None  # the extra columns as int64 arrays, when every value fits (the usual case)
+    if fast_extra:
+        flat = [v for rows in fast_extra for r in rows for v in (r if r is not None else [None] * n_extra)]
+        if all(v is None or abs(v) < 10**18 for v in flat):
+            EV = np.array([0 if v is None else v for v in flat], np.int64)
+            EM = np.array([v is not None for v in flat], bool)
+            extra_fast = (EV, EM)
+            ftok = _int64_tokens(EV)
+            used = (ftok[EM] != PAD).any(axis=0)
+            if used.any():
+                width = max(width, int(np.nonzero(used)[0].max()) + 1)
+            fast_extra = None
     extra_rows = encode_rows(fast_extra or [])
     for rows in slow_rows + extra_rows:
         for r in rows:
@@ -549,6 +567,13 @@ def _assemble_columns(fast, slow: list, small: np.ndarray, T: int, C: int, fast_
                         out[b, t, c, : len(tok)] = tok
                         out[b, t, c, len(tok):] = PAD
 
+    if extra_fast is not None:
+        S = len(small_b)
+        block = np.full((S * T * n_extra, width), PAD, np.uint8)
+        fw = min(width, ftok.shape[1])
+        block[:, :fw] = ftok[:, :fw]
+        block[~extra_fast[1]] = MISSING
+        out[small_b, :, C - n_extra:] = block.reshape(S, T, n_extra, width)
     fill(np.nonzero(~small)[0].tolist(), slow_rows, 0)
     fill(small_b.tolist(), extra_rows, C - n_extra)
     return out
