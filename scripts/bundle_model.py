@@ -144,7 +144,7 @@ def main() -> None:
 
     dev = split("dev")
     data = calibrate.collect(model, dev, [10, 5])
-    cal = fit(data["log_p"], data["support"], data["n_terms"], data["correct"],
+    cal = fit(data["log_p"], data["support"], data["n_terms"], data["solver_agrees"], data["correct"],
               fitted_on=f"development half of the real-sequence catalog ({len(dev)} sequences, given 10 and 5 "
                         f"terms; {len(data['correct'])} answers); python scripts/calibrate.py MODEL")
     model.calibration = cal

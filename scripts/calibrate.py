@@ -27,9 +27,10 @@ def collect(model, sequences, given: list[int]) -> dict:
     import numpy as np
 
     from num2vec.exact import rule_support
+    from num2vec.solver import solve
 
     saved, model.calibration = model.calibration, None  # raw decoder probabilities
-    out: dict = {"log_p": [], "support": [], "n_terms": [], "correct": []}
+    out: dict = {"log_p": [], "support": [], "n_terms": [], "solver_agrees": [], "correct": []}
     try:
         for g in given:
             for seq in sequences:
@@ -42,6 +43,7 @@ def collect(model, sequences, given: list[int]) -> dict:
                 out["log_p"].append(float(np.log(max(p, 1e-300))))
                 out["support"].append(rule_support(shown, [answer])[0])
                 out["n_terms"].append(g)
+                out["solver_agrees"].append(solve(shown) == answer)
                 out["correct"].append(answer == want)
     finally:
         model.calibration = saved
@@ -68,10 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     dev = split("dev")
     data = collect(model, dev, args.given)
     raw = [min(1.0, float(torch.tensor(lp).exp())) for lp in data["log_p"]]
-    cal = fit(data["log_p"], data["support"], data["n_terms"], data["correct"],
+    cal = fit(data["log_p"], data["support"], data["n_terms"], data["solver_agrees"], data["correct"],
               fitted_on=f"development half of the real-sequence catalog ({len(dev)} sequences, given "
                         f"{' and '.join(map(str, args.given))} terms; {len(data['correct'])} answers)")
-    fitted = cal.probability(data["log_p"], data["support"], data["n_terms"])
+    fitted = cal.probability(data["log_p"], data["support"], data["n_terms"], data["solver_agrees"])
     for name, probs in (("raw", raw), ("calibrated (in-sample)", fitted)):
         r = reliability(probs, data["correct"])
         conf = "-" if r["confident_accuracy"] is None else f"{r['confident_accuracy']:.3f}"

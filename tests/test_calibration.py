@@ -7,10 +7,10 @@ from num2vec.calibration import FEATURES, Calibration, features, fit, reliabilit
 
 
 def test_features_are_finite_for_certain_and_hopeless_answers():
-    f = features([0.0, -1e-30, np.log(0.5), -800.0], [0, 3, 1, 0], [5, 10, 10, 2])
+    f = features([0.0, -1e-30, np.log(0.5), -800.0], [0, 3, 1, 0], [5, 10, 10, 2], [True, False, False, True])
     assert f.shape == (4, len(FEATURES)) and np.isfinite(f).all()
     assert f[0, 0] == 20.0 and f[3, 0] == -20.0 and abs(f[2, 0]) < 1e-12  # logit clipped; logit(0.5) = 0
-    assert f[:, 2].tolist() == [1.0, 0.0, 0.0, 1.0]
+    assert f[:, 2].tolist() == [1.0, 0.0, 0.0, 1.0] and f[:, 4].tolist() == [1.0, 0.0, 0.0, 1.0]
 
 
 def test_fit_learns_that_rule_support_makes_answers_right():
@@ -19,8 +19,9 @@ def test_fit_learns_that_rule_support_makes_answers_right():
     support = rng.integers(0, 4, n)
     log_p = np.log(rng.uniform(0.5, 1.0, n))
     correct = rng.uniform(size=n) < np.where(support > 0, 0.95, 0.2)
-    cal = fit(log_p, support, np.full(n, 10), correct, fitted_on="synthetic")
-    p = cal.probability(log_p, support, np.full(n, 10))
+    agrees = np.zeros(n, bool)
+    cal = fit(log_p, support, np.full(n, 10), agrees, correct, fitted_on="synthetic")
+    p = cal.probability(log_p, support, np.full(n, 10), agrees)
     assert p[support > 0].mean() > 0.85 and p[support == 0].mean() < 0.35
     assert reliability(p, correct)["ece"] < 0.05
     again = Calibration.from_dict(cal.to_dict())
@@ -49,7 +50,7 @@ def calibrated(tiny_model):
     import copy
 
     model = copy.copy(tiny_model)
-    model.calibration = Calibration(weights=(0.0, 6.0, -3.0, 0.0), bias=0.0)
+    model.calibration = Calibration(weights=(0.0, 6.0, -3.0, 0.0, 0.0), bias=0.0)
     return model
 
 

@@ -33,6 +33,7 @@ from .exact import featurize, rule_support
 from .limits import MAX_CONTINUE, MAX_TERMS, MIN_TERMS
 from .model import Num2VecNet, predict_numbers, resolve_device
 from .serialization import load_model, save_model
+from .solver import solve
 
 #: inference precisions: exact float32, bfloat16 autocast (faster on CPUs with AVX-512 BF16 or AMX and on GPUs),
 #: or "auto": bf16 where a short timed probe on this machine finds it faster, else fp32
@@ -388,8 +389,10 @@ class Num2Vec:
         """Probabilities of the candidates ``[(answer, log-prob), ...]`` after ``seq`` (calibrated if possible)."""
         if self.calibration is None:
             return [float(np.exp(lp)) for _, lp in ranked]
-        support = rule_support(seq, [v for v, _ in ranked])
-        probs = self.calibration.probability([lp for _, lp in ranked], support, [len(seq)] * len(ranked))
+        answers = [v for v, _ in ranked]
+        solved = solve(seq)
+        probs = self.calibration.probability([lp for _, lp in ranked], rule_support(seq, answers),
+                                             [len(seq)] * len(ranked), [v == solved for v in answers])
         return [float(p) for p in probs]
 
     def continue_sequence(self, seq: Sequence[int], n: int, beam_size: int | None = None) -> list[int]:

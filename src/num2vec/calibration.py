@@ -10,15 +10,17 @@ sequence, to a probability that an answer is right, by logistic regression
 * ``log(1 + support)``, where ``support`` is the number of exact rules of
   :mod:`num2vec.exact` (extrapolations, ratios, recurrences, periods, holonomic
   fits, ratio series, every-other-term rules) whose candidate equals the answer;
-* whether ``support`` is zero, and ``log(terms given)``.
+* whether ``support`` is zero, and ``log(terms given)``;
+* whether the project's rule solver (:func:`num2vec.solver.solve`: periods,
+  finite differences, linear recurrences, staircases) gives the same answer.
 
 It is fitted on the development half of the real-sequence catalog only
 (:func:`num2vec.catalog.split`), and its reliability is reported on the held-out
 half with :func:`reliability`: expected calibration error (ECE, Guo et al. 2017,
 equal-width bins) and the accuracy of the answers given with p >= 0.9.
 
->>> cal = Calibration(weights=(1.0, 0.0, 0.0, 0.0), bias=0.0)   # identity on logit(p)
->>> round(float(cal.probability([np.log(0.8)], [0], [10])[0]), 3)
+>>> cal = Calibration(weights=(1.0, 0.0, 0.0, 0.0, 0.0), bias=0.0)   # identity on logit(p)
+>>> round(float(cal.probability([np.log(0.8)], [0], [10], [False])[0]), 3)
 0.8
 """
 
@@ -30,25 +32,25 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 #: the features, in weight order
-FEATURES = ("logit_p", "log1p_support", "no_support", "log_terms")
+FEATURES = ("logit_p", "log1p_support", "no_support", "log_terms", "solver_agrees")
 _LOGIT_CLIP = 20.0
 
 
-def features(log_p: Sequence[float], support: Sequence[int], n_terms: Sequence[int]) -> np.ndarray:
-    """The calibration features ``(N, 4)`` (see the module docstring) of N answers.
+def features(log_p: Sequence[float], support: Sequence[int], n_terms: Sequence[int],
+             solver_agrees: Sequence[bool]) -> np.ndarray:
+    """The calibration features ``(N, 5)`` (see the module docstring) of N answers.
 
     ``log_p``: natural log of the decoder's probability of each answer (<= 0);
-    ``support``: exact rules agreeing with it; ``n_terms``: terms given.
+    ``support``: exact rules agreeing with it; ``n_terms``: terms given;
+    ``solver_agrees``: the rule solver gives the same answer.
     """
     lp = np.minimum(np.asarray(log_p, dtype=np.float64), 0.0)
-    p = np.exp(lp)
     # logit(p) = log p - log(1 - p), computed stably near p = 1
     logit = lp - np.log(-np.expm1(np.minimum(lp, -1e-12)))
     s = np.asarray(support, dtype=np.float64)
     n = np.asarray(n_terms, dtype=np.float64)
-    del p
     return np.stack([np.clip(logit, -_LOGIT_CLIP, _LOGIT_CLIP), np.log1p(s), (s == 0).astype(np.float64),
-                     np.log(np.maximum(n, 1.0))], axis=1)
+                     np.log(np.maximum(n, 1.0)), np.asarray(solver_agrees, dtype=np.float64)], axis=1)
 
 
 @dataclass(frozen=True)
@@ -66,9 +68,10 @@ class Calibration:
         if not all(np.isfinite(w) for w in (*self.weights, self.bias)):
             raise ValueError("calibration weights must be finite numbers")
 
-    def probability(self, log_p: Sequence[float], support: Sequence[int], n_terms: Sequence[int]) -> np.ndarray:
-        """Calibrated probabilities ``(N,)`` that each answer is right."""
-        z = features(log_p, support, n_terms) @ np.asarray(self.weights) + self.bias
+    def probability(self, log_p: Sequence[float], support: Sequence[int], n_terms: Sequence[int],
+                    solver_agrees: Sequence[bool]) -> np.ndarray:
+        """Calibrated probabilities ``(N,)`` that each answer is right (arguments as for :func:`features`)."""
+        z = features(log_p, support, n_terms, solver_agrees) @ np.asarray(self.weights) + self.bias
         return 1.0 / (1.0 + np.exp(-z))
 
     def to_dict(self) -> dict:
@@ -85,15 +88,15 @@ class Calibration:
             raise ValueError(f"calibration: malformed ({exc})") from None
 
 
-def fit(log_p: Sequence[float], support: Sequence[int], n_terms: Sequence[int], correct: Sequence[bool],
-        fitted_on: str = "", C: float = 1.0) -> Calibration:
+def fit(log_p: Sequence[float], support: Sequence[int], n_terms: Sequence[int], solver_agrees: Sequence[bool],
+        correct: Sequence[bool], fitted_on: str = "", C: float = 1.0) -> Calibration:
     """Fit a :class:`Calibration` by L2-regularised logistic regression (scikit-learn, ``C`` its inverse strength)."""
     from sklearn.linear_model import LogisticRegression
 
     y = np.asarray(correct, dtype=bool)
     if y.all() or not y.any():
         raise ValueError("calibration needs right and wrong answers among the fitting data")
-    lr = LogisticRegression(C=C, max_iter=1000).fit(features(log_p, support, n_terms), y)
+    lr = LogisticRegression(C=C, max_iter=1000).fit(features(log_p, support, n_terms, solver_agrees), y)
     return Calibration(tuple(float(w) for w in lr.coef_[0]), float(lr.intercept_[0]), fitted_on)
 
 
