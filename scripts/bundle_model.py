@@ -34,7 +34,7 @@ from num2vec.evaluation import (
     format_lengths,
     format_report,
 )
-from num2vec.patterns import knn_accuracy
+from num2vec.patterns import REFERENCE_SIZE, knn_accuracy, real_knn_accuracy
 
 COMMAND = "num2vec train --preset default --out runs/default --threads 1"  # the run's own command goes in --command
 
@@ -133,9 +133,12 @@ def main() -> None:
     print(format_lengths(lengths), flush=True)
     knn = {k: knn_accuracy(model, k=k) for k in (1, 5, 10)}
     knn_family = knn_accuracy(model, k=5, label="family")
+    knn_real = real_knn_accuracy(model, "heldout", k=10)
     (args.results / "knn.txt").write_text("".join(f"k={k}: pattern type {v:.3f}\n" for k, v in knn.items())
-                                          + f"k=5: generator family {knn_family:.3f}\n")
-    print(f"k-NN pattern type: {knn}", flush=True)
+                                          + f"k=5: generator family {knn_family:.3f}\n"
+                                          + f"k=10: pattern type of {knn_real['n']} held-out catalog sequences "
+                                            f"{knn_real['accuracy']:.3f}\n")
+    print(f"k-NN pattern type: {knn}; real sequences: {knn_real['accuracy']:.4f} of {knn_real['n']}", flush=True)
 
     # confidence: fitted on the catalog's development half, then the real-sequence benchmark on the held-out half
     calibrate = _load_script(Path(__file__).resolve().parent / "calibrate.py", "calibrate")
@@ -175,8 +178,14 @@ def main() -> None:
     model.config["evaluations"] = evaluations
     model.config["length_generalisation"] = {k: v for k, v in lengths.items() if k != "predict_seq_per_s"}
     model.config["embeddings"] = {"knn_pattern_accuracy": knn, "knn_family_accuracy_k5": knn_family,
+                                  "references": REFERENCE_SIZE,
                                   "command": "python -c \"from num2vec import Num2Vec; from num2vec.patterns import "
-                                             "knn_accuracy; print(knn_accuracy(Num2Vec.from_pretrained(), k=5))\""}
+                                             "knn_accuracy; print(knn_accuracy(Num2Vec.from_pretrained(), k=5))\"",
+                                  "knn_real_pattern_accuracy": {k: knn_real[k] for k in ("accuracy", "n", "skipped")}
+                                  | {"per_pattern": {p: list(v) for p, v in knn_real["per_pattern"].items()}},
+                                  "real_command": "python -c \"from num2vec import Num2Vec; from num2vec.patterns import "
+                                                  "real_knn_accuracy; print(real_knn_accuracy(Num2Vec.from_pretrained(), "
+                                                  "'heldout', k=10))\""}
     model.save_pretrained(args.dest)
     card = (args.dest / "README.md").read_text()
     (args.dest / "README.md").write_text(card_header(model, evaluations) + card.split("\n", 5)[5])

@@ -3,9 +3,11 @@
 import pytest
 from click.testing import CliRunner
 
+from num2vec import catalog
 from num2vec.cli import main
-from num2vec.data import FAMILIES, SPLIT_SEEDS, evaluate_formula
+from num2vec.data import FAMILIES, PATTERN_TYPES, SPLIT_SEEDS, behaviour_type, evaluate_formula
 from num2vec.patterns import (
+    CATEGORY_PATTERNS,
     REFERENCE_LENGTH,
     REFERENCE_SEEDS,
     REFERENCE_SIZE,
@@ -13,6 +15,8 @@ from num2vec.patterns import (
     PatternMatch,
     classify,
     knn_accuracy,
+    real_knn_accuracy,
+    real_pattern,
     reference_embeddings,
     reference_samples,
 )
@@ -23,11 +27,41 @@ def test_reference_set_is_fixed_distinct_and_mixed():
     assert len(ref) == REFERENCE_SIZE and len({s.terms for s in ref}) == REFERENCE_SIZE
     assert all(len(s.terms) == REFERENCE_LENGTH for s in ref)
     assert not set(REFERENCE_SEEDS.values()) & set(SPLIT_SEEDS.values())
-    half = REFERENCE_SIZE // 2
-    assert {s.family for s in ref[:half]} == set(FAMILIES)  # the "families" distribution
-    assert {s.family for s in ref[half:]} >= {"cycle", "expr_linear"}  # the "original" one
+    third = REFERENCE_SIZE // 3
+    assert {s.family for s in ref[:third]} == set(FAMILIES)  # the "families" distribution
+    assert {s.family for s in ref[third:2 * third]} >= {"cycle", "expr_linear"}  # the "original" one
+    assert {s.family for s in ref[2 * third:]} >= {"holonomic", "interleave", "floor", "digits"}  # the "extended" one
     reference_samples.cache_clear()
     assert reference_samples() == ref
+
+
+def test_reference_set_covers_the_pattern_types_without_negatives():
+    ref = reference_samples()
+    patterns = {s.pattern for s in ref}
+    assert patterns <= set(PATTERN_TYPES)
+    assert patterns >= {"factorial", "interleaved", "digit", "floor"}
+    assert patterns == set(PATTERN_TYPES)  # interleavings stand in for the (signed) alternating family
+    assert all(v >= 0 for s in ref for v in s.terms)
+    assert "alternating" not in {s.family for s in ref}
+
+
+def test_real_pattern_from_terms_then_category():
+    def label(name):
+        seq = catalog.get(name)
+        return real_pattern(seq.terms(REFERENCE_LENGTH), seq.category)
+
+    assert label("fibonacci") == "recursive"
+    assert label("factorials") == "factorial"
+    assert catalog.get("catalan").category == "combinatorics" and label("catalan") is None
+    assert label("binary_weight") == "digit"
+    assert label("floor_sqrt") == "floor" and label("beatty_sqrt2") == "floor"
+    assert label("interleave_n_and_squares") == "interleaved"
+    assert label("primes") is None  # number theory has no single type
+    # what the terms do comes first
+    assert label("squares") == "polynomial" and label("n_mod_3") == "periodic" and label("digit_sum") == "linear"
+    assert real_pattern([1, 2, 4, 8, 16], "number_theory") == "exponential" == behaviour_type([1, 2, 4, 8, 16])
+    assert set(CATEGORY_PATTERNS) <= set(catalog.CATEGORIES)
+    assert set(CATEGORY_PATTERNS.values()) <= set(PATTERN_TYPES)
 
 
 def test_embeddings_are_cached_per_model_and_length(tiny_model):
@@ -75,11 +109,28 @@ def test_classify_errors(tiny_model):
 
 def test_knn_accuracy(tiny_model):
     acc = knn_accuracy(tiny_model, k=5, n_test=200)
-    assert 1 / 6 < acc <= 1  # better than chance among the 6 pattern types
+    assert 1 / 6 < acc <= 1  # better than chance among the 6 pattern types of the test mixture
     assert knn_accuracy(tiny_model, k=5, n_test=200) == acc
     assert 1 / 13 < knn_accuracy(tiny_model, k=5, n_test=200, label="family") <= acc
     with pytest.raises(ValueError, match="n_test=0"):
         knn_accuracy(tiny_model, n_test=0)
+
+
+def test_real_knn_accuracy(tiny_model):
+    res = real_knn_accuracy(tiny_model, split="dev", k=10)
+    assert set(res) == {"accuracy", "n", "per_pattern", "skipped"}
+    assert 0 <= res["accuracy"] <= 1 and res["n"] > 50 and res["skipped"] >= 0
+    assert set(res["per_pattern"]) <= set(PATTERN_TYPES)
+    assert sum(n for _, n in res["per_pattern"].values()) == res["n"]
+    assert all(0 <= hits <= n for hits, n in res["per_pattern"].values())
+    assert res["accuracy"] == sum(h for h, _ in res["per_pattern"].values()) / res["n"]
+    assert res["skipped"] >= 1  # signed sequences are left out
+    assert real_knn_accuracy(tiny_model, split="dev", k=10) == res
+    assert real_knn_accuracy(tiny_model, split="dev", k=3, terms=5)["n"] > 50
+    with pytest.raises(ValueError, match="terms=9"):
+        real_knn_accuracy(tiny_model, split="dev", terms=9)
+    with pytest.raises(ValueError, match="split='test'"):
+        real_knn_accuracy(tiny_model, split="test")
 
 
 def test_cli_classify(tiny_run, tiny_model):

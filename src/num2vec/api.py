@@ -836,6 +836,10 @@ def model_card(config: dict) -> str:
     if emb:
         knn = ", ".join(f"k={k}: {v * 100:.1f} %" for k, v in emb.get("knn_pattern_accuracy", {}).items())
         lines += ["## Sequence embeddings", "",
-                  f"k-NN pattern type of 1000 held-out sequences from 2000 labelled references: {knn}",
-                  f"(`{emb.get('command', '')}`).", ""]
+                  f"k-NN pattern type of 1000 held-out sequences from {emb.get('references', 2000)} labelled "
+                  f"references: {knn}", f"(`{emb.get('command', '')}`).", ""]
+        real = emb.get("knn_real_pattern_accuracy")
+        if real:
+            lines[-1:-1] = [f"k-NN pattern type (k=10) of {real['n']} held-out catalog sequences: "
+                            f"{real['accuracy'] * 100:.1f} % (`{emb.get('real_command', '')}`)."]
     return "\n".join(lines)

@@ -140,7 +140,7 @@ def pattern_type(family: str, formula: str, length: int = 16) -> str:
 
     The formula is evaluated for ``length`` terms (a :class:`Sample` uses its own
     length: the terms one sees) and the simplest description that fits all of
-    them wins: ``periodic`` (period 2-4), ``linear``
+    them wins (:func:`behaviour_type`): ``periodic`` (period 2-4), ``linear``
     (constant first differences, constants included), ``polynomial`` (some k-th
     difference constant over at least 3 values), ``exponential`` (``a(n+1) = r*a(n) + c`` with an integer
     ``r`` other than 0 and 1), ``recursive`` (a second-order recursion that is none
@@ -168,16 +168,9 @@ def pattern_type(family: str, formula: str, length: int = 16) -> str:
     >>> pattern_type("partial_sum", "a(n) = a(n-1) + (digitsum(n)); a(1) = 1", 16)
     'digit'
     """
-    t = evaluate_formula(formula, length)
-    if len(set(t)) > 1 and any(all(t[i] == t[i - p] for i in range(p, len(t))) for p in (2, 3, 4)):
-        return "periodic"
-    d = t
-    for order in range(1, max(2, length - 2)):  # a k-th difference needs 3 values to be called constant
-        d = [b - a for a, b in zip(d, d[1:])]
-        if len(set(d)) == 1:
-            return "linear" if order == 1 else "polynomial"
-    if len(set(t)) > 1 and _affine_ratio(t) is not None:
-        return "exponential"
+    behaviour = behaviour_type(evaluate_formula(formula, length))
+    if behaviour is not None:
+        return behaviour
     if family == "recurrence2":
         return "recursive"
     if family in ("partial_sum", "difference"):
@@ -191,6 +184,33 @@ def pattern_type(family: str, formula: str, length: int = 16) -> str:
     if family in ("power", "expr_power"):
         return "polynomial"
     return _PATTERN_OF_FAMILY[family]
+
+
+def behaviour_type(terms: Sequence[int]) -> str | None:
+    """The pattern type that the terms alone show, or ``None``: the first checks of :func:`pattern_type`.
+
+    ``periodic`` (period 2-4, not constant), ``linear`` (constant first
+    differences, constants included), ``polynomial`` (some k-th difference
+    constant over at least 3 values), ``exponential`` (``a(n+1) = r*a(n) + c``
+    with an integer ``r`` other than 0 and 1), tried in that order; ``None`` when
+    none fits (the terms alone do not tell).
+
+    >>> behaviour_type([1, 2, 1, 2, 1]), behaviour_type([7, 7, 7]), behaviour_type([0, 1, 4, 9, 16, 25])
+    ('periodic', 'linear', 'polynomial')
+    >>> behaviour_type([3, 7, 15, 31, 63]), behaviour_type([0, 1, 1, 2, 3, 5, 8, 13]) is None
+    ('exponential', True)
+    """
+    t = list(terms)
+    if len(set(t)) > 1 and any(all(t[i] == t[i - p] for i in range(p, len(t))) for p in (2, 3, 4)):
+        return "periodic"
+    d = t
+    for order in range(1, max(2, len(t) - 2)):  # a k-th difference needs 3 values to be called constant
+        d = [b - a for a, b in zip(d, d[1:])]
+        if len(set(d)) == 1:
+            return "linear" if order == 1 else "polynomial"
+    if len(set(t)) > 1 and _affine_ratio(t) is not None:
+        return "exponential"
+    return None
 
 
 def _inner_pattern(formula: str) -> str:

@@ -5,9 +5,16 @@ state space, so the labels of a sequence's nearest neighbours approximate its
 pattern type. The neighbours come from a fixed reference set of labelled
 sequences, generated at first use by :class:`num2vec.data.SequenceGenerator`
 with their own seeds (distinct from the evaluation splits'):
-:data:`REFERENCE_SIZE` sequences of :data:`REFERENCE_LENGTH` terms, half from
-the ``"families"`` distribution and half from the ``"original"`` one. Their
-embeddings are computed once per model instance and cached.
+:data:`REFERENCE_SIZE` sequences of :data:`REFERENCE_LENGTH` terms, a third
+each from the ``"families"``, ``"original"`` and ``"extended"`` distributions,
+so that every pattern type of :data:`num2vec.data.PATTERN_TYPES` has
+references. All their terms are non-negative (the generator's default): the
+``alternating`` family is left out, and ``interleaved`` comes from the
+interleavings. Their embeddings are computed once per model instance and cached.
+
+Real sequences are labelled by :func:`real_pattern` (what their terms do, else
+their catalog category), and :func:`real_knn_accuracy` scores the vote on a
+half of the catalog (:mod:`num2vec.catalog`).
 
 >>> from num2vec import Num2Vec
 >>> model = Num2Vec.from_pretrained()                  # doctest: +SKIP
@@ -24,19 +31,35 @@ import functools
 import threading
 import weakref
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
+from . import catalog
 from .api import Num2Vec
-from .data import GeneratorConfig, Sample, SequenceGenerator, heldout
+from .data import PATTERN_TYPES, GeneratorConfig, Sample, SequenceGenerator, behaviour_type, heldout
 
 #: sequences in the reference set, and terms per sequence
-REFERENCE_SIZE = 2000
+REFERENCE_SIZE = 3000
 REFERENCE_LENGTH = 8
-#: seeds of the reference set's two halves ("families", "original")
-REFERENCE_SEEDS = {"families": 3_000_017, "original": 3_000_019}
+#: seeds of the reference set's three parts, a third of :data:`REFERENCE_SIZE` each, in this order
+REFERENCE_SEEDS = {"families": 3_000_017, "original": 3_000_019, "extended": 3_000_023}
+
+#: the pattern type of a catalog category (:data:`num2vec.catalog.CATEGORIES`) whose sequences share one;
+#: the other categories (number theory, combinatorics, characteristic functions, residue sets, sums and
+#: differences, self-referential sequences) mix several types
+CATEGORY_PATTERNS = {
+    "hypergeometric": "factorial",
+    "linear_recurrence": "recursive",
+    "digits": "digit",
+    "floor_beatty": "floor",
+    "signed_interleaved": "interleaved",
+    "figurate": "polynomial",
+    "polynomial": "polynomial",
+    "powers": "exponential",
+}
 
 
 class Neighbour(NamedTuple):
@@ -176,3 +199,71 @@ def knn_accuracy(model: Num2Vec, k: int = 10, n_test: int = 1000, label: str = "
     hits = [_vote([getattr(ref[j], label) for j in row])[0] == getattr(s, label)
             for row, s in zip(_nearest(sims, k), test)]
     return float(np.mean(hits))
+
+
+def real_pattern(terms: Sequence[int], category: str) -> str | None:
+    """The pattern type of a real sequence's ``terms``, or ``None`` where it has no single one.
+
+    What the terms do comes first (:func:`num2vec.data.behaviour_type`: periodic,
+    linear, polynomial, exponential); else the catalog ``category`` names it
+    (:data:`CATEGORY_PATTERNS`: hypergeometric -> factorial, linear recurrences ->
+    recursive, digits -> digit, Beatty/floor -> floor, signed/interleaved ->
+    interleaved, figurate and polynomial -> polynomial, powers -> exponential);
+    every other category gives ``None``.
+
+    >>> from num2vec.catalog import get
+    >>> [real_pattern(get(name).terms(REFERENCE_LENGTH), get(name).category)
+    ...  for name in ("fibonacci", "factorials", "squares")]
+    ['recursive', 'factorial', 'polynomial']
+    >>> real_pattern([2, 3, 5, 7, 11, 13, 17, 19], "number_theory") is None
+    True
+    """
+    return behaviour_type(terms) or CATEGORY_PATTERNS.get(category)
+
+
+def real_knn_accuracy(model: Num2Vec, split: str = "heldout", k: int = 10, terms: int = REFERENCE_LENGTH) -> dict:
+    """How often the ``k``-NN vote names the :func:`real_pattern` of a half of the catalog's sequences.
+
+    Every sequence of ``catalog.split(split)`` whose first ``terms`` terms (2 to
+    :data:`REFERENCE_LENGTH`) have a :func:`real_pattern` is a query, compared with
+    the references' first ``terms`` terms, as :func:`classify` does. Those with a
+    negative term, or a term the model cannot read (see
+    :meth:`Num2Vec.check_sequences`), are skipped: the references are non-negative.
+
+    Returns ``{"accuracy": float, "n": int, "per_pattern": {pattern: (hits, n)}, "skipped": int}``;
+    ``per_pattern`` lists the patterns in :data:`num2vec.data.PATTERN_TYPES` order.
+    """
+    k = _check_k(k)
+    if isinstance(terms, bool) or not isinstance(terms, int) or not 2 <= terms <= REFERENCE_LENGTH:
+        raise ValueError(f"terms={terms!r} must be an integer from 2 to {REFERENCE_LENGTH}")
+    queries: list[list[int]] = []
+    labels: list[str] = []
+    skipped = 0
+    for seq in catalog.split(split):
+        t = seq.terms(terms)
+        label = real_pattern(t, seq.category)
+        if label is None:
+            continue
+        try:
+            if min(t) < 0:
+                raise ValueError("negative term")
+            model.check_sequences(t)
+        except ValueError:
+            skipped += 1
+            continue
+        queries.append(t)
+        labels.append(label)
+    if not queries:
+        return {"accuracy": 0.0, "n": 0, "per_pattern": {}, "skipped": skipped}
+    kind = embedding_kind(model)
+    emb = _normalize(model.encode_sequences(queries, kind=kind))  # (Q, d)
+    sims = emb @ reference_embeddings(model, terms, kind=kind).T  # (Q, R)
+    ref = reference_samples()
+    votes = [_vote([ref[j].pattern for j in row])[0] for row in _nearest(sims, k)]
+    counts = {p: [0, 0] for p in PATTERN_TYPES if p in labels}
+    for vote, label in zip(votes, labels):
+        counts[label][0] += vote == label
+        counts[label][1] += 1
+    hits = sum(h for h, _ in counts.values())
+    return {"accuracy": hits / len(labels), "n": len(labels),
+            "per_pattern": {p: (h, n) for p, (h, n) in counts.items()}, "skipped": skipped}

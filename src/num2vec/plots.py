@@ -106,7 +106,7 @@ def sequence_map(model: Num2Vec, count: int = 300) -> Scatter:
     ref = reference_samples()
     if not 4 <= count <= len(ref):
         raise ValueError(f"count={count} must be from 4 to {len(ref)}")
-    idx = np.linspace(0, len(ref) - 1, count).astype(int)  # spread over both halves of the reference set
+    idx = np.linspace(0, len(ref) - 1, count).astype(int)  # spread over all three parts of the reference set
     samples = [ref[i] for i in idx]
     xy = tsne(reference_embeddings(model)[idx])  # (count, 2)
     first = {}
