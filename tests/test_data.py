@@ -294,7 +294,7 @@ def test_existing_distributions_are_unchanged(distribution):
     ("alternating", "a(n) = (-1)**n * (n**2)", "interleaved"),
     ("alternating", "a(n) = (-1)**n * (2**n)", "exponential"),
     ("floor", "a(n) = isqrt(2*n*n)", "floor"),
-    ("floor", "a(n) = n + (n - 1) // 2", "floor"),
+    ("floor", "a(n) = n + (n - 1) // 2", "division"),
     ("digits", "a(n) = digitsum(n)", "digit"),
     ("digits", "a(n) = reverse(n + 10)", "digit"),
     ("partial_sum", "a(n) = a(n-1) + (n**2); a(1) = 1", "polynomial"),

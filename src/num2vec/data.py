@@ -148,7 +148,8 @@ def pattern_type(family: str, formula: str, length: int = 16) -> str:
     floor division -> division, ``n**c`` -> polynomial, else the family's type.
     The extended families (:data:`EXTENDED_FAMILIES`) that fit none of the
     checks take their family's type (``factorial``, ``interleaved``, ``digit``,
-    ``floor``); partial products are ``factorial``, partial sums and differences
+    ``floor``; the floor family's rational staircases such as ``n + n // 3`` are
+    ``division``, its square roots and Beatty sequences ``floor``); partial products are ``factorial``, partial sums and differences
     are named by their inner function: ``digitsum``/``reverse``/``inbase`` ->
     digit, ``isqrt`` or ``//`` -> floor, ``c**n`` -> exponential, else polynomial.
     So ``(n + 901) - 126 // 4`` is linear, ``2*a(n-1) - a(n-2)`` is linear and
@@ -175,6 +176,8 @@ def pattern_type(family: str, formula: str, length: int = 16) -> str:
         return "recursive"
     if family in ("partial_sum", "difference"):
         return _inner_pattern(formula)
+    if family == "floor" and "isqrt" not in formula:
+        return "division"  # a rational staircase (p*n)//q, n + n//k: what the division families make
     if family in EXTENDED_FAMILIES:
         return _PATTERN_OF_FAMILY[family]
     if re.search(r"\d\*\*\(?n", formula):

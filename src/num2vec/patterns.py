@@ -217,8 +217,24 @@ def real_pattern(terms: Sequence[int], category: str) -> str | None:
     ['recursive', 'factorial', 'polynomial']
     >>> real_pattern([2, 3, 5, 7, 11, 13, 17, 19], "number_theory") is None
     True
+
+    A floor sequence whose first differences repeat (a rational staircase such
+    as n + n // 3) is ``division``, like the generator's staircases; the others
+    (Beatty sequences of irrationals, square roots) are ``floor``.
+
+    >>> real_pattern([1, 2, 4, 5, 6, 8, 9, 10], "floor_beatty"), real_pattern([1, 2, 4, 5, 7, 8, 9, 11], "floor_beatty")
+    ('division', 'floor')
     """
-    return behaviour_type(terms) or CATEGORY_PATTERNS.get(category)
+    found = behaviour_type(terms) or CATEGORY_PATTERNS.get(category)
+    if found == "floor" and _periodic_differences(terms):
+        return "division"
+    return found
+
+
+def _periodic_differences(terms: Sequence[int]) -> bool:
+    """True if the first differences repeat with a period of at most half their count."""
+    d = [b - a for a, b in zip(terms, terms[1:])]
+    return any(all(d[i] == d[i - p] for i in range(p, len(d))) for p in range(1, len(d) // 2 + 1))
 
 
 def real_knn_accuracy(model: Num2Vec, split: str = "heldout", k: int = 10, terms: int = REFERENCE_LENGTH) -> dict:

@@ -1,0 +1,51 @@
+"""The bundled model on the real sequences users type: the examples of the real-sequence issue, each answered right,
+and confidence that says when it is guessing."""
+
+from __future__ import annotations
+
+import pytest
+
+from num2vec import Num2Vec
+from num2vec.catalog import get
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return Num2Vec.from_pretrained()
+
+
+def first(name: str, count: int) -> list[int]:
+    return get(name).terms(count)
+
+
+@pytest.mark.parametrize("seq, want", [
+    ([1, 2, 6, 24, 120, 720], 5040),  # factorials
+    ([1, 1, 2, 6, 24, 120], 720),  # factorials from 0!
+    ([1, 1, 2, 5, 14, 42, 132, 429], 1430),  # Catalan numbers
+    ([1, 3, 15, 105, 945, 10395], 135135),  # double factorials (2n-1)!!
+    ([2, 6, 20, 70, 252, 924, 3432], 12870),  # central binomial coefficients
+    ([1, 0, 1, 2, 9, 44, 265, 1854, 14833], 133496),  # derangements
+    ([1, 1, 2, 4, 10, 26, 76, 232, 764], 2620),  # involutions
+    ([1, 10, 2, 20, 3, 30, 4, 40, 5], 50),  # an interleaving
+    ([1, -4, 9, -16, 25, -36, 49], -64),  # alternating squares
+])
+def test_p_recursive_and_interleaved_sequences(bundled, seq, want):
+    assert bundled.predict_next(seq) == want
+
+
+def test_the_issues_examples_with_their_probabilities(bundled):
+    (value, p), *_ = bundled.predict_next([1, 2, 6, 24, 120, 720], top_k=3)
+    assert value == 5040 and p > 0.5
+    assert bundled.predict_next([1, 1, 2, 6, 24, 120], top_k=1)[0][0] == 720
+
+
+def test_fibonacci_is_recursive_and_factorials_are_their_own_type(bundled):
+    assert bundled.classify([1, 1, 2, 3, 5, 8, 13, 21, 34, 55]).pattern == "recursive"
+    assert bundled.classify([1, 2, 6, 24, 120, 720, 5040, 40320]).pattern == "factorial"
+
+
+def test_no_confident_answer_where_no_rule_holds(bundled):
+    # the decimal digits of pi: no rule; the model may guess, but not with confidence
+    assert bundled.predict_next([3, 1, 4, 1, 5, 9, 2, 6, 5, 3], min_confidence=0.9) is None
+    assert bundled.predict_next([2, 4, 6, 8, 10, 12], min_confidence=0.9) == 14
+    assert "calibration" in bundled.config
