@@ -149,7 +149,8 @@ def pattern_type(family: str, formula: str, length: int = 16) -> str:
     The extended families (:data:`EXTENDED_FAMILIES`) that fit none of the
     checks take their family's type (``factorial``, ``interleaved``, ``digit``,
     ``floor``; the floor family's rational staircases such as ``n + n // 3`` are
-    ``division``, its square roots and Beatty sequences ``floor``); partial products are ``factorial``, partial sums and differences
+    ``division``, its square roots and Beatty sequences ``floor``); partial
+    products are ``factorial``, partial sums and differences
     are named by their inner function: ``digitsum``/``reverse``/``inbase`` ->
     digit, ``isqrt`` or ``//`` -> floor, ``c**n`` -> exponential, else polynomial.
     So ``(n + 901) - 126 // 4`` is linear, ``2*a(n-1) - a(n-2)`` is linear and
