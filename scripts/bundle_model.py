@@ -142,14 +142,13 @@ def main() -> None:
 
     # confidence: fitted on the catalog's development half, then the real-sequence benchmark on the held-out half
     calibrate = _load_script(Path(__file__).resolve().parent / "calibrate.py", "calibrate")
-    from num2vec.calibration import fit
     from num2vec.catalog import CATEGORIES, split
 
     dev = split("dev")
     data = calibrate.collect(model, dev, [10, 5])
-    cal = fit(data["log_p"], data["support"], data["n_terms"], data["solver_agrees"], data["correct"],
-              fitted_on=f"development half of the real-sequence catalog ({len(dev)} sequences, given 10 and 5 "
-                        f"terms; {len(data['correct'])} answers); python scripts/calibrate.py MODEL")
+    cal = calibrate.fit_calibration(
+        data, f"development half of the real-sequence catalog ({len(dev)} sequences, given 10 and 5 terms; the "
+              f"beam's top 3 candidates of {max(data['question']) + 1} questions; python scripts/calibrate.py MODEL)")
     model.calibration = cal
     model.config["calibration"] = cal.to_dict()
     real_bench = _load_script(Path(__file__).resolve().parents[1] / "benchmarks" / "real_sequences.py", "real_bench")

@@ -23,31 +23,63 @@ from pathlib import Path
 
 
 def collect(model, sequences, given: list[int]) -> dict:
-    """Raw top-1 log-probabilities, rule support, terms given and outcomes of the model on ``sequences``."""
+    """Features and outcomes of the beam's top three candidates, with the model's raw probabilities, for the first
+    g terms of each sequence and each g of ``given`` (``question`` numbers the questions)."""
     import numpy as np
 
     from num2vec.exact import rule_support
     from num2vec.solver import solve
 
     saved, model.calibration = model.calibration, None  # raw decoder probabilities
-    out: dict = {"log_p": [], "support": [], "n_terms": [], "solver_agrees": [], "correct": []}
+    out: dict = {k: [] for k in ("question", "log_p", "support", "n_terms", "solver_agrees", "first", "correct")}
+    question = 0
     try:
         for g in given:
             for seq in sequences:
                 terms = seq.terms(g + 1)
                 shown, want = terms[:g], terms[g]
                 try:
-                    (answer, p), *_ = model.predict_next(shown, top_k=3)
+                    ranked = model.predict_next(shown, top_k=3)
                 except ValueError:
                     continue
-                out["log_p"].append(float(np.log(max(p, 1e-300))))
-                out["support"].append(rule_support(shown, [answer])[0])
-                out["n_terms"].append(g)
-                out["solver_agrees"].append(solve(shown) == answer)
-                out["correct"].append(answer == want)
+                solved = solve(shown)
+                support = rule_support(shown, [v for v, _ in ranked])
+                for i, ((value, p), s) in enumerate(zip(ranked, support)):
+                    out["question"].append(question)
+                    out["log_p"].append(float(np.log(max(p, 1e-300))))
+                    out["support"].append(s)
+                    out["n_terms"].append(g)
+                    out["solver_agrees"].append(value == solved)
+                    out["first"].append(i == 0)
+                    out["correct"].append(value == want)
+                question += 1
     finally:
         model.calibration = saved
     return out
+
+
+def fit_calibration(data: dict, fitted_on: str):
+    from num2vec.calibration import fit
+
+    return fit(data["log_p"], data["support"], data["n_terms"], data["solver_agrees"], data["first"],
+               data["correct"], fitted_on=fitted_on)
+
+
+def top_choice(cal, data: dict) -> tuple[list[float], list[bool], list[bool]]:
+    """Per question: the calibrated probability and outcome of the candidate ranked first, and the decoder's outcome."""
+    import numpy as np
+
+    p = cal.probability(data["log_p"], data["support"], data["n_terms"], data["solver_agrees"], data["first"])
+    q = np.asarray(data["question"])
+    correct, first = np.asarray(data["correct"]), np.asarray(data["first"])
+    probs, right, decoder = [], [], []
+    for i in np.unique(q):
+        m = np.nonzero(q == i)[0]
+        j = m[np.argmax(p[m])]
+        probs.append(float(p[j]))
+        right.append(bool(correct[j]))
+        decoder.append(bool(correct[m][first[m]].any()))
+    return probs, right, decoder
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     from num2vec import Num2Vec
-    from num2vec.calibration import fit, reliability
+    from num2vec.calibration import reliability
     from num2vec.catalog import split
     from num2vec.serialization import CONFIG_NAME, atomic_write
 
@@ -69,16 +101,14 @@ def main(argv: list[str] | None = None) -> int:
     model = Num2Vec.from_pretrained(args.model)
     dev = split("dev")
     data = collect(model, dev, args.given)
-    raw = [min(1.0, float(torch.tensor(lp).exp())) for lp in data["log_p"]]
-    cal = fit(data["log_p"], data["support"], data["n_terms"], data["solver_agrees"], data["correct"],
-              fitted_on=f"development half of the real-sequence catalog ({len(dev)} sequences, given "
-                        f"{' and '.join(map(str, args.given))} terms; {len(data['correct'])} answers)")
-    fitted = cal.probability(data["log_p"], data["support"], data["n_terms"], data["solver_agrees"])
-    for name, probs in (("raw", raw), ("calibrated (in-sample)", fitted)):
-        r = reliability(probs, data["correct"])
-        conf = "-" if r["confident_accuracy"] is None else f"{r['confident_accuracy']:.3f}"
-        print(f"dev {name}: accuracy {r['accuracy']:.3f}, ECE {r['ece']:.3f}, p >= 0.9 on "
-              f"{r['confident_share']:.3f} of answers, right {conf}")
+    cal = fit_calibration(data, f"development half of the real-sequence catalog ({len(dev)} sequences, given "
+                                f"{' and '.join(map(str, args.given))} terms; the beam's top 3 candidates of "
+                                f"{max(data['question']) + 1} questions)")
+    probs, right, decoder = top_choice(cal, data)
+    r = reliability(probs, right)
+    conf = "-" if r["confident_accuracy"] is None else f"{r['confident_accuracy']:.3f}"
+    print(f"dev (in-sample): decoder top-1 {sum(decoder) / len(decoder):.3f}, ranked by calibration "
+          f"{r['accuracy']:.3f}; ECE {r['ece']:.3f}, p >= 0.9 on {r['confident_share']:.3f} of answers, right {conf}")
     print("weights", dict(zip(cal.to_dict()["features"], cal.weights)), "bias", cal.bias)
     if not args.dry_run:
         path = args.model / CONFIG_NAME

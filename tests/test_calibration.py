@@ -7,10 +7,12 @@ from num2vec.calibration import FEATURES, Calibration, features, fit, reliabilit
 
 
 def test_features_are_finite_for_certain_and_hopeless_answers():
-    f = features([0.0, -1e-30, np.log(0.5), -800.0], [0, 3, 1, 0], [5, 10, 10, 2], [True, False, False, True])
+    f = features([0.0, -1e-30, np.log(0.5), -800.0], [0, 3, 1, 0], [5, 10, 10, 2], [True, False, False, True],
+                 [True, True, False, False])
     assert f.shape == (4, len(FEATURES)) and np.isfinite(f).all()
     assert f[0, 0] == 20.0 and f[3, 0] == -20.0 and abs(f[2, 0]) < 1e-12  # logit clipped; logit(0.5) = 0
     assert f[:, 2].tolist() == [1.0, 0.0, 0.0, 1.0] and f[:, 4].tolist() == [1.0, 0.0, 0.0, 1.0]
+    assert f[:, 5].tolist() == [1.0, 1.0, 0.0, 0.0]
 
 
 def test_fit_learns_that_rule_support_makes_answers_right():
@@ -20,8 +22,9 @@ def test_fit_learns_that_rule_support_makes_answers_right():
     log_p = np.log(rng.uniform(0.5, 1.0, n))
     correct = rng.uniform(size=n) < np.where(support > 0, 0.95, 0.2)
     agrees = np.zeros(n, bool)
-    cal = fit(log_p, support, np.full(n, 10), agrees, correct, fitted_on="synthetic")
-    p = cal.probability(log_p, support, np.full(n, 10), agrees)
+    first = np.ones(n, bool)
+    cal = fit(log_p, support, np.full(n, 10), agrees, first, correct, fitted_on="synthetic")
+    p = cal.probability(log_p, support, np.full(n, 10), agrees, first)
     assert p[support > 0].mean() > 0.85 and p[support == 0].mean() < 0.35
     assert reliability(p, correct)["ece"] < 0.05
     again = Calibration.from_dict(cal.to_dict())
@@ -50,18 +53,22 @@ def calibrated(tiny_model):
     import copy
 
     model = copy.copy(tiny_model)
-    model.calibration = Calibration(weights=(0.0, 6.0, -3.0, 0.0, 0.0), bias=0.0)
+    model.calibration = Calibration(weights=(0.0, 6.0, -3.0, 0.0, 0.0, 0.0), bias=0.0)
     return model
 
 
 def test_min_confidence_answers_none_below_it(calibrated):
-    # 5, 6, 7 is arithmetic (every extrapolation agrees); 3 1 4 1 5 has no rule behind any answer
+    # 5, 6, 7 is arithmetic: every extrapolation agrees with 8, no rule with another candidate
     assert calibrated.predict_next([5, 6, 7], min_confidence=0.9) == 8
-    assert calibrated.predict_next([3, 1, 4, 1, 5, 9, 2, 6], min_confidence=0.9) is None
-    assert calibrated.predict_next([[5, 6, 7], [3, 1, 4, 1, 5, 9, 2, 6]], min_confidence=0.9) == [8, None]
     ranked = calibrated.predict_next([5, 6, 7], top_k=3, min_confidence=0.9)
     assert [v for v, _ in ranked] == [8] and ranked[0][1] > 0.9
     assert calibrated.predict_next([5, 6, 7], min_confidence=0.0) == calibrated.predict_next([5, 6, 7])
+    # a calibration that trusts nothing: every answer is below the threshold
+    calibrated.calibration = Calibration(weights=(0.0,) * 6, bias=-5.0)
+    assert calibrated.predict_next([5, 6, 7], min_confidence=0.5) is None
+    assert calibrated.predict_next([[5, 6, 7], [1, 2, 3]], min_confidence=0.5) == [None, None]
+    assert calibrated.predict_next([5, 6, 7], top_k=2, min_confidence=0.5) == []
+    assert calibrated.predict_next([5, 6, 7], min_confidence=0.005) == 8  # sigmoid(-5) = 0.0067
 
 
 @pytest.mark.parametrize("bad", [1.5, -0.1, "high", True, float("nan")])
@@ -83,3 +90,11 @@ def test_cli_shows_the_probability_and_a_question_mark_below_min_confidence(tiny
     assert res.exit_code == 0 and res.stdout.strip() in ("?", "8\t1.0000")
     res = CliRunner().invoke(main, ["predict", "--model", path, "--min-confidence", "1.5", "5", "6", "7"])
     assert res.exit_code == 2 and "--min-confidence 1.5" in res.output
+
+
+def test_a_calibrated_model_ranks_candidates_by_calibrated_probability(calibrated):
+    ranked = calibrated.predict_next([5, 6, 7], top_k=3)
+    probs = [p for _, p in ranked]
+    assert probs == sorted(probs, reverse=True) and ranked[0][0] == 8
+    # the plain call is the decoder's greedy answer, unranked and without a probability
+    assert calibrated.predict_next([5, 6, 7]) == 8

@@ -167,6 +167,10 @@ def bundled_model_path() -> Path:
     return Path(str(resources.files("num2vec") / "pretrained"))
 
 
+#: candidates of beam search that a calibrated model ranks for ``predict_next(top_k=...)`` and ``min_confidence``
+RERANK_CANDIDATES = 3
+
+
 class Num2Vec:
     """A trained num2vec model: next-term prediction, number and sequence embeddings.
 
@@ -333,11 +337,13 @@ class Num2Vec:
         tensor). With ``top_k=K``: the K most likely next terms as
         ``[(number, probability), ...]``, most likely first, found by beam search
         (``beam_size`` defaults to ``max(K, 4)``); for a list of sequences, one
-        such list per sequence. Probabilities are calibrated (see
-        :mod:`num2vec.calibration`) when the model has a calibration, as the
-        bundled one does: fitted on the development half of the real-sequence
-        catalog, an answer given with p = 0.9 is right about 9 times in 10 on the
-        held-out half (the model card gives the measured figures).
+        such list per sequence. When the model has a calibration, as the bundled
+        one does (:mod:`num2vec.calibration`, fitted on the development half of
+        the real-sequence catalog), probabilities are calibrated and the
+        candidates -- at least the beam's best three -- are ranked by them, so
+        ``top_k=1`` can differ from the plain call, which returns the decoder's
+        greedy answer (faster; no probability). The model card gives the
+        reliability measured on the held-out half.
 
         ``min_confidence`` (0 to 1): answers whose probability is below it are
         ``None`` ("no confident prediction") -- without ``top_k`` the answer
@@ -378,22 +384,27 @@ class Num2Vec:
         the model has a calibration.
         """
         k = top_k or 1
+        # a calibrated model ranks at least RERANK_CANDIDATES candidates of the beam by calibrated probability
+        n_cand = max(k, RERANK_CANDIDATES) if top_k and self.calibration is not None else k
         beam = beam_size or (max(k, 4) if top_k else 1)
         with self._lock, self._threads(sum(map(len, batch))), self._autocast():
-            res = predict_numbers(self.net, batch, batch_size=batch_size, beam_size=max(beam, k), top_k=k)
+            res = predict_numbers(self.net, batch, batch_size=batch_size, beam_size=max(beam, n_cand), top_k=n_cand)
         if top_k is None:
             return [r[0][0] for r in res]
-        return [list(zip([v for v, _ in r], self._probabilities(seq, r))) for seq, r in zip(batch, res)]
+        return [self._rank(seq, r)[:k] for seq, r in zip(batch, res)]
 
-    def _probabilities(self, seq: list[int], ranked: list[tuple[int, float]]) -> list[float]:
-        """Probabilities of the candidates ``[(answer, log-prob), ...]`` after ``seq`` (calibrated if possible)."""
+    def _rank(self, seq: list[int], ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Candidates ``[(answer, log-prob), ...]`` after ``seq`` -> ``[(answer, probability), ...]``, most likely
+        first: calibrated probabilities where the model has a calibration, else the decoder's."""
         if self.calibration is None:
-            return [float(np.exp(lp)) for _, lp in ranked]
+            return [(v, float(np.exp(lp))) for v, lp in ranked]
         answers = [v for v, _ in ranked]
         solved = solve(seq)
         probs = self.calibration.probability([lp for _, lp in ranked], rule_support(seq, answers),
-                                             [len(seq)] * len(ranked), [v == solved for v in answers])
-        return [float(p) for p in probs]
+                                             [len(seq)] * len(ranked), [v == solved for v in answers],
+                                             [i == 0 for i in range(len(ranked))])
+        order = sorted(range(len(ranked)), key=lambda i: -probs[i])  # stable: ties keep the decoder's order
+        return [(answers[i], float(probs[i])) for i in order]
 
     def continue_sequence(self, seq: Sequence[int], n: int, beam_size: int | None = None) -> list[int]:
         """The next ``n`` terms, each predicted from the sequence extended by the ones before.

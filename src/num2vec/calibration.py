@@ -2,9 +2,9 @@
 
 The decoder's probability of its answer (the product of its digit
 probabilities) is sure of itself far more often than it is right on sequences
-unlike its training data. :class:`Calibration` maps it, with two facts about the
-sequence, to a probability that an answer is right, by logistic regression
-(Platt scaling, Platt 1999, with extra features):
+unlike its training data. :class:`Calibration` maps it, with facts about the
+candidate and the sequence, to the probability that a candidate is the next
+term, by logistic regression (Platt scaling, Platt 1999, with extra features):
 
 * ``logit(p)`` of the decoder's answer, clipped to [-20, 20];
 * ``log(1 + support)``, where ``support`` is the number of exact rules of
@@ -12,15 +12,21 @@ sequence, to a probability that an answer is right, by logistic regression
   fits, ratio series, every-other-term rules) whose candidate equals the answer;
 * whether ``support`` is zero, and ``log(terms given)``;
 * whether the project's rule solver (:func:`num2vec.solver.solve`: periods,
-  finite differences, linear recurrences, staircases) gives the same answer.
+  finite differences, linear recurrences, staircases) gives the same answer;
+* whether the candidate is the decoder's first choice.
+
+It is fitted on the top three candidates of beam search for each question, so
+it scores every candidate; :meth:`num2vec.Num2Vec.predict_next` with ``top_k``
+ranks the candidates by it (which also picks a better first answer than the
+decoder alone on real sequences: see the model card).
 
 It is fitted on the development half of the real-sequence catalog only
 (:func:`num2vec.catalog.split`), and its reliability is reported on the held-out
 half with :func:`reliability`: expected calibration error (ECE, Guo et al. 2017,
 equal-width bins) and the accuracy of the answers given with p >= 0.9.
 
->>> cal = Calibration(weights=(1.0, 0.0, 0.0, 0.0, 0.0), bias=0.0)   # identity on logit(p)
->>> round(float(cal.probability([np.log(0.8)], [0], [10], [False])[0]), 3)
+>>> cal = Calibration(weights=(1.0, 0.0, 0.0, 0.0, 0.0, 0.0), bias=0.0)   # identity on logit(p)
+>>> round(float(cal.probability([np.log(0.8)], [0], [10], [False], [True])[0]), 3)
 0.8
 """
 
@@ -32,17 +38,18 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 #: the features, in weight order
-FEATURES = ("logit_p", "log1p_support", "no_support", "log_terms", "solver_agrees")
+FEATURES = ("logit_p", "log1p_support", "no_support", "log_terms", "solver_agrees", "first")
 _LOGIT_CLIP = 20.0
 
 
 def features(log_p: Sequence[float], support: Sequence[int], n_terms: Sequence[int],
-             solver_agrees: Sequence[bool]) -> np.ndarray:
-    """The calibration features ``(N, 5)`` (see the module docstring) of N answers.
+             solver_agrees: Sequence[bool], first: Sequence[bool]) -> np.ndarray:
+    """The calibration features ``(N, 6)`` (see the module docstring) of N candidates.
 
-    ``log_p``: natural log of the decoder's probability of each answer (<= 0);
+    ``log_p``: natural log of the decoder's probability of each candidate (<= 0);
     ``support``: exact rules agreeing with it; ``n_terms``: terms given;
-    ``solver_agrees``: the rule solver gives the same answer.
+    ``solver_agrees``: the rule solver gives the same answer; ``first``: it is
+    the decoder's most likely candidate.
     """
     lp = np.minimum(np.asarray(log_p, dtype=np.float64), 0.0)
     # logit(p) = log p - log(1 - p), computed stably near p = 1
@@ -50,7 +57,8 @@ def features(log_p: Sequence[float], support: Sequence[int], n_terms: Sequence[i
     s = np.asarray(support, dtype=np.float64)
     n = np.asarray(n_terms, dtype=np.float64)
     return np.stack([np.clip(logit, -_LOGIT_CLIP, _LOGIT_CLIP), np.log1p(s), (s == 0).astype(np.float64),
-                     np.log(np.maximum(n, 1.0)), np.asarray(solver_agrees, dtype=np.float64)], axis=1)
+                     np.log(np.maximum(n, 1.0)), np.asarray(solver_agrees, dtype=np.float64),
+                     np.asarray(first, dtype=np.float64)], axis=1)
 
 
 @dataclass(frozen=True)
@@ -69,9 +77,9 @@ class Calibration:
             raise ValueError("calibration weights must be finite numbers")
 
     def probability(self, log_p: Sequence[float], support: Sequence[int], n_terms: Sequence[int],
-                    solver_agrees: Sequence[bool]) -> np.ndarray:
-        """Calibrated probabilities ``(N,)`` that each answer is right (arguments as for :func:`features`)."""
-        z = features(log_p, support, n_terms, solver_agrees) @ np.asarray(self.weights) + self.bias
+                    solver_agrees: Sequence[bool], first: Sequence[bool]) -> np.ndarray:
+        """Calibrated probabilities ``(N,)`` that each candidate is right (arguments as for :func:`features`)."""
+        z = features(log_p, support, n_terms, solver_agrees, first) @ np.asarray(self.weights) + self.bias
         return 1.0 / (1.0 + np.exp(-z))
 
     def to_dict(self) -> dict:
@@ -89,14 +97,14 @@ class Calibration:
 
 
 def fit(log_p: Sequence[float], support: Sequence[int], n_terms: Sequence[int], solver_agrees: Sequence[bool],
-        correct: Sequence[bool], fitted_on: str = "", C: float = 1.0) -> Calibration:
+        first: Sequence[bool], correct: Sequence[bool], fitted_on: str = "", C: float = 1.0) -> Calibration:
     """Fit a :class:`Calibration` by L2-regularised logistic regression (scikit-learn, ``C`` its inverse strength)."""
     from sklearn.linear_model import LogisticRegression
 
     y = np.asarray(correct, dtype=bool)
     if y.all() or not y.any():
         raise ValueError("calibration needs right and wrong answers among the fitting data")
-    lr = LogisticRegression(C=C, max_iter=1000).fit(features(log_p, support, n_terms, solver_agrees), y)
+    lr = LogisticRegression(C=C, max_iter=1000).fit(features(log_p, support, n_terms, solver_agrees, first), y)
     return Calibration(tuple(float(w) for w in lr.coef_[0]), float(lr.intercept_[0]), fitted_on)
 
 
