@@ -98,7 +98,11 @@ class Calibration:
 
 def fit(log_p: Sequence[float], support: Sequence[int], n_terms: Sequence[int], solver_agrees: Sequence[bool],
         first: Sequence[bool], correct: Sequence[bool], fitted_on: str = "", C: float = 1.0) -> Calibration:
-    """Fit a :class:`Calibration` by L2-regularised logistic regression (scikit-learn, ``C`` its inverse strength)."""
+    """Fit a :class:`Calibration` by L2-regularised logistic regression (``C`` its inverse strength).
+
+    Needs scikit-learn (``pip install "num2vec[sklearn]"``); applying a fitted calibration needs NumPy only.
+    Raises ``ValueError`` when the outcomes are all right or all wrong.
+    """
     from sklearn.linear_model import LogisticRegression
 
     y = np.asarray(correct, dtype=bool)
