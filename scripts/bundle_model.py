@@ -147,8 +147,9 @@ def main() -> None:
     dev = split("dev")
     data = calibrate.collect(model, dev, [10, 5])
     cal = calibrate.fit_calibration(
-        data, f"development half of the real-sequence catalog ({len(dev)} sequences, given 10 and 5 terms; the "
-              f"beam's top 3 candidates of {max(data['question']) + 1} questions; python scripts/calibrate.py MODEL)")
+        data, f"development half of the real-sequence catalog ({len(dev)} sequences, given 10 and 5 terms: "
+              f"{max(data['question']) + 1} questions, the beam's top 3 candidates and the exact rules' answers; "
+              "python scripts/calibrate.py MODEL)")
     model.calibration = cal
     model.config["calibration"] = cal.to_dict()
     real_bench = _load_script(Path(__file__).resolve().parents[1] / "benchmarks" / "real_sequences.py", "real_bench")

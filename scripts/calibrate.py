@@ -23,15 +23,13 @@ from pathlib import Path
 
 
 def collect(model, sequences, given: list[int]) -> dict:
-    """Features and outcomes of the beam's top three candidates, with the model's raw probabilities, for the first
-    g terms of each sequence and each g of ``given`` (``question`` numbers the questions)."""
-    import numpy as np
-
-    from num2vec.exact import rule_support
-    from num2vec.solver import solve
+    """The candidates of every question (the first g terms of each sequence, for each g of ``given``) with the
+    model's raw probabilities, as one :func:`num2vec.calibration.candidate_table` concatenated key by key, plus
+    ``question`` (its number) and ``correct``."""
+    from num2vec.calibration import candidate_table
 
     saved, model.calibration = model.calibration, None  # raw decoder probabilities
-    out: dict = {k: [] for k in ("question", "log_p", "support", "n_terms", "solver_agrees", "first", "correct")}
+    out: dict = {"question": [], "correct": []}
     question = 0
     try:
         for g in given:
@@ -42,34 +40,34 @@ def collect(model, sequences, given: list[int]) -> dict:
                     ranked = model.predict_next(shown, top_k=3)
                 except ValueError:
                     continue
-                solved = solve(shown)
-                support = rule_support(shown, [v for v, _ in ranked])
-                for i, ((value, p), s) in enumerate(zip(ranked, support)):
-                    out["question"].append(question)
-                    out["log_p"].append(float(np.log(max(p, 1e-300))))
-                    out["support"].append(s)
-                    out["n_terms"].append(g)
-                    out["solver_agrees"].append(value == solved)
-                    out["first"].append(i == 0)
-                    out["correct"].append(value == want)
+                table = candidate_table(shown, [(v, _log(p)) for v, p in ranked])
+                for key, values in table.items():
+                    out.setdefault(key, []).extend(values)
+                out["question"].extend([question] * len(table["value"]))
+                out["correct"].extend(v == want for v in table["value"])
                 question += 1
     finally:
         model.calibration = saved
     return out
 
 
+def _log(p: float) -> float:
+    import math
+
+    return math.log(max(p, 1e-300))
+
+
 def fit_calibration(data: dict, fitted_on: str):
     from num2vec.calibration import fit
 
-    return fit(data["log_p"], data["support"], data["n_terms"], data["solver_agrees"], data["first"],
-               data["correct"], fitted_on=fitted_on)
+    return fit(data, data["correct"], fitted_on=fitted_on)
 
 
 def top_choice(cal, data: dict) -> tuple[list[float], list[bool], list[bool]]:
     """Per question: the calibrated probability and outcome of the candidate ranked first, and the decoder's outcome."""
     import numpy as np
 
-    p = cal.probability(data["log_p"], data["support"], data["n_terms"], data["solver_agrees"], data["first"])
+    p = cal.probability(data)
     q = np.asarray(data["question"])
     correct, first = np.asarray(data["correct"]), np.asarray(data["first"])
     probs, right, decoder = [], [], []
@@ -102,8 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     dev = split("dev")
     data = collect(model, dev, args.given)
     cal = fit_calibration(data, f"development half of the real-sequence catalog ({len(dev)} sequences, given "
-                                f"{' and '.join(map(str, args.given))} terms; the beam's top 3 candidates of "
-                                f"{max(data['question']) + 1} questions)")
+                                f"{' and '.join(map(str, args.given))} terms: {max(data['question']) + 1} questions, "
+                                "the beam's top 3 candidates and the exact rules' answers)")
     probs, right, decoder = top_choice(cal, data)
     r = reliability(probs, right)
     conf = "-" if r["confident_accuracy"] is None else f"{r['confident_accuracy']:.3f}"

@@ -3,28 +3,38 @@
 import numpy as np
 import pytest
 
-from num2vec.calibration import FEATURES, Calibration, features, fit, reliability
+from num2vec.calibration import FEATURES, UNPROPOSED_LOG_P, Calibration, candidate_table, features, fit, reliability
 
 
 def test_features_are_finite_for_certain_and_hopeless_answers():
-    f = features([0.0, -1e-30, np.log(0.5), -800.0], [0, 3, 1, 0], [5, 10, 10, 2], [True, False, False, True],
-                 [True, True, False, False])
+    table = {"log_p": [0.0, -1e-30, np.log(0.5), -800.0], "support": [0, 3, 1, 0], "n_terms": [5, 10, 10, 2],
+             "solver_agrees": [True, False, False, True], "first": [True, False, False, False],
+             "from_decoder": [True, True, True, False]}
+    f = features(table)
     assert f.shape == (4, len(FEATURES)) and np.isfinite(f).all()
     assert f[0, 0] == 20.0 and f[3, 0] == -20.0 and abs(f[2, 0]) < 1e-12  # logit clipped; logit(0.5) = 0
     assert f[:, 2].tolist() == [1.0, 0.0, 0.0, 1.0] and f[:, 4].tolist() == [1.0, 0.0, 0.0, 1.0]
-    assert f[:, 5].tolist() == [1.0, 1.0, 0.0, 0.0]
+    assert f[:, 5].tolist() == [1.0, 0.0, 0.0, 0.0] and f[:, 6].tolist() == [1.0, 1.0, 1.0, 0.0]
+
+
+def test_candidate_table_adds_the_rules_answers_the_decoder_missed():
+    # factorials: a decoder that proposes 600 and 700 misses 720, which the holonomic fit and the ratio series give
+    table = candidate_table([1, 2, 6, 24, 120], [(600, np.log(0.6)), (700, np.log(0.3))])
+    assert table["value"][:2] == [600, 700] and 720 in table["value"]
+    i = table["value"].index(720)
+    assert not table["from_decoder"][i] and table["support"][i] >= 2 and table["log_p"][i] == UNPROPOSED_LOG_P
+    assert all(len(v) == len(table["value"]) for v in table.values())
 
 
 def test_fit_learns_that_rule_support_makes_answers_right():
     rng = np.random.default_rng(0)
     n = 2000
     support = rng.integers(0, 4, n)
-    log_p = np.log(rng.uniform(0.5, 1.0, n))
+    table = {"log_p": np.log(rng.uniform(0.5, 1.0, n)), "support": support, "n_terms": np.full(n, 10),
+             "solver_agrees": np.zeros(n, bool), "first": np.ones(n, bool), "from_decoder": np.ones(n, bool)}
     correct = rng.uniform(size=n) < np.where(support > 0, 0.95, 0.2)
-    agrees = np.zeros(n, bool)
-    first = np.ones(n, bool)
-    cal = fit(log_p, support, np.full(n, 10), agrees, first, correct, fitted_on="synthetic")
-    p = cal.probability(log_p, support, np.full(n, 10), agrees, first)
+    cal = fit(table, correct, fitted_on="synthetic")
+    p = cal.probability(table)
     assert p[support > 0].mean() > 0.85 and p[support == 0].mean() < 0.35
     assert reliability(p, correct)["ece"] < 0.05
     again = Calibration.from_dict(cal.to_dict())
@@ -53,7 +63,7 @@ def calibrated(tiny_model):
     import copy
 
     model = copy.copy(tiny_model)
-    model.calibration = Calibration(weights=(0.0, 6.0, -3.0, 0.0, 0.0, 0.0), bias=0.0)
+    model.calibration = Calibration(weights=(0.0, 6.0, -3.0, 0.0, 0.0, 0.0, 0.0), bias=0.0)
     return model
 
 
@@ -64,7 +74,7 @@ def test_min_confidence_answers_none_below_it(calibrated):
     assert [v for v, _ in ranked] == [8] and ranked[0][1] > 0.9
     assert calibrated.predict_next([5, 6, 7], min_confidence=0.0) == calibrated.predict_next([5, 6, 7])
     # a calibration that trusts nothing: every answer is below the threshold
-    calibrated.calibration = Calibration(weights=(0.0,) * 6, bias=-5.0)
+    calibrated.calibration = Calibration(weights=(0.0,) * 7, bias=-5.0)
     assert calibrated.predict_next([5, 6, 7], min_confidence=0.5) is None
     assert calibrated.predict_next([[5, 6, 7], [1, 2, 3]], min_confidence=0.5) == [None, None]
     assert calibrated.predict_next([5, 6, 7], top_k=2, min_confidence=0.5) == []

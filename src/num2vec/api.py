@@ -27,13 +27,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .calibration import Calibration
+from .calibration import Calibration, candidate_table
 from .codec import MAX_DIGITS, as_int_list, check_fits, encode_batch, to_int
-from .exact import featurize, rule_support
+from .exact import featurize
 from .limits import MAX_CONTINUE, MAX_TERMS, MIN_TERMS
 from .model import Num2VecNet, predict_numbers, resolve_device
 from .serialization import load_model, save_model
-from .solver import solve
 
 #: inference precisions: exact float32, bfloat16 autocast (faster on CPUs with AVX-512 BF16 or AMX and on GPUs),
 #: or "auto": bf16 where a short timed probe on this machine finds it faster, else fp32
@@ -340,7 +339,8 @@ class Num2Vec:
         such list per sequence. When the model has a calibration, as the bundled
         one does (:mod:`num2vec.calibration`, fitted on the development half of
         the real-sequence catalog), probabilities are calibrated and the
-        candidates -- at least the beam's best three -- are ranked by them, so
+        candidates -- the beam's best three and the exact rules' answers (the
+        rule solver's, the holonomic fits') -- are ranked by them, so
         ``top_k=1`` can differ from the plain call, which returns the decoder's
         greedy answer (faster; no probability). The model card gives the
         reliability measured on the held-out half.
@@ -394,17 +394,12 @@ class Num2Vec:
         return [self._rank(seq, r)[:k] for seq, r in zip(batch, res)]
 
     def _rank(self, seq: list[int], ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        """Candidates ``[(answer, log-prob), ...]`` after ``seq`` -> ``[(answer, probability), ...]``, most likely
-        first: calibrated probabilities where the model has a calibration, else the decoder's."""
+        """The decoder's candidates ``[(answer, log-prob), ...]`` after ``seq`` -> ``[(answer, probability), ...]``,
+        most likely first: the decoder's probabilities, or with a calibration the calibrated ones, over the
+        decoder's candidates and the exact rules' (see :func:`num2vec.calibration.candidate_table`)."""
         if self.calibration is None:
             return [(v, float(np.exp(lp))) for v, lp in ranked]
-        answers = [v for v, _ in ranked]
-        solved = solve(seq)
-        probs = self.calibration.probability([lp for _, lp in ranked], rule_support(seq, answers),
-                                             [len(seq)] * len(ranked), [v == solved for v in answers],
-                                             [i == 0 for i in range(len(ranked))])
-        order = sorted(range(len(ranked)), key=lambda i: -probs[i])  # stable: ties keep the decoder's order
-        return [(answers[i], float(probs[i])) for i in order]
+        return self.calibration.rank(candidate_table(seq, ranked))
 
     def continue_sequence(self, seq: Sequence[int], n: int, beam_size: int | None = None) -> list[int]:
         """The next ``n`` terms, each predicted from the sequence extended by the ones before.

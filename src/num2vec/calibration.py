@@ -4,30 +4,37 @@ The decoder's probability of its answer (the product of its digit
 probabilities) is sure of itself far more often than it is right on sequences
 unlike its training data. :class:`Calibration` maps it, with facts about the
 candidate and the sequence, to the probability that a candidate is the next
-term, by logistic regression (Platt scaling, Platt 1999, with extra features):
+term, by logistic regression (Platt scaling, Platt 1999, with extra features).
 
-* ``logit(p)`` of the decoder's answer, clipped to [-20, 20];
+The candidates of a question (:func:`candidate_table`) are the decoder's
+(beam search's best three) and those of exact rules the decoder did not
+propose: the rule solver's answer (:func:`num2vec.solver.solve`: periods,
+finite differences, linear recurrences, staircases) and the holonomic fits of
+:mod:`num2vec.exact`. The features of each (:data:`FEATURES`):
+
+* ``logit(p)`` of the decoder's probability, clipped to [-20, 20] (-20 for a
+  candidate the decoder did not propose);
 * ``log(1 + support)``, where ``support`` is the number of exact rules of
   :mod:`num2vec.exact` (extrapolations, ratios, recurrences, periods, holonomic
-  fits, ratio series, every-other-term rules) whose candidate equals the answer;
-* whether ``support`` is zero, and ``log(terms given)``;
-* whether the project's rule solver (:func:`num2vec.solver.solve`: periods,
-  finite differences, linear recurrences, staircases) gives the same answer;
-* whether the candidate is the decoder's first choice.
+  fits, ratio series, every-other-term rules) whose candidate equals it, and
+  whether ``support`` is zero;
+* ``log(terms given)``;
+* whether the rule solver gives the same answer;
+* whether it is the decoder's first choice, and whether the decoder proposed it.
 
-It is fitted on the top three candidates of beam search for each question, so
-it scores every candidate; :meth:`num2vec.Num2Vec.predict_next` with ``top_k``
-ranks the candidates by it (which also picks a better first answer than the
-decoder alone on real sequences: see the model card).
-
-It is fitted on the development half of the real-sequence catalog only
-(:func:`num2vec.catalog.split`), and its reliability is reported on the held-out
-half with :func:`reliability`: expected calibration error (ECE, Guo et al. 2017,
+:meth:`num2vec.Num2Vec.predict_next` with ``top_k`` or ``min_confidence`` ranks
+the candidates by calibrated probability. The calibration is fitted on the
+development half of the real-sequence catalog only (:func:`num2vec.catalog.split`;
+``scripts/calibrate.py``), and its reliability is reported on the held-out half
+with :func:`reliability`: expected calibration error (ECE, Guo et al. 2017,
 equal-width bins) and the accuracy of the answers given with p >= 0.9.
 
->>> cal = Calibration(weights=(1.0, 0.0, 0.0, 0.0, 0.0, 0.0), bias=0.0)   # identity on logit(p)
->>> round(float(cal.probability([np.log(0.8)], [0], [10], [False], [True])[0]), 3)
-0.8
+>>> table = candidate_table([1, 2, 3, 4], [(5, np.log(0.8)), (6, np.log(0.1))])
+>>> table["value"], table["support"], table["solver_agrees"], table["from_decoder"]
+([5, 6], [8, 1], [True, False], [True, True])
+>>> cal = Calibration(weights=(1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), bias=0.0)   # identity on logit(p)
+>>> np.round(cal.probability(table), 3).tolist()
+[0.8, 0.1]
 """
 
 from __future__ import annotations
@@ -38,27 +45,50 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 #: the features, in weight order
-FEATURES = ("logit_p", "log1p_support", "no_support", "log_terms", "solver_agrees", "first")
+FEATURES = ("logit_p", "log1p_support", "no_support", "log_terms", "solver_agrees", "first", "from_decoder")
 _LOGIT_CLIP = 20.0
+#: the log-probability given to a candidate the decoder did not propose
+UNPROPOSED_LOG_P = -1000.0
 
 
-def features(log_p: Sequence[float], support: Sequence[int], n_terms: Sequence[int],
-             solver_agrees: Sequence[bool], first: Sequence[bool]) -> np.ndarray:
-    """The calibration features ``(N, 6)`` (see the module docstring) of N candidates.
+def candidate_table(seq: Sequence[int], decoded: Sequence[tuple[int, float]]) -> dict[str, list]:
+    """The candidates of one question and the facts :func:`features` reads, as lists of equal length.
 
-    ``log_p``: natural log of the decoder's probability of each candidate (<= 0);
-    ``support``: exact rules agreeing with it; ``n_terms``: terms given;
-    ``solver_agrees``: the rule solver gives the same answer; ``first``: it is
-    the decoder's most likely candidate.
+    ``decoded``: the decoder's candidates ``[(value, log-prob), ...]``, most likely
+    first. Candidates of exact rules that the decoder did not propose (the rule
+    solver's answer, the holonomic fits' predictions) follow, with log-probability
+    :data:`UNPROPOSED_LOG_P`. Keys: ``value``, ``log_p``, ``support``, ``n_terms``,
+    ``solver_agrees``, ``first``, ``from_decoder``.
     """
-    lp = np.minimum(np.asarray(log_p, dtype=np.float64), 0.0)
+    from .exact import HOLONOMIC_SHAPES, holonomic_predictions, rule_support
+    from .solver import solve
+
+    values = [v for v, _ in decoded]
+    log_p = [float(lp) for _, lp in decoded]
+    solved = solve(seq)
+    extra = [solved] + [holonomic_predictions(seq, order, degree, last_only=True)[-1] if seq else None
+                        for order, degree in HOLONOMIC_SHAPES]
+    for v in extra:
+        if v is not None and v not in values:
+            values.append(v)
+            log_p.append(UNPROPOSED_LOG_P)
+    proposed = len(decoded)
+    return {"value": values, "log_p": log_p, "support": rule_support(seq, values), "n_terms": [len(seq)] * len(values),
+            "solver_agrees": [v == solved for v in values], "first": [i == 0 for i in range(len(values))],
+            "from_decoder": [i < proposed for i in range(len(values))]}
+
+
+def features(table: dict[str, Sequence]) -> np.ndarray:
+    """The calibration features ``(N, 7)`` (:data:`FEATURES`) of the N candidates of a :func:`candidate_table`
+    (or of several questions' tables concatenated key by key)."""
+    lp = np.minimum(np.asarray(table["log_p"], dtype=np.float64), 0.0)
     # logit(p) = log p - log(1 - p), computed stably near p = 1
     logit = lp - np.log(-np.expm1(np.minimum(lp, -1e-12)))
-    s = np.asarray(support, dtype=np.float64)
-    n = np.asarray(n_terms, dtype=np.float64)
+    s = np.asarray(table["support"], dtype=np.float64)
+    n = np.asarray(table["n_terms"], dtype=np.float64)
+    flag = lambda key: np.asarray(table[key], dtype=np.float64)  # noqa: E731
     return np.stack([np.clip(logit, -_LOGIT_CLIP, _LOGIT_CLIP), np.log1p(s), (s == 0).astype(np.float64),
-                     np.log(np.maximum(n, 1.0)), np.asarray(solver_agrees, dtype=np.float64),
-                     np.asarray(first, dtype=np.float64)], axis=1)
+                     np.log(np.maximum(n, 1.0)), flag("solver_agrees"), flag("first"), flag("from_decoder")], axis=1)
 
 
 @dataclass(frozen=True)
@@ -76,11 +106,16 @@ class Calibration:
         if not all(np.isfinite(w) for w in (*self.weights, self.bias)):
             raise ValueError("calibration weights must be finite numbers")
 
-    def probability(self, log_p: Sequence[float], support: Sequence[int], n_terms: Sequence[int],
-                    solver_agrees: Sequence[bool], first: Sequence[bool]) -> np.ndarray:
-        """Calibrated probabilities ``(N,)`` that each candidate is right (arguments as for :func:`features`)."""
-        z = features(log_p, support, n_terms, solver_agrees, first) @ np.asarray(self.weights) + self.bias
+    def probability(self, table: dict[str, Sequence]) -> np.ndarray:
+        """Calibrated probabilities ``(N,)`` that each candidate of ``table`` is right (see :func:`features`)."""
+        z = features(table) @ np.asarray(self.weights) + self.bias
         return 1.0 / (1.0 + np.exp(-z))
+
+    def rank(self, table: dict[str, Sequence]) -> list[tuple[int, float]]:
+        """``[(value, probability), ...]`` of one question's candidates, most likely first (ties: table order)."""
+        p = self.probability(table)
+        order = sorted(range(len(p)), key=lambda i: -p[i])
+        return [(table["value"][i], float(p[i])) for i in order]
 
     def to_dict(self) -> dict:
         return {"features": list(FEATURES), **asdict(self), "weights": list(self.weights)}
@@ -96,9 +131,9 @@ class Calibration:
             raise ValueError(f"calibration: malformed ({exc})") from None
 
 
-def fit(log_p: Sequence[float], support: Sequence[int], n_terms: Sequence[int], solver_agrees: Sequence[bool],
-        first: Sequence[bool], correct: Sequence[bool], fitted_on: str = "", C: float = 1.0) -> Calibration:
-    """Fit a :class:`Calibration` by L2-regularised logistic regression (``C`` its inverse strength).
+def fit(table: dict[str, Sequence], correct: Sequence[bool], fitted_on: str = "", C: float = 1.0) -> Calibration:
+    """Fit a :class:`Calibration` to candidates (``table``: :func:`candidate_table` s concatenated key by key) and
+    whether each is right, by L2-regularised logistic regression (``C`` its inverse strength).
 
     Needs scikit-learn (``pip install "num2vec[sklearn]"``); applying a fitted calibration needs NumPy only.
     Raises ``ValueError`` when the outcomes are all right or all wrong.
@@ -108,7 +143,7 @@ def fit(log_p: Sequence[float], support: Sequence[int], n_terms: Sequence[int], 
     y = np.asarray(correct, dtype=bool)
     if y.all() or not y.any():
         raise ValueError("calibration needs right and wrong answers among the fitting data")
-    lr = LogisticRegression(C=C, max_iter=1000).fit(features(log_p, support, n_terms, solver_agrees, first), y)
+    lr = LogisticRegression(C=C, max_iter=2000).fit(features(table), y)
     return Calibration(tuple(float(w) for w in lr.coef_[0]), float(lr.intercept_[0]), fitted_on)
 
 
