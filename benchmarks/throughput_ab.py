@@ -1,11 +1,13 @@
 """``predict_next`` throughput of this tree beside another revision, side by side in one run.
 
-Both score the same 3,000 held-out sequences of the original distribution with the same model folder, one PyTorch
-thread each, in alternating rounds (so a change in the machine's load hits both); each round runs in its own
-process, importing num2vec from its tree (the revision is exported with ``git archive``).
+Both score the same 3,000 held-out sequences of the original distribution, one PyTorch thread each, in alternating
+rounds (so a change in the machine's load hits both); each round runs in its own process, importing num2vec from its
+tree (the revision is exported with ``git archive``). Each tree uses its own bundled model (the user's view: what
+``pip install`` of that revision answers), or with ``--same-model`` both use ``--model`` (a code-only comparison,
+for revisions that read the same model).
 
-    python benchmarks/throughput_ab.py --baseline af16f4c                # this tree vs that commit, bundled model
-    python benchmarks/throughput_ab.py --baseline af16f4c --rounds 5 --model runs/x/model
+    python benchmarks/throughput_ab.py --baseline af16f4c                # this tree and its model vs that commit's
+    python benchmarks/throughput_ab.py --baseline af16f4c --same-model --rounds 5 --model runs/x/model
 """
 
 from __future__ import annotations
@@ -56,14 +58,18 @@ def main() -> None:
     ap.add_argument("--baseline", required=True, help="git revision to compare with")
     ap.add_argument("--model", default=str(ROOT / "src" / "num2vec" / "pretrained"))
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--same-model", action="store_true", help="the baseline runs --model too, not its own")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         trees = {"this tree": ROOT / "src", f"baseline {args.baseline}": export(args.baseline, Path(tmp))}
+        models = {"this tree": args.model,
+                  f"baseline {args.baseline}": args.model if args.same_model else str(Path(tmp) / "src" / "num2vec"
+                                                                                     / "pretrained")}
         rates: dict[str, list[float]] = {name: [] for name in trees}
         preds: dict[str, list[str]] = {}
         for _ in range(args.rounds):
             for name, src in trees.items():
-                r = one_round(src, args.model)
+                r = one_round(src, models[name])
                 rates[name].append(r["seq_per_s"])
                 preds[name] = r["preds"]
     (a, ra), (b, rb) = rates.items()
@@ -72,7 +78,7 @@ def main() -> None:
     for name, r in rates.items():
         print(f"  {name:<22} {statistics.median(r):8.0f} sequences/s (rounds: {', '.join(f'{x:.0f}' for x in r)})")
     print(f"  ratio                  {statistics.median(ra) / statistics.median(rb):8.2f}x")
-    print(f"  same predictions       {same} / {len(preds[a])}")
+    print(f"  same predictions       {same} / {len(preds[a])}" + ("" if args.same_model else " (two models)"))
 
 
 if __name__ == "__main__":

@@ -176,7 +176,10 @@ def test_bundled_model_ships_with_the_package():
     assert "command" in model.config["training"]
     evaluations = {e["name"]: e for e in model.config["evaluations"]}
     assert set(evaluations) == {"mixed", "original", "original_beam4", "families", "length16", "long_numbers", "signed",
-                                "crossing_zero", "real"}
+                                "crossing_zero", "extended", "real"}
+    assert model.calibration is not None and "development half" in model.calibration.fitted_on
+    real = model.config["real_sequences"]
+    assert real["split"] == "heldout" and set(real["given"]) == {"10", "5"}
     assert "--beam-size 4" in evaluations["original_beam4"]["command"]
     assert all(e["size"] == 3000 for name, e in evaluations.items() if name not in ("real", "crossing_zero"))
     assert model.net.cfg.allow_negative and evaluations["crossing_zero"]["size"] > 500

@@ -559,21 +559,32 @@ def evaluate(count, distribution, length, max_value, beam_size, top_k, signed, c
 @threads_option
 @_errors
 def classify(numbers, k, show, model_path, device, threads):
-    """Name the pattern type of an integer sequence by its nearest labelled sequences.
+    """Name the pattern type of an integer sequence: by an exact rule, else by its nearest labelled sequences.
 
     \b
-    num2vec classify 1 4 9 16 25      prints the pattern type, its share of the
-                                      k neighbours, and the nearest ones
+    num2vec classify 1 4 9 16 25      prints the pattern type and where it comes
+                                      from (an exact rule, or the share of the k
+                                      neighbours), and the nearest ones
     """
     if not numbers:
         raise ValueError("no numbers given: try 'num2vec classify 1 4 9 16 25'")
     seq = parse_numbers(" ".join(numbers))
     _setup(threads)
     match = _load(model_path, device).classify(seq, k=k)
-    click.echo(f"{match.pattern}\t{match.share:.0%} of {len(match.neighbours)} neighbours "
-               f"(generator family: {match.family}, {match.family_share:.0%})")
+    family = f"generator family: {match.family}, {match.family_share:.0%}"
+    if match.source == "rule":
+        click.echo(f"{match.pattern}\tby an exact rule (the {len(match.neighbours)} nearest neighbours say "
+                   f"{_vote_of(match)}, {match.share:.0%}; {family})")
+    else:
+        click.echo(f"{match.pattern}\t{match.share:.0%} of {len(match.neighbours)} neighbours ({family})")
     for n in match.neighbours[:show]:
         click.echo(f"{n.similarity:.3f}\t{n.pattern}\t{n.formula}\t{' '.join(map(str, n.terms))}")
+
+
+def _vote_of(match) -> str:
+    from collections import Counter
+
+    return Counter(n.pattern for n in match.neighbours).most_common(1)[0][0]
 
 
 @main.command()

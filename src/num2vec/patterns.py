@@ -74,15 +74,18 @@ class Neighbour(NamedTuple):
 
 @dataclass(frozen=True)
 class PatternMatch:
-    """``pattern``: the majority pattern type (:data:`num2vec.data.PATTERN_TYPES`) of the ``k``
-    nearest reference sequences, ``share``: the fraction of them with that type; ``family``:
-    their majority generator family, ``family_share`` its fraction; ``neighbours``: nearest first."""
+    """``pattern``: the pattern type (:data:`num2vec.data.PATTERN_TYPES`): the one an exact rule
+    finds in the terms (``source="rule"``, see :func:`rule_pattern`), else the majority type of the
+    ``k`` nearest reference sequences (``source="neighbours"``); ``share``: the fraction of the
+    neighbours with the majority type; ``family``: their majority generator family,
+    ``family_share`` its fraction; ``neighbours``: nearest first."""
 
     pattern: str
     share: float
     family: str
     family_share: float
     neighbours: list[Neighbour]
+    source: str = "neighbours"
 
 
 @functools.cache
@@ -155,8 +158,40 @@ def _vote(families: list[str]) -> tuple[str, float]:
     return family, count / len(families)
 
 
+def rule_pattern(terms: Sequence[int]) -> str | None:
+    """The pattern type an exact rule finds in ``terms``, or ``None``.
+
+    What the terms do (:func:`num2vec.data.behaviour_type`: periodic, linear,
+    polynomial, exponential), then the rule solver: a linear recurrence with
+    constant coefficients is ``recursive``, a staircase ``division``; then a
+    verified holonomic fit (:func:`num2vec.exact.holonomic_predictions`) makes
+    it ``factorial``. These are the rules the generator's labels follow.
+
+    >>> rule_pattern([1, 1, 2, 3, 5, 8, 13, 21]), rule_pattern([1, 2, 6, 24, 120, 720])
+    ('recursive', 'factorial')
+    >>> rule_pattern([3, 1, 4, 1, 5, 9, 2, 6]) is None
+    True
+    """
+    from .exact import HOLONOMIC_SHAPES, holonomic_predictions
+    from .solver import explain
+
+    terms = list(terms)
+    found = behaviour_type(terms)
+    if found:
+        return found
+    solved = explain(terms)
+    if solved is not None and solved[1] in ("recurrence", "staircase"):
+        return "recursive" if solved[1] == "recurrence" else "division"
+    if any(holonomic_predictions(terms, order, degree, last_only=True)[-1] is not None
+           for order, degree in HOLONOMIC_SHAPES):
+        return "factorial"
+    return None
+
+
 def classify(model: Num2Vec, seq, k: int = 10) -> PatternMatch:
-    """The pattern type of one sequence (at least 2 integers) by its ``k`` nearest reference sequences."""
+    """The pattern type of one sequence (at least 2 integers): the type an exact rule finds in it
+    (:func:`rule_pattern`), else the majority of its ``k`` nearest reference sequences. The
+    neighbours are returned either way."""
     k = _check_k(k)
     batch, single = model.check_sequences(seq)  # validates seq
     if not single:
@@ -169,6 +204,9 @@ def classify(model: Num2Vec, seq, k: int = 10) -> PatternMatch:
     neighbours = [Neighbour(ref[i].terms, ref[i].family, ref[i].pattern, ref[i].formula, float(sims[i])) for i in idx]
     pattern, share = _vote([n.pattern for n in neighbours])
     family, family_share = _vote([n.family for n in neighbours])
+    ruled = rule_pattern(terms)
+    if ruled is not None:
+        return PatternMatch(ruled, share, family, family_share, neighbours, source="rule")
     return PatternMatch(pattern, share, family, family_share, neighbours)
 
 
