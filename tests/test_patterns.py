@@ -139,7 +139,8 @@ def test_cli_classify(tiny_run, tiny_model):
     assert res.exit_code == 0, res.output
     lines = res.output.strip().splitlines()
     match = tiny_model.classify([3, 4, 3, 4, 3], k=6)
-    assert lines[0].split("\t")[0] == match.pattern and "of 6 neighbours" in lines[0]
+    assert lines[0].split("\t")[0] == match.pattern and "6" in lines[0] and "neighbours" in lines[0]
+    assert ("by an exact rule" in lines[0]) == (match.source == "rule")
     assert len(lines) == 3 and lines[1].split("\t")[3] == " ".join(map(str, match.neighbours[0].terms))
     bad = CliRunner().invoke(main, ["classify", "--model", str(tiny_run.out / "model"), "5"])
     assert bad.exit_code == 2 and "at least 2" in bad.output
