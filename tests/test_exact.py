@@ -249,3 +249,20 @@ def test_every_other_term_columns_follow_interleavings():
 def test_column_spec_rejects_unknown_extra_counts():
     with pytest.raises(ValueError, match="holonomic_fits=5"):
         ColumnSpec(holonomic_fits=5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-(10**6), 10**6), min_size=1, max_size=9))
+def test_ratio_series_equal_their_definition_with_fractions(x):
+    from fractions import Fraction
+
+    t = len(x) - 1
+    want = [None, None]
+    ratios = [Fraction(x[i], x[i - 1]) if i >= 1 and x[i - 1] else None for i in range(len(x))]
+    for k, idx in ((1, (t - 1, t)), (2, (t - 2, t - 1, t))):
+        if min(idx) >= 1 and all(ratios[i] is not None for i in idx):
+            r = [ratios[i] for i in idx]
+            nxt = 2 * r[1] - r[0] if k == 1 else 3 * r[2] - 3 * r[1] + r[0]
+            guess = nxt * x[t]
+            want[k - 1] = guess.numerator if guess.denominator == 1 else None
+    assert exact._ratio_series(x, t, 2) == want

@@ -307,22 +307,23 @@ def _null_vector(pivots: list[tuple[int, list[int]]], unknowns: int) -> list[int
 
 
 def _ratio_series(x: Sequence[int], t: int, orders: int) -> list[int | None]:
-    """x_t times the next ratio x_{t+1}/x_t when the k-th difference of the ratio series x_i/x_{i-1} is constant,
-    k = 1..orders (exact fractions; ``None`` where a ratio is not defined or the product is not an integer)."""
+    """x_t times the next ratio x_{t+1}/x_t when the k-th difference of the ratio series r_i = x_i/x_{i-1} is
+    constant, k = 1..orders (at most 2), in exact integer arithmetic; ``None`` where a ratio is not defined or the
+    product is not an integer.
+
+    With r_{t+1} = 2 r_t - r_{t-1} (k = 1) or 3 r_t - 3 r_{t-1} + r_{t-2} (k = 2), x_t r_{t+1} is one fraction
+    over the product of the ratios' denominators.
+    """
     out: list[int | None] = [None] * orders
-    level: list[Fraction] = []  # the defined ratios r_{t-m}..r_t ending at t (m <= orders)
-    for i in range(t, max(0, t - orders - 1), -1):
-        if not x[i - 1]:
-            break
-        level.insert(0, Fraction(x[i], x[i - 1]))
-    if not level:
+    if t < 2 or not x[t - 1] or not x[t - 2]:
         return out
-    nxt = level[-1]
-    for k in range(1, len(level)):
-        level = [b - a for a, b in zip(level, level[1:])]
-        nxt += level[-1]  # Newton: r_t + ∇r_t + ... + ∇^k r_t
-        guess = nxt * x[t]
-        out[k - 1] = guess.numerator if guess.denominator == 1 else None
+    a, b, c = x[t], x[t - 1], x[t - 2]  # x_t, x_{t-1}, x_{t-2}
+    q, r = divmod(a * (2 * a * c - b * b), b * c)  # x_t (2 x_t / x_{t-1} - x_{t-1} / x_{t-2})
+    out[0] = q if r == 0 else None
+    if orders >= 2 and t >= 3 and x[t - 3]:
+        d = x[t - 3]
+        q, r = divmod(a * (3 * a * c * d - 3 * b * b * d + c * c * b), b * c * d)
+        out[1] = q if r == 0 else None
     return out
 
 
