@@ -77,7 +77,8 @@ and a digit-level decoder RNN, trained together to predict the next term of inte
   confident prediction".
 - **Limits:** sequences unlike the training families are often wrong: {acc.get('real', 0) * 100:.1f} % on
   the {next((ev['size'] for ev in evaluations if ev['name'] == 'real'), 0)} well-known sequences of `num2vec.catalog`
-  (given 7 terms; arithmetic functions such as the primes or the divisor counts follow no rule the model knows);
+  (given 10 terms, greedy; arithmetic functions such as the primes or the divisor counts follow no rule the model
+  knows);
   training saw terms below 10^7 and batches of start values up to 40 digits.
 
 """

@@ -834,9 +834,10 @@ def model_card(config: dict) -> str:
     cal = config.get("calibration")
     if cal:
         lines += ["## Confidence", "",
-                  "Probabilities are calibrated by logistic regression on the decoder's probability and the number "
-                  "of exact rules that agree with the answer (`num2vec.calibration`), fitted on the "
-                  f"{cal.get('fitted_on', '')}.",
+                  "Probabilities are calibrated by logistic regression (`num2vec.calibration`) on the decoder's "
+                  "probability, the number of exact rules that agree with the candidate, the rule solver's agreement "
+                  "and the number of terms, over the decoder's candidates and the exact rules' answers, fitted on the "
+                  f"{cal.get('fitted_on', '')}. `predict_next(top_k=...)` ranks the candidates by it.",
                   ""]
     emb = config.get("embeddings")
     if emb:
