@@ -60,20 +60,22 @@ def candidate_table(seq: Sequence[int], decoded: Sequence[tuple[int, float]]) ->
     :data:`UNPROPOSED_LOG_P`. Keys: ``value``, ``log_p``, ``support``, ``n_terms``,
     ``solver_agrees``, ``first``, ``from_decoder``.
     """
-    from .exact import HOLONOMIC_SHAPES, holonomic_predictions, rule_support
+    from .exact import HOLONOMIC_SHAPES, SUPPORT_SPEC, rule_candidates, rule_support
     from .solver import solve
 
     values = [v for v, _ in decoded]
     log_p = [float(lp) for _, lp in decoded]
     solved = solve(seq)
-    extra = [solved] + [holonomic_predictions(seq, order, degree, last_only=True)[-1] if seq else None
-                        for order, degree in HOLONOMIC_SHAPES]
+    rules = rule_candidates(seq)
+    holonomic = rules[SUPPORT_SPEC.n_basic: SUPPORT_SPEC.n_basic + len(HOLONOMIC_SHAPES)]
+    extra = [solved, *holonomic]
     for v in extra:
         if v is not None and v not in values:
             values.append(v)
             log_p.append(UNPROPOSED_LOG_P)
     proposed = len(decoded)
-    return {"value": values, "log_p": log_p, "support": rule_support(seq, values), "n_terms": [len(seq)] * len(values),
+    return {"value": values, "log_p": log_p, "support": rule_support(seq, values, rules),
+            "n_terms": [len(seq)] * len(values),
             "solver_agrees": [v == solved for v in values], "first": [i == 0 for i in range(len(values))],
             "from_decoder": [i < proposed for i in range(len(values))]}
 

@@ -574,17 +574,11 @@ def classify(numbers, k, show, model_path, device, threads):
     family = f"generator family: {match.family}, {match.family_share:.0%}"
     if match.source == "rule":
         click.echo(f"{match.pattern}\tby an exact rule (the {len(match.neighbours)} nearest neighbours say "
-                   f"{_vote_of(match)}, {match.share:.0%}; {family})")
+                   f"{match.vote}, {match.share:.0%}; {family})")
     else:
         click.echo(f"{match.pattern}\t{match.share:.0%} of {len(match.neighbours)} neighbours ({family})")
     for n in match.neighbours[:show]:
         click.echo(f"{n.similarity:.3f}\t{n.pattern}\t{n.formula}\t{' '.join(map(str, n.terms))}")
-
-
-def _vote_of(match) -> str:
-    from collections import Counter
-
-    return Counter(n.pattern for n in match.neighbours).most_common(1)[0][0]
 
 
 @main.command()

@@ -193,7 +193,7 @@ def candidates(x: Sequence[int], t: int, spec: ColumnSpec, table: list[list[int 
         src = t + 1 - p
         out.append(x[t] + table[1][src] if src >= 1 else None)  # type: ignore[operator]
     if spec.n_extra:
-        out.extend((extras if extras is not None else extra_candidates(x[: t + 1], spec))[t])
+        out.extend(extras[t] if extras is not None else extra_candidates(x[: t + 1], spec, last_only=True)[0])
     return out
 
 
@@ -616,13 +616,18 @@ SUPPORT_SPEC = ColumnSpec(extrapolations=6, ratio_extrapolations=2, recurrence_e
                           interleaved=len(INTERLEAVED_KINDS))
 
 
-def rule_support(x: Sequence[int], answers: Sequence[int]) -> list[int]:
-    """For each answer, how many next-term rules of :data:`SUPPORT_SPEC` give it after ``x``.
+def rule_candidates(x: Sequence[int]) -> list[int | None]:
+    """The candidates of every rule of :data:`SUPPORT_SPEC` for the term after ``x`` (``None`` where missing);
+    the holonomic fits' are ``out[SUPPORT_SPEC.n_basic : SUPPORT_SPEC.n_basic + len(HOLONOMIC_SHAPES)]``."""
+    return candidates(x, len(x) - 1, SUPPORT_SPEC) if len(x) else [None] * SUPPORT_SPEC.n_columns
+
+
+def rule_support(x: Sequence[int], answers: Sequence[int], rules: Sequence[int | None] | None = None) -> list[int]:
+    """For each answer, how many next-term rules of :data:`SUPPORT_SPEC` give it after ``x``
+    (``rules``: :func:`rule_candidates` of ``x``, if already computed).
 
     >>> rule_support([1, 2, 6, 24, 120], [720, 600])  # 720: holonomic fit, ratio series; 600: 120^2 / 24
     [3, 1]
     """
-    if len(x) < 1:
-        return [0] * len(answers)
-    cands = [c for c in candidates(x, len(x) - 1, SUPPORT_SPEC) if c is not None]
+    cands = [c for c in (rule_candidates(x) if rules is None else rules) if c is not None]
     return [sum(c == a for c in cands) for a in answers]

@@ -76,8 +76,8 @@ class Neighbour(NamedTuple):
 class PatternMatch:
     """``pattern``: the pattern type (:data:`num2vec.data.PATTERN_TYPES`): the one an exact rule
     finds in the terms (``source="rule"``, see :func:`rule_pattern`), else the majority type of the
-    ``k`` nearest reference sequences (``source="neighbours"``); ``share``: the fraction of the
-    neighbours with the majority type; ``family``: their majority generator family,
+    ``k`` nearest reference sequences (``source="neighbours"``); ``vote``: that majority type and
+    ``share`` the fraction of the neighbours with it; ``family``: their majority generator family,
     ``family_share`` its fraction; ``neighbours``: nearest first."""
 
     pattern: str
@@ -86,6 +86,7 @@ class PatternMatch:
     family_share: float
     neighbours: list[Neighbour]
     source: str = "neighbours"
+    vote: str = ""
 
 
 @functools.cache
@@ -205,9 +206,8 @@ def classify(model: Num2Vec, seq, k: int = 10) -> PatternMatch:
     pattern, share = _vote([n.pattern for n in neighbours])
     family, family_share = _vote([n.family for n in neighbours])
     ruled = rule_pattern(terms)
-    if ruled is not None:
-        return PatternMatch(ruled, share, family, family_share, neighbours, source="rule")
-    return PatternMatch(pattern, share, family, family_share, neighbours)
+    return PatternMatch(ruled or pattern, share, family, family_share, neighbours,
+                        source="neighbours" if ruled is None else "rule", vote=pattern)
 
 
 def knn_accuracy(model: Num2Vec, k: int = 10, n_test: int = 1000, label: str = "pattern",
