@@ -1,11 +1,12 @@
 import os
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-from num2vec import Num2Vec
+from num2vec import Num2Vec, api
 from num2vec.api import bundled_model_path
 
 
@@ -439,3 +440,21 @@ def test_precision_auto_is_resolved_once(tiny_run):
     Num2Vec.from_pretrained(tiny_run.out / "model")
     assert api._bf16_probe.cache_info().hits == hits + 1
     assert Num2Vec.from_pretrained(tiny_run.out / "model", precision="fp32").precision == "fp32"
+
+
+def test_no_bf16_probe_without_bf16_arithmetic(monkeypatch):
+    """Where the CPU flags show no bfloat16 arithmetic, `precision="auto"` is fp32 without timing anything."""
+    monkeypatch.setattr(api, "native_bf16", lambda: False)
+    api._bf16_probe.cache_clear()
+    try:
+        monkeypatch.setattr(api.time, "perf_counter", lambda: pytest.fail("timed a bf16 probe"))
+        assert api._bf16_probe("cpu", 8, 8) is False
+    finally:
+        api._bf16_probe.cache_clear()
+
+
+def test_native_bf16_reads_the_cpu_flags():
+    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    want = None if "flags" not in flags and "Features" not in flags else any(
+        f in flags.split() for f in ("avx512_bf16", "amx_bf16", "bf16"))
+    assert api.native_bf16() is want

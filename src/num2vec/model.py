@@ -240,6 +240,20 @@ def _property_sizes(cfg: ModelConfig) -> dict[str, int]:
     return dict(zip(NUMBER_PROPERTIES, (10, 3, 7, cfg.max_digits, 10, 1), strict=True))
 
 
+def _embedding(num: int, dim: int, padding_idx: int | None = None) -> nn.Embedding:
+    """``nn.Embedding(num, dim, padding_idx)`` with its default N(0, 1) initialisation, drawn by ``torch.randn``.
+
+    The same values from the same CPU RNG state, drawn on the CPU (a few KB) and
+    moved to the default device: ``normal_`` and ``randn`` on the ``meta`` device
+    would import PyTorch's compiler stack (seconds) when loading builds the model
+    there to check the weights' header.
+    """
+    weight = torch.randn(num, dim, device="cpu")
+    if padding_idx is not None:
+        weight[padding_idx] = 0.0
+    return nn.Embedding(num, dim, padding_idx=padding_idx, _weight=weight.to(torch.get_default_device()))
+
+
 def _rnn(cfg: ModelConfig, d_in: int, hidden: int, layers: int, bidirectional: bool = False) -> nn.RNNBase:
     cls = nn.GRU if cfg.cell == "gru" else nn.LSTM
     return cls(d_in, hidden, num_layers=layers, batch_first=True, bidirectional=bidirectional,
@@ -293,7 +307,7 @@ class DigitEncoder(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
-        self.embed = nn.Embedding(VOCAB_SIZE, cfg.d_digit, padding_idx=PAD)
+        self.embed = _embedding(VOCAB_SIZE, cfg.d_digit, padding_idx=PAD)
         self.rnn = _rnn(cfg, cfg.d_digit, cfg.enc_hidden, cfg.enc_layers, cfg.bidirectional)
         dirs = 2 if cfg.bidirectional else 1
         self.proj = nn.Linear(dirs * cfg.enc_hidden, cfg.d_model - cfg.magnitude_size)
@@ -320,8 +334,8 @@ class Num2VecNet(nn.Module):
         self.encoder = DigitEncoder(cfg)
         self.nested = _rnn(cfg, (1 + cfg.nested_differences) * cfg.d_model, cfg.nest_hidden, cfg.nest_layers)
         self.init_dec = nn.Linear(cfg.nest_hidden, cfg.dec_layers * cfg.dec_hidden)  # O^n
-        self.dec_embed = nn.Embedding(VOCAB_SIZE, cfg.d_digit, padding_idx=PAD)
-        self.col_embed = nn.Embedding(VOCAB_SIZE + 1, cfg.d_column) if cfg.context_numbers else None
+        self.dec_embed = _embedding(VOCAB_SIZE, cfg.d_digit, padding_idx=PAD)
+        self.col_embed = _embedding(VOCAB_SIZE + 1, cfg.d_column) if cfg.context_numbers else None
         n_cols = cfg.context_numbers + cfg.column_spec.n_columns
         d_in = cfg.d_digit + n_cols * cfg.d_column
         self.decoder = _rnn(cfg, d_in, cfg.dec_hidden, cfg.dec_layers)
