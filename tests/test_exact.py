@@ -266,3 +266,40 @@ def test_ratio_series_equal_their_definition_with_fractions(x):
             guess = nxt * x[t]
             want[k - 1] = guess.numerator if guess.denominator == 1 else None
     assert exact._ratio_series(x, t, 2) == want
+
+
+_small_or_big = st.one_of(st.integers(-50, 50), st.integers(-(10**30), 10**30))
+
+
+@st.composite
+def _maybe_holonomic(draw):
+    """Random integers, or a sequence of a random first/second-order recurrence with polynomial coefficients."""
+    if draw(st.booleans()):
+        return draw(st.lists(_small_or_big, min_size=1, max_size=12))
+    x = [draw(st.integers(-5, 5)), draw(st.integers(-5, 5))]
+    a, b, c = draw(st.integers(-3, 3)), draw(st.integers(-3, 3)), draw(st.integers(-3, 3))
+    for n in range(3, draw(st.integers(3, 12)) + 1):
+        x.append((a * n + b) * x[-1] + c * (n - 1) * x[-2])
+    return x
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_maybe_holonomic(), min_size=1, max_size=6))
+def test_the_modular_rank_filter_never_drops_a_fit(seqs):
+    """`holonomic_possible` is False only where the exact solver finds no fit; the inference columns agree."""
+    for order, degree in exact.HOLONOMIC_SHAPES:
+        possible = exact.holonomic_possible(seqs, order, degree)
+        for x, ok in zip(seqs, possible.tolist()):
+            if not ok:
+                assert exact.holonomic_predictions(x, order, degree, last_only=True)[-1] is None
+    for x in seqs:
+        unfiltered = exact.extra_candidates(x, HOLO, last_only=True)
+        fits = [bool(exact.holonomic_possible([x], o, d)[0]) for o, d in exact.HOLONOMIC_SHAPES[: HOLO.holonomic_fits]]
+        assert exact.extra_candidates(x, HOLO, last_only=True, fits=fits) == unfiltered
+
+
+def test_the_modular_rank_filter_rules_out_most_unrelated_sequences():
+    rng = np.random.default_rng(0)
+    seqs = rng.integers(-1000, 1000, size=(200, 9)).tolist()
+    assert not exact.holonomic_possible(seqs, 1, 1).any()
+    assert exact.holonomic_possible([[1, 2, 6, 24, 120, 720, 5040]], 1, 1).all()

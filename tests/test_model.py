@@ -333,3 +333,16 @@ def test_run_by_length_equals_running_each_row_alone(cell, bidirectional, with_s
         assert (out[i, n:] == 0).all()
         got = final[0][:, i] if isinstance(final, tuple) else final[:, i]
         torch.testing.assert_close(got, (h[0] if isinstance(h, tuple) else h)[:, 0])
+
+
+@pytest.mark.parametrize("shape", [(0, 5), (1, 3), (500, 9), (2000, 23)])
+def test_unique_rows_is_torch_unique(shape):
+    from num2vec.model import unique_rows
+
+    g = torch.Generator().manual_seed(shape[0])
+    rows = torch.randint(0, 15, shape, generator=g)
+    if shape[0] > 2:
+        rows[::3] = rows[1::3]  # repeats
+    want, want_inv = torch.unique(rows, dim=0, return_inverse=True)
+    got, got_inv = unique_rows(rows)
+    assert torch.equal(got, want) and torch.equal(got_inv, want_inv.reshape(-1)) and got.dtype == rows.dtype

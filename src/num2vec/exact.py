@@ -197,12 +197,15 @@ def candidates(x: Sequence[int], t: int, spec: ColumnSpec, table: list[list[int 
     return out
 
 
-def extra_candidates(x: Sequence[int], spec: ColumnSpec, last_only: bool = False) -> list[list[int | None]]:
+def extra_candidates(x: Sequence[int], spec: ColumnSpec, last_only: bool = False,
+                     fits: Sequence[bool] | None = None) -> list[list[int | None]]:
     """The holonomic, ratio-series and every-other-term candidates after every position of ``x``.
 
     ``out[t]`` holds ``spec.n_extra`` values (``None`` where missing) and depends
     on ``x[: t + 1]`` only, so training (every position) and inference (the last)
     see the same columns. ``last_only``: only the last position's (a list of one).
+    ``fits`` (with ``last_only``): per holonomic shape, False where
+    :func:`holonomic_possible` has ruled a fit out; that column is then None unsolved.
 
     >>> extra_candidates([1, 1, 2, 6, 24, 120], ColumnSpec(holonomic_fits=1, ratio_series=1))[-1]
     [720, 720]
@@ -212,8 +215,11 @@ def extra_candidates(x: Sequence[int], spec: ColumnSpec, last_only: bool = False
     T = len(x)
     ts = [T - 1] if last_only else list(range(T))
     cols: list[list[int | None]] = [[] for _ in ts]
-    for order, degree in HOLONOMIC_SHAPES[: spec.holonomic_fits]:
-        preds = holonomic_predictions(x, order, degree, last_only)
+    for k, (order, degree) in enumerate(HOLONOMIC_SHAPES[: spec.holonomic_fits]):
+        if last_only and fits is not None and not fits[k]:
+            preds = [None] * T
+        else:
+            preds = holonomic_predictions(x, order, degree, last_only)
         for row, t in zip(cols, ts):
             row.append(preds[t])
     for row, t in zip(cols, ts):
@@ -305,6 +311,73 @@ def _null_vector(pivots: list[tuple[int, list[int]]], unknowns: int) -> list[int
     return sol
 
 
+#: a prime below 2^31: products of two residues fit in an int64
+_PRIME = 2**31 - 1
+
+
+def holonomic_possible(seqs: Sequence[Sequence[int]], order: int, degree: int) -> np.ndarray:
+    """Whether a P-recursive fit of shape (order, degree) to each whole sequence may exist: bool ``(B,)``.
+
+    False is exact: the equations of :func:`holonomic_predictions` have full
+    column rank modulo the prime 2^31 - 1, hence over the rationals, so they
+    have no non-zero solution and the last position has no prediction (nor has a
+    sequence with fewer equations than unknowns). True means "solve it exactly".
+    One vectorised Gaussian elimination over the batch (NumPy int64 on the
+    residues of Python ints of any size) replaces most exact eliminations at
+    inference, where a fit is usually ruled out.
+
+    >>> holonomic_possible([[1, 2, 6, 24, 120, 720], [3, 1, 4, 1, 5, 9, 2, 6]], 1, 1).tolist()
+    [True, False]
+    """
+    U = (order + 1) * (degree + 1)
+    B = len(seqs)
+    enough = np.array([len(x) - order >= U for x in seqs], dtype=bool)  # (B,)
+    if not enough.any():
+        return enough
+    lengths = np.array([len(x) for x in seqs])  # (B,)
+    T = int(lengths.max())
+    p = _PRIME
+    res = np.zeros((B, T), dtype=np.int64)  # residues of the terms, zero past each sequence's end
+    for b, x in enumerate(seqs):
+        res[b, : len(x)] = [v % p for v in x]
+    R = T - order  # equation r is the one of term i = order + r, n = i + 1
+    n = np.arange(order + 1, T + 1, dtype=np.int64)  # (R,)
+    real = np.arange(R)[None, :] < (lengths - order)[:, None]  # (B, R): missing equations are zero rows
+    m = np.empty((B, R, U), dtype=np.int64)
+    for lag in range(order + 1):
+        terms = np.where(real, res[:, order - lag : T - lag], 0)  # (B, R): a(n - lag)
+        for j in range(degree + 1):
+            m[:, :, lag * (degree + 1) + j] = terms * (n**j % p)[None, :] % p
+    rank = np.zeros(B, dtype=np.int64)
+    used = np.zeros((B, R), dtype=bool)
+    ar = np.arange(B)
+    for c in range(U):
+        nonzero = (m[:, :, c] != 0) & ~used  # (B, R)
+        has = nonzero.any(axis=1)  # (B,)
+        piv = nonzero.argmax(axis=1)  # (B,)
+        pivot_row = m[ar, piv]  # (B, U)
+        inv = _inverse_mod(np.where(has, pivot_row[:, c], 1))
+        factor = m[:, :, c] * inv[:, None] % p  # (B, R)
+        factor[ar, piv] = 0
+        factor[~has] = 0
+        m = (m - factor[:, :, None] * pivot_row[:, None, :] % p) % p
+        used[ar[has], piv[has]] = True
+        rank += has
+    return enough & (rank < U)
+
+
+def _inverse_mod(a: np.ndarray) -> np.ndarray:
+    """Inverse of each non-zero residue modulo :data:`_PRIME` (Fermat: a^(p-2))."""
+    out = np.ones_like(a)
+    base, e = a % _PRIME, _PRIME - 2
+    while e:
+        if e & 1:
+            out = out * base % _PRIME
+        base = base * base % _PRIME
+        e >>= 1
+    return out
+
+
 def _ratio_series(x: Sequence[int], t: int, orders: int) -> list[int | None]:
     """x_t times the next ratio x_{t+1}/x_t when the k-th difference of the ratio series r_i = x_i/x_{i-1} is
     constant, k = 1..orders (at most 2), in exact integer arithmetic; ``None`` where a ratio is not defined or the
@@ -376,6 +449,9 @@ def featurize(seqs: Sequence[Sequence[int]], spec: ColumnSpec, last_only: bool =
     if not (N or C) or B == 0:
         return Features(tokens, lengths, n, None, None)
     small = np.array([max((abs(v) for v in s), default=0) < FAST_PATH_LIMIT for s in seqs], dtype=bool)
+    fits = None  # (B, shapes): whether a holonomic fit may exist (inference only needs the last position's)
+    if last_only and spec.n_extra and spec.holonomic_fits:
+        fits = np.stack([holonomic_possible(seqs, o, d) for o, d in HOLONOMIC_SHAPES[: spec.holonomic_fits]], axis=1)
     fast_diffs = fast_cols = None
     if small.any():
         fast_diffs, fast_cols = _fast_columns([seqs[b] for b in np.nonzero(small)[0]], spec, T, last_only)
@@ -390,7 +466,7 @@ def featurize(seqs: Sequence[Sequence[int]], spec: ColumnSpec, last_only: bool =
         ts = [len(x) - 1] if last_only else range(len(x))
         extras = None
         if spec.n_extra:
-            extras = extra_candidates(x, spec, last_only)
+            extras = extra_candidates(x, spec, last_only, None if fits is None else fits[b])
             if last_only:  # candidates() indexes them by position
                 extras = [[]] * (len(x) - 1) + extras
         rows: list = [candidates(x, t, spec, table, extras) for t in ts]
@@ -405,7 +481,7 @@ def featurize(seqs: Sequence[Sequence[int]], spec: ColumnSpec, last_only: bool =
         if spec.n_extra and small.any():  # the extra rules run on Python ints for every sequence
             fast_extra = []
             for b in np.nonzero(small)[0].tolist():
-                rows = extra_candidates(list(seqs[b]), spec, last_only)
+                rows = extra_candidates(list(seqs[b]), spec, last_only, None if fits is None else fits[b])
                 fast_extra.append(rows + [None] * ((1 if last_only else T) - len(rows)))
         columns = _assemble_columns(fast_cols, slow_cols, small, 1 if last_only else T, C, fast_extra, spec.n_extra)
         if last_only:

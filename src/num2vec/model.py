@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -301,6 +302,22 @@ def run_by_length(rnn: nn.RNNBase, x: torch.Tensor, lengths: torch.Tensor, state
     return out, ((h, torch.cat(cs, dim=1)[:, inverse]) if cs else h)
 
 
+def unique_rows(rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``torch.unique(rows, dim=0, return_inverse=True)`` for token rows ``(R, L)``: distinct rows ``(U, L)``
+    in lexicographic order and ``inverse (R,)``.
+
+    On the CPU the rows are compared as byte strings (tokens are below 256), about 10x faster than
+    ``unique_dim`` and with the same result.
+    """
+    if rows.device.type != "cpu" or rows.shape[0] == 0:
+        return torch.unique(rows, dim=0, return_inverse=True)
+    a = np.ascontiguousarray(rows.numpy().astype(np.uint8))  # (R, L)
+    keys = a.view(np.dtype((np.void, a.shape[1]))).ravel()  # (R,): one memcmp-ordered key per row
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    out = torch.from_numpy(distinct.view(np.uint8).reshape(-1, a.shape[1]).astype(np.int64)).to(rows.dtype)
+    return out, torch.from_numpy(inverse.reshape(-1).astype(np.int64))
+
+
 class DigitEncoder(nn.Module):
     """Numbers as token rows ``(N, L)`` -> embeddings ``(N, d_model)`` and digit states ``(N, L, H)``."""
 
@@ -397,7 +414,7 @@ class Num2VecNet(nn.Module):
             rows_in = torch.cat([F.pad(rows_in, (0, width - L), value=PAD),
                                  F.pad(diffs.long(), (0, width - diffs.shape[-1]), value=PAD).reshape(N * B * T, width)])
         # a number that occurs several times in the batch (cycles, staircases, small values) is encoded once
-        rows, inverse = torch.unique(rows_in, dim=0, return_inverse=True)  # (U, L'), (R,)
+        rows, inverse = unique_rows(rows_in)  # (U, L'), (R,)
         row_len = (rows != PAD).sum(-1)  # (U,); the all-<pad> row of missing numbers stays zero
         valid = row_len > 0
         need_states = hasattr(self, "att_digits")  # digit states are only attended to
@@ -641,13 +658,14 @@ class Num2VecNet(nn.Module):
         mem = self._memory(states, lengths, s, b, t)
         state = self._init_state(s[b, t])
         # expand every sequence to `beam` hypotheses: (B*beam, ...)
-        rep = lambda x: x.repeat_interleave(beam, dim=0)  # noqa: E731
-        if cols is not None:
-            cols = rep(cols)
-        mem = {k: (rep(v[0]), rep(v[1])) for k, v in mem.items()}
-        state = tuple(x.repeat_interleave(beam, dim=1) for x in state) if isinstance(state, tuple) \
-            else state.repeat_interleave(beam, dim=1)
-        max_out = rep(max_out)  # (B*beam,)
+        if beam > 1:
+            rep = lambda x: x.repeat_interleave(beam, dim=0)  # noqa: E731
+            if cols is not None:
+                cols = rep(cols)
+            mem = {k: (rep(v[0]), rep(v[1])) for k, v in mem.items()}
+            state = tuple(x.repeat_interleave(beam, dim=1) for x in state) if isinstance(state, tuple) \
+                else state.repeat_interleave(beam, dim=1)
+            max_out = rep(max_out)  # (B*beam,)
         BK = B * beam
         scores = torch.full((B, beam), float("-inf"), device=tokens.device)
         scores[:, 0] = 0.0
@@ -681,14 +699,13 @@ class Num2VecNet(nn.Module):
             prev = torch.where(tok == PAD, torch.full_like(tok, EOS), tok)[:, None]
             if bool(done.all()):
                 break
-        out = []
         scores = scores.view(B, beam).cpu()  # one transfer, not one per sequence
-        seqs = seqs.view(B, beam, J).cpu()
-        for i in range(B):
-            order = scores[i].argsort(descending=True)[:top_k]
-            out.append([(_until_eos(seqs[i, k].tolist()), float(scores[i, k])) for k in order
-                        if torch.isfinite(scores[i, k])])
-        return out
+        order = scores.argsort(dim=1, descending=True, stable=True)[:, :top_k]  # (B, top_k)
+        best = scores.gather(1, order)  # (B, top_k)
+        rows = seqs.view(B, beam, J).cpu().gather(1, order[:, :, None].expand(-1, -1, J))  # (B, top_k, J)
+        finite = torch.isfinite(best).tolist()
+        return [[(_until_eos(r), s) for r, s, ok in zip(rr, ss, ff) if ok]
+                for rr, ss, ff in zip(rows.tolist(), best.tolist(), finite)]
 
     def _grammar(self, n_digits, last_digit, neg, max_out: torch.Tensor):
         """Additive mask ``(BK, V)`` of the tokens allowed next, for answers of at most ``max_out (BK,)`` digits."""
