@@ -1,10 +1,12 @@
-"""Speed benchmarks: roofline, training throughput and FLOP utilisation, data generation, encode, predict,
-and how cost grows with digits and sequence length.
+"""Speed benchmarks: inference against the fp32 matrix-product roofline (batched and single ``predict_next``,
+``encode``, process start-up, where the time goes per stage), training throughput and FLOP utilisation, data
+generation, and how cost grows with digits and sequence length.
 
-    python benchmarks/speed.py --output BENCHMARKS.md --plot docs/cost_growth.png
+    python benchmarks/speed.py --output runs/speed.md --plot docs/cost_growth.png
+    python benchmarks/speed.py --inference-only          # the inference table alone (about a minute)
 
 Every figure is the median of timed repeats after warm-up, with one PyTorch
-thread unless ``--threads`` says otherwise. Model FLOPs are counted
+thread unless a row says otherwise; the machine should be otherwise idle. Model FLOPs are counted
 analytically from the RNN and linear layer sizes and the batch's real token
 counts (2 FLOPs per multiply-add; a training step costs 3x the forward pass).
 """
@@ -13,12 +15,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import torch
-from benchmarks_common import timed
+from benchmarks_common import cpu_name, timed
 
 
 def roofline(n: int = 1024) -> float:
@@ -101,36 +106,146 @@ def bench_generation(count: int = 20000) -> float:
     return count / timed(lambda: gen.samples(count), repeats=3, warmup=1)
 
 
-def bench_encode(model, peak: float) -> dict:
-    rng = np.random.default_rng(0)
-    distinct = rng.choice(10**9, size=1_000_000, replace=False)
-    repeats = rng.integers(0, 1000, size=1_000_000)
-    t_distinct = timed(lambda: model.encode(distinct), repeats=1, warmup=0)
-    t_repeats = timed(lambda: model.encode(repeats), repeats=3, warmup=1)
-    from num2vec.codec import encode_batch
+def original_questions(count: int = 3000) -> list[list[int]]:
+    """The given terms of the held-out original-distribution sequences (issue table's workload)."""
+    from num2vec.data import GeneratorConfig, heldout
 
-    _, lengths = encode_batch(distinct[:100_000], model.max_digits)
-    enc = model.net.encoder
-    flops = (_rnn_flops(enc.rnn, int(lengths.sum())) + 2 * enc.proj.in_features * enc.proj.out_features * 100_000) * 10
-    return {"distinct_per_s": 1e6 / t_distinct, "repeats_per_s": 1e6 / t_repeats,
-            "encoder_utilisation": flops / t_distinct / peak}
+    return [list(s.terms[:-1]) for s in heldout("test", count, GeneratorConfig(8, 8, 10**7, False, "original"))]
 
 
-def bench_predict(model) -> dict:
-    rng = np.random.default_rng(0)
-    start = rng.integers(0, 10**5, 4096)
-    seqs = (start[:, None] + np.arange(7)[None, :] * rng.integers(1, 9, 4096)[:, None]).tolist()
-    batched = timed(lambda: model.predict_next(seqs), repeats=3, warmup=1)
-    single = timed(lambda: model.predict_next(seqs[0]), repeats=30, warmup=3)
+def predict_profile(model, seqs: list[list[int]], batch_size: int = 512) -> dict:
+    """Time per stage of batched greedy ``predict_next`` and the model FLOPs it executes.
+
+    Stages as :func:`num2vec.model.predict_numbers` runs them, batch by batch: the
+    exact columns (``featurize``), the digit encoder over the batch's distinct
+    numbers, the nested RNN, and greedy decoding (decoder GRU, attention and
+    output MLP for every sequence of the batch until all have ended).
+    FLOPs: 2 per multiply-add of the RNN and linear layers as executed.
+    """
+    from num2vec.codec import PAD
+    from num2vec.exact import featurize
+    from num2vec.model import unique_rows
+
+    net, spec = model.net, model.net.cfg.column_spec
+    cfg = net.cfg
+    order = sorted(range(len(seqs)), key=lambda i: (len(seqs[i]), max(abs(v) for v in seqs[i])))
+    t = {"featurize": 0.0, "encoder": 0.0, "nested": 0.0, "decoder": 0.0}
+    flops = {"encoder": 0, "nested": 0, "decoder": 0}
+    enc = net.encoder
+    head = sum(2 * m.in_features * m.out_features for m in net.head if isinstance(m, torch.nn.Linear))
+    with torch.no_grad():
+        for start in range(0, len(order), batch_size):
+            batch = [seqs[i] for i in order[start:start + batch_size]]
+            t0 = time.perf_counter()
+            f = featurize(batch, spec, last_only=True)
+            t1 = time.perf_counter()
+            tok, lens, n = (torch.from_numpy(a) for a in (f.tokens, f.lengths, f.n))
+            cols, diffs = torch.from_numpy(f.columns), torch.from_numpy(f.diffs)
+            B, T, L = tok.shape
+            width = max(L, diffs.shape[-1])
+            rows = torch.cat([torch.nn.functional.pad(tok.reshape(B * T, L), (0, width - L), value=PAD),
+                              torch.nn.functional.pad(diffs.long(), (0, width - diffs.shape[-1]), value=PAD)
+                              .reshape(-1, width)])
+            uniq, inverse = unique_rows(rows)
+            real = (uniq != PAD).sum(-1)
+            keep = real > 0
+            t2 = time.perf_counter()
+            u_keep, _ = enc(uniq[keep], real[keep], states=False)
+            t3 = time.perf_counter()
+            u = u_keep.new_zeros(uniq.shape[0], cfg.d_model)
+            u[keep] = u_keep
+            nested_in = u[inverse].view(-1, B, T, cfg.d_model).permute(1, 2, 0, 3).reshape(B, T, -1)
+            t4 = time.perf_counter()
+            net.nested(nested_in)
+            t5 = time.perf_counter()
+            net.encode_context(tok, lens, diffs)
+            t6 = time.perf_counter()
+            out = net.generate(tok, lens, n, columns=cols, diffs=diffs)
+            t7 = time.perf_counter()
+            t["featurize"] += t1 - t0
+            t["encoder"] += t3 - t2
+            t["nested"] += t5 - t4
+            t["decoder"] += (t7 - t6) - (t6 - t5)  # generate = encode_context + decoding
+            steps = max(len(c[0][0]) for c in out)  # the loop runs until every answer has ended
+            flops["encoder"] += (_rnn_flops(enc.rnn, int(real[keep].sum()))
+                                 + 2 * enc.proj.in_features * enc.proj.out_features * int(keep.sum()))
+            flops["nested"] += _rnn_flops(net.nested, B * T)
+            per_step = _rnn_flops(net.decoder, 1) + head + 2 * cfg.dec_hidden * cfg.nest_hidden + 4 * T * cfg.nest_hidden
+            flops["decoder"] += B * (steps * per_step + 2 * cfg.nest_hidden * cfg.dec_hidden * cfg.dec_layers)
+    return {"seconds": t, "flops": flops}
+
+
+def bench_predict(model, seqs: list[list[int]], threads: tuple[int, ...] = (1, 2)) -> dict:
+    """Batched greedy ``predict_next`` on ``seqs`` at each thread count, one call at a time on one sequence,
+    and with ``precision="bf16"``."""
+    out = {}
+    for n in threads:
+        torch.set_num_threads(n)
+        model.threads = n
+        out[f"batched_{n}"] = len(seqs) / timed(lambda: model.predict_next(seqs), repeats=3, warmup=1)
+    torch.set_num_threads(1)
+    model.threads = 1
+    single = []
+    for s in seqs[:20]:  # warm-up
+        model.predict_next(s)
+    for s in seqs[:300]:
+        t0 = time.perf_counter()
+        model.predict_next(s)
+        single.append(time.perf_counter() - t0)
+    out["single_ms"] = statistics.median(single) * 1e3
+    out["single_p90_ms"] = float(np.percentile(single, 90)) * 1e3
     fp32 = model.predict_next(seqs)
     model.precision = "bf16"
     try:
-        batched_bf16 = timed(lambda: model.predict_next(seqs), repeats=3, warmup=1)
-        same = sum(a == b for a, b in zip(fp32, model.predict_next(seqs))) / len(seqs)
+        sub = seqs[:1000]
+        out["bf16"] = len(sub) / timed(lambda: model.predict_next(sub), repeats=1, warmup=1)
+        out["bf16_same"] = sum(a == b for a, b in zip(fp32, model.predict_next(sub))) / len(sub)
     finally:
         model.precision = "fp32"
-    return {"batched_seq_per_s": len(seqs) / batched, "latency_ms": single * 1e3,
-            "bf16_seq_per_s": len(seqs) / batched_bf16, "bf16_same_share": same}
+    return out
+
+
+def bench_encode(model, peak: float, count: int = 200_000) -> dict:
+    """``encode`` of ``count`` distinct 9-digit numbers (1 and 2 threads) and its share of the roofline."""
+    from num2vec.codec import encode_batch
+
+    rng = np.random.default_rng(0)
+    numbers = rng.choice(np.arange(10**8, 10**9), size=count, replace=False)
+    out = {}
+    for n in (1, 2):
+        torch.set_num_threads(n)
+        model.threads = n
+        out[f"per_s_{n}"] = count / timed(lambda: model.encode(numbers), repeats=1, warmup=1)
+    torch.set_num_threads(1)
+    model.threads = 1
+    _, lengths = encode_batch(numbers[:1000], model.max_digits)
+    enc = model.net.encoder
+    per_number = (_rnn_flops(enc.rnn, int(lengths.sum())) + 2 * enc.proj.in_features * enc.proj.out_features * 1000) / 1000
+    out["flops_per_number"] = per_number
+    out["utilisation"] = per_number * out["per_s_1"] / peak
+    return out
+
+
+def bench_startup(repeats: int = 5) -> dict:
+    """Whole-process wall time of CLI calls (median of ``repeats``), and of ``import torch`` alone."""
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    calls = {"predict 1 2 3": ["-m", "num2vec", "predict", "1", "2", "3"], "--help": ["-m", "num2vec", "--help"],
+             "--version": ["-m", "num2vec", "--version"], "import torch": ["-c", "import torch"]}
+    out = {}
+    for name, args in calls.items():
+        times = []
+        for _ in range(repeats + 1):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, *args], check=True, capture_output=True, env=env)
+            times.append(time.perf_counter() - t0)
+        out[name] = statistics.median(times[1:])  # the first run fills the page cache
+    return out
+
+
+def bench_solver(seqs: list[list[int]]) -> float:
+    from num2vec.solver import solve
+
+    return len(seqs) / timed(lambda: [solve(s) for s in seqs], repeats=3, warmup=1)
 
 
 def bench_growth(model) -> dict:
@@ -172,59 +287,99 @@ def plot_growth(g: dict, path: str) -> None:
     fig.savefig(path, dpi=110)
 
 
+def cpu_description() -> str:
+    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    words = set(flags.split())
+    isa = ", ".join(f for f in ("avx2", "avx512f", "avx512_bf16", "amx_bf16") if f in words) or "no AVX2"
+    return f"{cpu_name()} ({isa}), {os.cpu_count()} cores"
+
+
+def inference_report(model, peak: float) -> list[str]:
+    """The inference table: every row with its figure and, where it applies, its share of the roofline."""
+    seqs = original_questions()
+    torch.set_num_threads(1)
+    model.threads = 1
+    model.predict_next(seqs[:200])  # warm-up
+    prof = predict_profile(model, seqs)
+    p = bench_predict(model, seqs)
+    e = bench_encode(model, peak)
+    st = bench_startup()
+    solver = bench_solver(seqs)
+    fl = prof["flops"]
+    per_seq = sum(fl.values()) / len(seqs)
+    util = per_seq * p["batched_1"] / peak
+    lines = ["| what | measured | share of the roofline |", "| --- | --- | --- |",
+             f"| fp32 matrix product 1024³, one thread (the roofline) | {peak / 1e9:.0f} GFLOP/s | 100 % |",
+             f"| `predict_next`, 3,000 original-distribution sequences in one call, one thread | "
+             f"**{p['batched_1']:,.0f} sequences/s** ({per_seq / 1e6:.1f} MFLOP per sequence) | {util * 100:.1f} % |",
+             f"| the same, two threads | {p['batched_2']:,.0f} sequences/s | – |",
+             f"| the same, `precision=\"bf16\"` (1,000 sequences) | {p['bf16']:,.0f} sequences/s, "
+             f"{p['bf16_same'] * 100:.1f} % of the answers identical | – |",
+             f"| `predict_next`, one sequence per call (median of 300; 90th percentile) | **{p['single_ms']:.1f} ms** "
+             f"({p['single_p90_ms']:.1f} ms) | – |",
+             f"| `encode`, 200,000 distinct 9-digit numbers, one thread | **{e['per_s_1']:,.0f} numbers/s** "
+             f"({e['flops_per_number'] / 1e6:.2f} MFLOP per number) | {e['utilisation'] * 100:.1f} % |",
+             f"| the same, two threads | {e['per_s_2']:,.0f} numbers/s | – |",
+             f"| `num2vec predict 1 2 3`, whole process (median of 5) | **{st['predict 1 2 3']:.2f} s** | – |",
+             f"| `python -c 'import torch'`, whole process | {st['import torch']:.2f} s | – |",
+             f"| `num2vec --help` / `num2vec --version`, whole process | {st['--help']:.2f} s / "
+             f"{st['--version']:.2f} s | – |",
+             f"| the rule solver (`num2vec.solver.solve`), the same 3,000 sequences | {solver:,.0f} sequences/s | – |"]
+    prof["seconds"]["rest"] = max(0.0, len(seqs) / p["batched_1"] - sum(prof["seconds"].values()))
+    total = sum(prof["seconds"].values())
+    lines += ["", "Where batched `predict_next` spends its time (one thread, the 3,000 sequences, batches of 512; "
+              "each stage timed on its own):", "",
+              "| stage | time | share | model FLOPs | share of the roofline |", "| --- | --- | --- | --- | --- |"]
+    names = {"featurize": "exact columns (`num2vec.exact.featurize`, Python and NumPy)",
+             "encoder": "digit encoder over the distinct numbers (bidirectional GRU)",
+             "nested": "nested RNN (GRU over the number embeddings)",
+             "decoder": "greedy decoding (decoder GRU, attention, output MLP, grammar)",
+             "rest": "the rest of the call (validation, batching, answers back to ints)"}
+    for k, sec in prof["seconds"].items():
+        f = prof["flops"].get(k)
+        rate = f"{f / sec / peak * 100:.1f} %" if f else "–"
+        fl_txt = f"{f / 1e9:.2f} GFLOP" if f else "–"
+        lines.append(f"| {names[k]} | {sec:.2f} s | {sec / total * 100:.0f} % | {fl_txt} | {rate} |")
+    return lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=None)
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--output", default=None, help="write a Markdown report here")
+    ap.add_argument("--output", default=None, help="write the Markdown report here")
     ap.add_argument("--plot", default=None, help="write the cost-growth PNG here")
+    ap.add_argument("--inference-only", action="store_true", help="only the inference table")
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
+    torch.set_num_threads(1)
     from num2vec import Num2Vec
 
-    model = Num2Vec.from_pretrained(args.model)
+    model = Num2Vec.from_pretrained(args.model, precision="fp32", threads=1)
     peak = roofline()
-    lines = [f"Machine: {platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, "
-             f"{args.threads} thread(s); command: `python benchmarks/speed.py --output BENCHMARKS.md`", "",
-             f"- fp32 matmul roofline (1024³, median of 10): **{peak / 1e9:.0f} GFLOP/s**"]
-    for preset in ("default", "tiny"):
-        r = bench_training(preset, peak)
-        lines.append(f"- training, preset `{preset}`: **{r['seq_per_s']:.0f} sequences/s**, "
-                     f"{r['flops_per_seq'] / 1e6:.1f} MFLOP per sequence -> model FLOP utilisation "
-                     f"**{r['mfu'] * 100:.1f} %**; data generation {r['data_seq_per_s']:.0f} sequences/s "
-                     f"({r['data_share'] * 100:.1f} % of step time)")
-    from plain import compare
-
-    c = compare()
-    lines.append(f"- the same network ({c['params']['num2vec']:,} parameters: no digit columns, no attention) against a "
-                 f"plain implementation of the post (`benchmarks/plain.py`, a Python loop over positions, "
-                 f"{c['params']['plain']:,} parameters): **{c['seq_per_s']['num2vec']:.0f}** vs "
-                 f"{c['seq_per_s']['plain']:.0f} sequences/s = **{c['speedup']:.2f}x**; with bf16 autocast "
-                 f"{c['seq_per_s']['num2vec-bf16']:.0f} sequences/s = {c['speedup_bf16']:.2f}x")
-    lines.append(f"- sequence generator alone: **{bench_generation():.0f} sequences/s**")
-    e = bench_encode(model, peak)
-    lines.append(f"- `encode`: **{e['distinct_per_s']:.0f} numbers/s** for 1 M distinct numbers < 10^9 "
-                 f"({e['encoder_utilisation'] * 100:.1f} % of the roofline), **{e['repeats_per_s']:.0f} numbers/s** "
-                 "for a 1 M column of 1000 distinct values")
-    p = bench_predict(model)
-    lines.append(f"- `predict_next`: **{p['batched_seq_per_s']:.0f} sequences/s** batched (4096 sequences of 7), "
-                 f"single call **{p['latency_ms']:.1f} ms**; with `precision='bf16'` "
-                 f"**{p['bf16_seq_per_s']:.0f} sequences/s** ({p['bf16_same_share'] * 100:.1f} % of the predictions "
-                 "identical to fp32)")
-    g = bench_growth(model)
-    lines.append(f"- cost growth: time per number ~ digits^{g['digits_exponent']:.2f} (4-20 digits); "
-                 f"time per sequence ~ length^{g['length_exponent']:.2f} (4-64 numbers)")
-    lines += ["", "| digits | µs per number |", "| --- | --- |"]
-    lines += [f"| {d} | {t * 1e6:.2f} |" for d, t in zip(g["digits"], g["per_number_s"])]
-    lines += ["", "| numbers per sequence | µs per sequence |", "| --- | --- |"]
-    lines += [f"| {n} | {t * 1e6:.1f} |" for n, t in zip(g["lengths"], g["per_sequence_s"])]
+    lines = [f"Machine: {cpu_description()}, torch {torch.__version__}; "
+             "command: `python benchmarks/speed.py --output runs/speed.md --plot docs/cost_growth.png`", ""]
+    lines += inference_report(model, peak)
+    if not args.inference_only:
+        lines.append("")
+        for preset in ("default", "tiny"):
+            r = bench_training(preset, peak)
+            lines.append(f"- training, preset `{preset}`: **{r['seq_per_s']:.0f} sequences/s**, "
+                         f"{r['flops_per_seq'] / 1e6:.1f} MFLOP per sequence -> model FLOP utilisation "
+                         f"**{r['mfu'] * 100:.1f} %**; data generation {r['data_seq_per_s']:.0f} sequences/s "
+                         f"({r['data_share'] * 100:.1f} % of step time)")
+        lines.append(f"- sequence generator alone: **{bench_generation():.0f} sequences/s**")
+        g = bench_growth(model)
+        lines.append(f"- cost growth: time per number ~ digits^{g['digits_exponent']:.2f} (4-20 digits); "
+                     f"time per sequence ~ length^{g['length_exponent']:.2f} (4-64 numbers)")
+        lines += ["", "| digits | µs per number |", "| --- | --- |"]
+        lines += [f"| {d} | {t * 1e6:.2f} |" for d, t in zip(g["digits"], g["per_number_s"])]
+        lines += ["", "| numbers per sequence | µs per sequence |", "| --- | --- |"]
+        lines += [f"| {n} | {t * 1e6:.1f} |" for n, t in zip(g["lengths"], g["per_sequence_s"])]
+        if args.plot:
+            plot_growth(g, args.plot)
     report = "\n".join(lines) + "\n"
     print(report)
-    if args.plot:
-        plot_growth(g, args.plot)
     if args.output:
-        with open(args.output, "w") as fh:
-            fh.write("# Benchmarks\n\n" + report)
+        Path(args.output).write_text(report)
 
 
 if __name__ == "__main__":

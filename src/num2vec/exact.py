@@ -368,6 +368,8 @@ def holonomic_possible(seqs: Sequence[Sequence[int]], order: int, degree: int) -
 
 def _inverse_mod(a: np.ndarray) -> np.ndarray:
     """Inverse of each non-zero residue modulo :data:`_PRIME` (Fermat: a^(p-2))."""
+    if a.size <= 64:  # Python's pow beats 31 rounds of NumPy calls on a few values
+        return np.array([pow(int(v), _PRIME - 2, _PRIME) for v in a.ravel()], dtype=np.int64).reshape(a.shape)
     out = np.ones_like(a)
     base, e = a % _PRIME, _PRIME - 2
     while e:
@@ -518,7 +520,7 @@ def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_
         b, t = np.arange(S), n - 1
     else:
         b, t = np.nonzero(real)
-    at = lambda k, i: (table[k][b, np.clip(i, 0, None)], ok[k][b, np.clip(i, 0, None)] & (i >= 0))  # noqa: E731
+    at = lambda k, i: (table[k][b, np.maximum(i, 0)], ok[k][b, np.maximum(i, 0)] & (i >= 0))  # noqa: E731
     vals, valid = [], []
     for k in range(1, spec.difference_orders + 1):
         for j in range(spec.context_numbers):
