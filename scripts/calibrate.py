@@ -7,7 +7,9 @@ For every sequence of ``num2vec.catalog.split("dev")`` and every ``--given`` g,
 the model sees the first g terms and answers ``predict_next(terms, top_k=3)``
 (beam search, beam 4, as ``benchmarks/real_sequences.py`` does) with its raw
 decoder probabilities; :func:`num2vec.calibration.fit` maps them, with the exact
-rules' support, to the probability that the top answer is right. The fit and the
+rules' support, to the probability that a candidate is right, then recalibrates
+the first-ranked candidates' probabilities by 5-fold cross-fitting over the
+sequences (both questions of a sequence in one fold). The fit and the
 development half's reliability (in-sample) are printed; the held-out half is
 never read here -- its reliability comes from ``benchmarks/real_sequences.py``.
 The calibration is written into the folder's ``config.json`` (atomically) under
@@ -29,11 +31,11 @@ def collect(model, sequences, given: list[int]) -> dict:
     from num2vec.calibration import candidate_table
 
     saved, model.calibration = model.calibration, None  # raw decoder probabilities
-    out: dict = {"question": [], "correct": []}
+    out: dict = {"question": [], "sequence": [], "correct": []}
     question = 0
     try:
         for g in given:
-            for seq in sequences:
+            for index, seq in enumerate(sequences):
                 terms = seq.terms(g + 1)
                 shown, want = terms[:g], terms[g]
                 try:
@@ -44,6 +46,7 @@ def collect(model, sequences, given: list[int]) -> dict:
                 for key, values in table.items():
                     out.setdefault(key, []).extend(values)
                 out["question"].extend([question] * len(table["value"]))
+                out["sequence"].extend([index] * len(table["value"]))
                 out["correct"].extend(v == want for v in table["value"])
                 question += 1
     finally:
@@ -60,7 +63,7 @@ def _log(p: float) -> float:
 def fit_calibration(data: dict, fitted_on: str):
     from num2vec.calibration import fit
 
-    return fit(data, data["correct"], fitted_on=fitted_on)
+    return fit(data, data["correct"], fitted_on=fitted_on, question=data["question"], groups=data["sequence"])
 
 
 def top_choice(cal, data: dict) -> tuple[list[float], list[bool], list[bool]]:

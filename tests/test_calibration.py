@@ -108,3 +108,52 @@ def test_a_calibrated_model_ranks_candidates_by_calibrated_probability(calibrate
     assert probs == sorted(probs, reverse=True) and ranked[0][0] == 8
     # the plain call is the decoder's greedy answer, unranked and without a probability
     assert calibrated.predict_next([5, 6, 7]) == 8
+
+
+def _questions(seed: int, count: int = 400):
+    """Synthetic questions of 3 candidates: the decoder's first choice is right more often with 10 terms than
+    with 5, and then surer of itself."""
+    rng = np.random.default_rng(seed)
+    tables, correct, question = {}, [], []
+    for q in range(count):
+        n_terms = int(rng.choice([5, 10]))
+        right = 0 if rng.random() < (0.8 if n_terms == 10 else 0.4) else int(rng.integers(1, 3))
+        lp = [float(rng.uniform(-0.5, 0) if right == 0 else rng.uniform(-2, -0.3)), -2.5, -3.0]
+        table = {"value": [1, 2, 3], "log_p": lp, "support": [int(rng.integers(0, 4)) for _ in range(3)],
+                 "n_terms": [n_terms] * 3, "solver_agrees": [False] * 3, "first": [True, False, False],
+                 "from_decoder": [True] * 3}
+        for k, v in table.items():
+            tables.setdefault(k, []).extend(v)
+        correct += [i == right for i in range(3)]
+        question += [q] * 3
+    return tables, correct, question
+
+
+def _first_choice_ece(cal, tables, correct) -> float:
+    p = cal.probability(tables).reshape(-1, 3)
+    best = p.argmax(1)
+    right = np.asarray(correct).reshape(-1, 3)[np.arange(len(best)), best]
+    return reliability(p[np.arange(len(best)), best].tolist(), right.tolist())["ece"]
+
+
+def test_the_top_recalibration_is_fitted_on_first_choices_and_keeps_the_ranking():
+    """With questions given, `fit` cross-fits a monotone recalibration of the first-ranked candidates, which
+    calibrates the answers given better on fresh questions."""
+    tables, correct, question = _questions(0)
+    plain = fit(tables, correct)
+    stacked = fit(tables, correct, question=question, groups=[q // 2 for q in question])
+    assert plain.top == (1.0, 0.0, 0.0) and stacked.top[0] > 0 and stacked.top != plain.top
+    fresh = _questions(1)[:2]
+    assert _first_choice_ece(stacked, *fresh) < _first_choice_ece(plain, *fresh)
+    one = {k: v[:3] for k, v in tables.items()}
+    assert [v for v, _ in stacked.rank(one)] == [v for v, _ in Calibration(stacked.weights, stacked.bias).rank(one)]
+    again = Calibration.from_dict(stacked.to_dict())
+    assert again == stacked and np.allclose(again.probability(one), stacked.probability(one))
+
+
+def test_a_calibration_without_top_reads_as_the_identity():
+    d = Calibration(weights=(1.0,) + (0.0,) * 6, bias=0.0).to_dict()
+    d.pop("top")
+    assert Calibration.from_dict(d).top == (1.0, 0.0, 0.0)
+    with pytest.raises(ValueError, match="top"):
+        Calibration(weights=(1.0,) + (0.0,) * 6, bias=0.0, top=(-1.0, 0.0, 0.0))

@@ -858,7 +858,9 @@ def model_card(config: dict) -> str:
                   "Probabilities are calibrated by logistic regression (`num2vec.calibration`) on the decoder's "
                   "probability, the number of exact rules that agree with the candidate, the rule solver's agreement "
                   "and the number of terms, over the decoder's candidates and the exact rules' answers, fitted on the "
-                  f"{cal.get('fitted_on', '')}. `predict_next(top_k=...)` ranks the candidates by it.",
+                  f"{cal.get('fitted_on', '')}. `predict_next(top_k=...)` ranks the candidates by it; the "
+                  "probability of the answer ranked first is recalibrated on out-of-fold first choices "
+                  "(5-fold cross-fitting over the sequences).",
                   ""]
     emb = config.get("embeddings")
     if emb:

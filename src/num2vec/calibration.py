@@ -95,22 +95,37 @@ def features(table: dict[str, Sequence]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Calibration:
-    """``p = sigmoid(weights . features + bias)``; stored in a model's ``config.json`` under ``"calibration"``."""
+    """``p = sigmoid(a z + b + c log(terms given))`` with ``z = weights . features + bias``, ``(a, b, c) = top``;
+    stored in a model's ``config.json`` under ``"calibration"``.
+
+    ``z`` ranks the candidates of a question; ``top`` (identity by default) is a
+    monotone recalibration fitted on the candidates that ``z`` ranks first, so that
+    the probability reported with an answer is calibrated for the answer given,
+    not for an average candidate.
+    """
 
     weights: tuple[float, ...]
     bias: float
     fitted_on: str = ""  # what it was fitted on, for the model card
+    top: tuple[float, float, float] = (1.0, 0.0, 0.0)
 
     def __post_init__(self) -> None:
         if len(self.weights) != len(FEATURES):
             raise ValueError(f"calibration weights: {len(self.weights)} values, {len(FEATURES)} expected "
                              f"({', '.join(FEATURES)})")
-        if not all(np.isfinite(w) for w in (*self.weights, self.bias)):
+        if len(self.top) != 3 or self.top[0] <= 0:
+            raise ValueError(f"calibration top: three numbers (a, b, c) with a > 0, not {list(self.top)}")
+        if not all(np.isfinite(w) for w in (*self.weights, self.bias, *self.top)):
             raise ValueError("calibration weights must be finite numbers")
+
+    def score(self, table: dict[str, Sequence]) -> np.ndarray:
+        """The ranking score ``z (N,)`` of each candidate of ``table`` (see :func:`features`)."""
+        return features(table) @ np.asarray(self.weights) + self.bias
 
     def probability(self, table: dict[str, Sequence]) -> np.ndarray:
         """Calibrated probabilities ``(N,)`` that each candidate of ``table`` is right (see :func:`features`)."""
-        z = features(table) @ np.asarray(self.weights) + self.bias
+        a, b, c = self.top
+        z = a * self.score(table) + b + c * np.log(np.maximum(np.asarray(table["n_terms"], dtype=np.float64), 1.0))
         return 1.0 / (1.0 + np.exp(-z))
 
     def rank(self, table: dict[str, Sequence]) -> list[tuple[int, float]]:
@@ -120,7 +135,7 @@ class Calibration:
         return [(table["value"][i], float(p[i])) for i in order]
 
     def to_dict(self) -> dict:
-        return {"features": list(FEATURES), **asdict(self), "weights": list(self.weights)}
+        return {"features": list(FEATURES), **asdict(self), "weights": list(self.weights), "top": list(self.top)}
 
     @classmethod
     def from_dict(cls, d: dict) -> Calibration:
@@ -128,25 +143,59 @@ class Calibration:
         if not isinstance(d, dict) or list(d.get("features", [])) != list(FEATURES):
             raise ValueError(f"calibration: features must be {list(FEATURES)}")
         try:
-            return cls(tuple(float(w) for w in d["weights"]), float(d["bias"]), str(d.get("fitted_on", "")))
+            return cls(tuple(float(w) for w in d["weights"]), float(d["bias"]), str(d.get("fitted_on", "")),
+                       tuple(float(w) for w in d.get("top", (1.0, 0.0, 0.0))))
         except (KeyError, TypeError) as exc:
             raise ValueError(f"calibration: malformed ({exc})") from None
 
 
-def fit(table: dict[str, Sequence], correct: Sequence[bool], fitted_on: str = "", C: float = 1.0) -> Calibration:
+def fit(table: dict[str, Sequence], correct: Sequence[bool], fitted_on: str = "", C: float = 1.0,
+        question: Sequence[int] | None = None, groups: Sequence[int] | None = None, folds: int = 5) -> Calibration:
     """Fit a :class:`Calibration` to candidates (``table``: :func:`candidate_table` s concatenated key by key) and
     whether each is right, by L2-regularised logistic regression (``C`` its inverse strength).
 
-    Needs scikit-learn (``pip install "num2vec[sklearn]"``); applying a fitted calibration needs NumPy only.
-    Raises ``ValueError`` when the outcomes are all right or all wrong.
+    With ``question`` (the question of each candidate), the ``top`` recalibration
+    is fitted too, by cross-fitting (stacking): the candidates are split into
+    ``folds`` by ``groups`` (for example the sequence a question was cut from;
+    default: the question), the scorer is fitted on the other folds, each held-out
+    question's first-ranked candidate gives ``(z, log terms, right)``, and a
+    logistic regression on those gives ``(a, b, c)``. The scorer kept is fitted on
+    everything. Needs scikit-learn (``pip install "num2vec[sklearn]"``); applying a
+    fitted calibration needs NumPy only. Raises ``ValueError`` when the outcomes are
+    all right or all wrong.
     """
     from sklearn.linear_model import LogisticRegression
 
     y = np.asarray(correct, dtype=bool)
     if y.all() or not y.any():
         raise ValueError("calibration needs right and wrong answers among the fitting data")
-    lr = LogisticRegression(C=C, max_iter=2000).fit(features(table), y)
-    return Calibration(tuple(float(w) for w in lr.coef_[0]), float(lr.intercept_[0]), fitted_on)
+    x = features(table)
+    lr = LogisticRegression(C=C, max_iter=2000).fit(x, y)
+    weights, bias = tuple(float(w) for w in lr.coef_[0]), float(lr.intercept_[0])
+    if question is None:
+        return Calibration(weights, bias, fitted_on)
+    q = np.asarray(question)
+    g = np.asarray(groups) if groups is not None else q
+    fold = np.unique(g, return_inverse=True)[1].reshape(-1) % folds  # (N,): fold of each candidate's group
+    z = np.empty(len(y))
+    for k in range(folds):
+        held = fold == k
+        if not held.any() or y[~held].all() or not y[~held].any():
+            z[held] = x[held] @ np.asarray(weights) + bias
+            continue
+        part = LogisticRegression(C=C, max_iter=2000).fit(x[~held], y[~held])
+        z[held] = part.decision_function(x[held])
+    order = np.lexsort((-z, q))  # by question, best score first
+    first = order[np.r_[True, q[order][1:] != q[order][:-1]]]  # (Q,): each question's first-ranked candidate
+    top_x = np.stack([z[first], np.log(np.maximum(np.asarray(table["n_terms"], dtype=np.float64)[first], 1.0))], 1)
+    if y[first].all() or not y[first].any():
+        return Calibration(weights, bias, fitted_on)
+    stage = LogisticRegression(C=100.0, max_iter=2000).fit(top_x, y[first])
+    a, c = (float(v) for v in stage.coef_[0])
+    if a <= 0:  # the score says nothing more about first choices: their probability follows the terms given only
+        stage = LogisticRegression(C=100.0, max_iter=2000).fit(top_x[:, 1:], y[first])
+        a, c = 1e-6, float(stage.coef_[0][0])  # a > 0 keeps the ranking within a question
+    return Calibration(weights, bias, fitted_on, (a, float(stage.intercept_[0]), c))
 
 
 def reliability(prob: Sequence[float], correct: Sequence[bool], bins: int = 10, threshold: float = 0.9) -> dict:
