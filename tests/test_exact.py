@@ -292,10 +292,11 @@ def test_the_modular_rank_filter_never_drops_a_fit(seqs):
         for x, ok in zip(seqs, possible.tolist()):
             if not ok:
                 assert exact.holonomic_predictions(x, order, degree, last_only=True)[-1] is None
-    for x in seqs:
-        unfiltered = exact.extra_candidates(x, HOLO, last_only=True)
-        fits = [bool(exact.holonomic_possible([x], o, d)[0]) for o, d in exact.HOLONOMIC_SHAPES[: HOLO.holonomic_fits]]
-        assert exact.extra_candidates(x, HOLO, last_only=True, fits=fits) == unfiltered
+    for last_only in (True, False):
+        fits = exact.holonomic_filter(seqs, HOLO.holonomic_fits, last_only)
+        for x, f in zip(seqs, fits.tolist()):
+            unfiltered = exact.extra_candidates(x, HOLO, last_only=last_only)
+            assert exact.extra_candidates(x, HOLO, last_only=last_only, fits=f) == unfiltered
 
 
 def test_the_modular_rank_filter_rules_out_most_unrelated_sequences():
@@ -303,3 +304,10 @@ def test_the_modular_rank_filter_rules_out_most_unrelated_sequences():
     seqs = rng.integers(-1000, 1000, size=(200, 9)).tolist()
     assert not exact.holonomic_possible(seqs, 1, 1).any()
     assert exact.holonomic_possible([[1, 2, 6, 24, 120, 720, 5040]], 1, 1).all()
+
+
+def test_the_training_filter_keeps_a_fit_that_a_later_term_breaks():
+    x = [1, 2, 6, 24, 120, 721, 5047]  # factorial-like up to 120: a prediction (720) at position 4 only
+    fits = exact.holonomic_filter([x] * 16, 4, last_only=False)
+    assert fits[0, 0] and exact.extra_candidates(x, HOLO, fits=fits[0].tolist())[4][0] == 720
+    assert not exact.holonomic_filter([x] * 16, 4, last_only=True)[0, 0]  # the whole sequence has no fit

@@ -204,8 +204,8 @@ def extra_candidates(x: Sequence[int], spec: ColumnSpec, last_only: bool = False
     ``out[t]`` holds ``spec.n_extra`` values (``None`` where missing) and depends
     on ``x[: t + 1]`` only, so training (every position) and inference (the last)
     see the same columns. ``last_only``: only the last position's (a list of one).
-    ``fits`` (with ``last_only``): per holonomic shape, False where
-    :func:`holonomic_possible` has ruled a fit out; that column is then None unsolved.
+    ``fits``: per holonomic shape, False where :func:`holonomic_possible` has
+    ruled a fit out (:func:`holonomic_filter`); that column is then None unsolved.
 
     >>> extra_candidates([1, 1, 2, 6, 24, 120], ColumnSpec(holonomic_fits=1, ratio_series=1))[-1]
     [720, 720]
@@ -216,7 +216,7 @@ def extra_candidates(x: Sequence[int], spec: ColumnSpec, last_only: bool = False
     ts = [T - 1] if last_only else list(range(T))
     cols: list[list[int | None]] = [[] for _ in ts]
     for k, (order, degree) in enumerate(HOLONOMIC_SHAPES[: spec.holonomic_fits]):
-        if last_only and fits is not None and not fits[k]:
+        if fits is not None and not fits[k]:
             preds = [None] * T
         else:
             preds = holonomic_predictions(x, order, degree, last_only)
@@ -366,6 +366,23 @@ def holonomic_possible(seqs: Sequence[Sequence[int]], order: int, degree: int) -
     return enough & (rank < U)
 
 
+def holonomic_filter(seqs: Sequence[Sequence[int]], shapes: int, last_only: bool) -> np.ndarray:
+    """For the first ``shapes`` of :data:`HOLONOMIC_SHAPES`: bool ``(B, shapes)``, False where no position of a
+    sequence can have a holonomic prediction (``last_only``: its last position).
+
+    ``last_only``: :func:`holonomic_possible` of the whole sequence. Otherwise of
+    its first U equations (U unknowns): when they have full rank, no prefix has a
+    checked fit -- a fit is only used once U equations are seen, and those U
+    already contradict every non-zero solution.
+    """
+    cols = []
+    for order, degree in HOLONOMIC_SHAPES[:shapes]:
+        U = (order + 1) * (degree + 1)
+        part = seqs if last_only else [x[: order + U] for x in seqs]
+        cols.append(holonomic_possible(part, order, degree))
+    return np.stack(cols, axis=1)
+
+
 def _inverse_mod(a: np.ndarray) -> np.ndarray:
     """Inverse of each non-zero residue modulo :data:`_PRIME` (Fermat: a^(p-2))."""
     if a.size <= 64:  # Python's pow beats 31 rounds of NumPy calls on a few values
@@ -451,9 +468,9 @@ def featurize(seqs: Sequence[Sequence[int]], spec: ColumnSpec, last_only: bool =
     if not (N or C) or B == 0:
         return Features(tokens, lengths, n, None, None)
     small = np.array([max((abs(v) for v in s), default=0) < FAST_PATH_LIMIT for s in seqs], dtype=bool)
-    fits = None  # (B, shapes): whether a holonomic fit may exist (inference only needs the last position's)
-    if last_only and spec.n_extra and spec.holonomic_fits:
-        fits = np.stack([holonomic_possible(seqs, o, d) for o, d in HOLONOMIC_SHAPES[: spec.holonomic_fits]], axis=1)
+    fits = None  # (B, shapes): whether a holonomic fit may exist
+    if spec.n_extra and spec.holonomic_fits and B >= 16:  # on a few sequences solving is cheaper
+        fits = holonomic_filter(seqs, spec.holonomic_fits, last_only)
     fast_diffs = fast_cols = None
     if small.any():
         fast_diffs, fast_cols = _fast_columns([seqs[b] for b in np.nonzero(small)[0]], spec, T, last_only)
