@@ -81,16 +81,11 @@ def bench_training(preset: str, peak: float, steps: int = 8) -> dict:
 
     tr = Trainer(make_config(preset, out_dir="/tmp/num2vec-speed"), progress=False)
     batches = [tr.batches[i].to(tr.device) for i in range(steps)]
-    flops = [3 * forward_flops(tr.net, lengths, n, tr.cfg.min_given, tokens) for tokens, lengths, n, *_ in batches]
+    flops = [3 * forward_flops(tr.net, b.lengths, b.n, tr.cfg.min_given, b.tokens) for b in batches]
 
     def step(i=[0]):  # noqa: B006 - cycles through the prepared batches
-        tokens, lengths, n, patterns, skip = batches[i[0] % steps]
+        tr.train_step(iter([batches[i[0] % steps]]))
         i[0] += 1
-        _, loss, _ = tr.net(tokens, lengths, n, min_given=tr.cfg.min_given, patterns=patterns,
-                            pattern_weight=tr.cfg.pattern_weight, property_weight=tr.cfg.property_weight, skip=skip)
-        tr.opt.zero_grad()
-        loss.backward()
-        tr.opt.step()
 
     sec = timed(step, repeats=steps, warmup=2)
     data = timed(lambda: tr.next_batch(), repeats=steps, warmup=1)
