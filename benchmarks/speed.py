@@ -357,7 +357,7 @@ def main() -> None:
     model = Num2Vec.from_pretrained(args.model, precision="fp32", threads=1)
     peak = roofline()
     lines = [f"Machine: {cpu_description()}, torch {torch.__version__}; "
-             "command: `python benchmarks/speed.py --output runs/speed.md --plot docs/cost_growth.png`", ""]
+             f"command: `python {' '.join(sys.argv)}`", ""]
     lines += inference_report(model, peak)
     if not args.inference_only:
         lines.append("")

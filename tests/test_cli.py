@@ -348,3 +348,11 @@ def test_loading_a_model_stays_clear_of_the_compiler_stack():
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=dict(os.environ, PYTHONPATH=src), timeout=120)
     assert res.stdout.split() == ["False"], res.stderr
+
+
+def test_a_term_of_4000_digits_is_answered():
+    """Inside the documented 4,000-digit limit: candidate columns of 8,000 digits are encoded exactly."""
+    res = _cli("predict", "1", "7" * 4000, timeout=300)
+    assert res.returncode == 0, res.stderr
+    value, prob = res.stdout.split("\t")
+    assert value.lstrip("-").isdigit() and 0 <= float(prob) <= 1

@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from num2vec.codec import (
@@ -94,3 +94,16 @@ def test_encode_sequences_pads_numbers_and_sequences():
     assert lengths.tolist() == [[2, 3], [4, 0]]
     assert n.tolist() == [2, 1]
     assert (tokens[1, 1] == PAD).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 12_000), st.integers(-(10**6), 10**6))
+def test_numbers_past_pythons_string_limit_round_trip(digits, offset):
+    """Candidates and answers may exceed the 4,300 digits Python's str(int) accepts: tokens stay exact."""
+    from num2vec.codec import int_to_str, str_to_int
+
+    v = 10**digits + offset
+    text = int_to_str(v)
+    assert str_to_int(text.lstrip("-")) == abs(v) and decode_tokens(encode_int(v)) == v
+    if digits < 4000:
+        assert text == str(v)

@@ -200,17 +200,19 @@ def predict(numbers, file, count, top_k, beam_size, min_confidence, model_path, 
         if not numbers:
             raise ValueError("no numbers given: try 'num2vec predict 1 2 3' or --file FILE")
         seq = parse_numbers(" ".join(numbers))
+        from .codec import int_to_str  # past 4,300 digits str(int) refuses; answers may be that long
+
         _setup(threads)
         model = _load(model_path, device, precision)
         if count == 1:
             ranked = model.predict_next(seq, top_k=top_k or 1, beam_size=beam_size or (None if top_k else 1),
                                         min_confidence=min_confidence)
             for value, prob in ranked:
-                click.echo(f"{value}\t{prob:.4f}")
+                click.echo(f"{int_to_str(value)}\t{prob:.4f}")
             if not ranked:
                 click.echo("?")
         else:
-            click.echo(" ".join(map(str, model.continue_sequence(seq, count, beam_size=beam_size))))
+            click.echo(" ".join(map(int_to_str, model.continue_sequence(seq, count, beam_size=beam_size))))
         return
     _predict_file(file, count, top_k, beam_size, min_confidence, model_path, device, precision, threads)
 
@@ -280,20 +282,21 @@ def _predict_file(file, count, top_k, beam_size, min_confidence, model_path, dev
 
 def _predict_lines(model, seqs: dict[int, list[int]], count, top_k, beam_size, min_confidence=None):
     """Answers for valid lines ``{line: sequence}`` -> ``({line: text}, [(line, error)])``."""
+    from .codec import int_to_str
     keys = list(seqs)
     if not keys:
         return {}, []
     if top_k is not None:
         res = model.predict_next([seqs[k] for k in keys], top_k=top_k, beam_size=beam_size,
                                  min_confidence=min_confidence)
-        return {k: " ".join(f"{v}:{p:.4f}" for v, p in r) or "?" for k, r in zip(keys, res)}, []
+        return {k: " ".join(f"{int_to_str(v)}:{p:.4f}" for v, p in r) or "?" for k, r in zip(keys, res)}, []
     if count == 1:
         res = model.predict_next([seqs[k] for k in keys], beam_size=beam_size, min_confidence=min_confidence)
-        return {k: "?" if v is None else str(v) for k, v in zip(keys, res)}, []
+        return {k: "?" if v is None else int_to_str(v) for k, v in zip(keys, res)}, []
     out, failed = {}, []
     for k in keys:
         try:
-            out[k] = " ".join(map(str, model.continue_sequence(seqs[k], count, beam_size=beam_size)))
+            out[k] = " ".join(map(int_to_str, model.continue_sequence(seqs[k], count, beam_size=beam_size)))
         except ValueError as exc:
             failed.append((k, exc))
     return out, failed

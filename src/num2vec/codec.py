@@ -130,6 +130,38 @@ def check_fits(value: int, max_digits: int | None = None) -> None:
             )
 
 
+#: digits per piece when a decimal string is longer than Python's default int <-> str limit (4,300 digits)
+_STR_PIECE = 1000
+
+
+def int_to_str(value: int) -> str:
+    """The decimal string of any int, also past Python's default limit on ``str(int)`` (4,300 digits).
+
+    >>> int_to_str(-(10**5000 + 7))[:3], len(int_to_str(10**5000))
+    ('-10', 5001)
+    """
+    a = abs(value)
+    if a.bit_length() <= 13_000:  # fewer than 3,914 digits: str() is allowed
+        return str(value)
+    base, pieces = 10**_STR_PIECE, []
+    while a:
+        a, r = divmod(a, base)
+        pieces.append(r)
+    text = str(pieces[-1]) + "".join(str(p).zfill(_STR_PIECE) for p in reversed(pieces[:-1]))
+    return "-" + text if value < 0 else text
+
+
+def str_to_int(digits: str) -> int:
+    """The int of a string of decimal digits (no sign) of any length (the inverse of :func:`int_to_str`)."""
+    if len(digits) <= 4000:
+        return int(digits)
+    head = len(digits) % _STR_PIECE or _STR_PIECE
+    value, base = int(digits[:head]), 10**_STR_PIECE
+    for i in range(head, len(digits), _STR_PIECE):
+        value = value * base + int(digits[i:i + _STR_PIECE])
+    return value
+
+
 def encode_int(value: int) -> list[int]:
     """Tokens of one Python int: digits least significant first, ``<neg>``, ``<eos>``.
 
@@ -138,7 +170,7 @@ def encode_int(value: int) -> list[int]:
     >>> encode_int(-45)
     [5, 4, 13, 10]
     """
-    digits = [ord(c) - 48 for c in reversed(str(abs(value)))]
+    digits = [ord(c) - 48 for c in reversed(int_to_str(abs(value)))]
     if value < 0:
         digits.append(NEG)
     digits.append(EOS)
@@ -169,7 +201,7 @@ def decode_tokens(tokens: Iterable[int]) -> int:
             raise ValueError(f"malformed tokens: unexpected token {TOKEN_NAMES[t] if 0 <= t < VOCAB_SIZE else t}")
     if not digits:
         raise ValueError("malformed tokens: no digits before <eos>")
-    value = int("".join(reversed(digits)))
+    value = str_to_int("".join(reversed(digits)))
     return -value if negative else value
 
 
