@@ -115,65 +115,71 @@ def original_questions(count: int = 3000) -> list[list[int]]:
 
 
 def predict_profile(model, seqs: list[list[int]], batch_size: int = 512) -> dict:
-    """Time per stage of batched greedy ``predict_next`` and the model FLOPs it executes.
+    """Time per stage of one batched greedy ``predict_next`` call and the model FLOPs it executes.
 
-    Stages as :func:`num2vec.model.predict_numbers` runs them, batch by batch: the
-    exact columns (``featurize``), the digit encoder over the batch's distinct
-    numbers, the nested RNN, and greedy decoding (decoder GRU, attention and
-    output MLP for every sequence of the batch until all have ended).
+    The call itself is instrumented: ``featurize`` (the exact columns) and
+    ``Num2VecNet.generate`` are wrapped, forward hooks time the digit encoder and
+    the nested RNN inside it, so the stages add up to the call. Greedy decoding is
+    ``generate`` minus those two; "rest" is the call minus ``featurize`` and
+    ``generate`` (validation, sorting, batching, answers back to ints).
     FLOPs: 2 per multiply-add of the RNN and linear layers as executed.
     """
-    from num2vec.codec import PAD
-    from num2vec.exact import featurize
-    from num2vec.model import unique_rows
+    import num2vec.exact
 
-    net, spec = model.net, model.net.cfg.column_spec
-    cfg = net.cfg
-    order = sorted(range(len(seqs)), key=lambda i: (len(seqs[i]), max(abs(v) for v in seqs[i])))
-    t = {"featurize": 0.0, "encoder": 0.0, "nested": 0.0, "decoder": 0.0}
-    flops = {"encoder": 0, "nested": 0, "decoder": 0}
+    net, cfg = model.net, model.net.cfg
     enc = net.encoder
     head = sum(2 * m.in_features * m.out_features for m in net.head if isinstance(m, torch.nn.Linear))
-    with torch.no_grad():
-        for start in range(0, len(order), batch_size):
-            batch = [seqs[i] for i in order[start:start + batch_size]]
-            t0 = time.perf_counter()
-            f = featurize(batch, spec, last_only=True)
-            t1 = time.perf_counter()
-            tok, lens, n = (torch.from_numpy(a) for a in (f.tokens, f.lengths, f.n))
-            cols, diffs = torch.from_numpy(f.columns), torch.from_numpy(f.diffs)
-            B, T, L = tok.shape
-            width = max(L, diffs.shape[-1])
-            rows = torch.cat([torch.nn.functional.pad(tok.reshape(B * T, L), (0, width - L), value=PAD),
-                              torch.nn.functional.pad(diffs.long(), (0, width - diffs.shape[-1]), value=PAD)
-                              .reshape(-1, width)])
-            uniq, inverse = unique_rows(rows)
-            real = (uniq != PAD).sum(-1)
-            keep = real > 0
-            t2 = time.perf_counter()
-            u_keep, _ = enc(uniq[keep], real[keep], states=False)
-            t3 = time.perf_counter()
-            u = u_keep.new_zeros(uniq.shape[0], cfg.d_model)
-            u[keep] = u_keep
-            nested_in = u[inverse].view(-1, B, T, cfg.d_model).permute(1, 2, 0, 3).reshape(B, T, -1)
-            t4 = time.perf_counter()
-            net.nested(nested_in)
-            t5 = time.perf_counter()
-            net.encode_context(tok, lens, diffs)
-            t6 = time.perf_counter()
-            out = net.generate(tok, lens, n, columns=cols, diffs=diffs)
-            t7 = time.perf_counter()
-            t["featurize"] += t1 - t0
-            t["encoder"] += t3 - t2
-            t["nested"] += t5 - t4
-            t["decoder"] += (t7 - t6) - (t6 - t5)  # generate = encode_context + decoding
-            steps = max(len(c[0][0]) for c in out)  # the loop runs until every answer has ended
-            flops["encoder"] += (_rnn_flops(enc.rnn, int(real[keep].sum()))
-                                 + 2 * enc.proj.in_features * enc.proj.out_features * int(keep.sum()))
-            flops["nested"] += _rnn_flops(net.nested, B * T)
-            per_step = _rnn_flops(net.decoder, 1) + head + 2 * cfg.dec_hidden * cfg.nest_hidden + 4 * T * cfg.nest_hidden
-            flops["decoder"] += B * (steps * per_step + 2 * cfg.nest_hidden * cfg.dec_hidden * cfg.dec_layers)
-    return {"seconds": t, "flops": flops}
+    t = dict.fromkeys(("featurize", "encoder", "nested", "generate"), 0.0)
+    flops = {"encoder": 0, "nested": 0, "decoder": 0}
+    started: dict = {}
+
+    def before(name):
+        return lambda module, args: started.__setitem__(name, time.perf_counter())
+
+    def after(name):
+        def hook(module, args, out):
+            t[name] += time.perf_counter() - started[name]
+            if name == "encoder":  # args: distinct token rows (U, L), their lengths (U,)
+                flops["encoder"] += (_rnn_flops(enc.rnn, int(args[1].sum()))
+                                     + 2 * enc.proj.in_features * enc.proj.out_features * args[0].shape[0])
+            else:  # args: nested inputs (B, T, d)
+                flops["nested"] += _rnn_flops(net.nested, args[0].shape[0] * args[0].shape[1])
+        return hook
+
+    featurize, generate = num2vec.exact.featurize, net.generate
+
+    def timed_featurize(*a, **k):
+        t0 = time.perf_counter()
+        out = featurize(*a, **k)
+        t["featurize"] += time.perf_counter() - t0
+        return out
+
+    def timed_generate(tokens, lengths, n, *a, **k):
+        t0 = time.perf_counter()
+        out = generate(tokens, lengths, n, *a, **k)
+        t["generate"] += time.perf_counter() - t0
+        B, T = lengths.shape
+        steps = max(len(c[0][0]) for c in out)  # the loop runs until every answer has ended
+        per_step = _rnn_flops(net.decoder, 1) + head + 2 * cfg.dec_hidden * cfg.nest_hidden + 4 * T * cfg.nest_hidden
+        flops["decoder"] += B * (steps * per_step + 2 * cfg.nest_hidden * cfg.dec_hidden * cfg.dec_layers)
+        return out
+
+    handles = [m.register_forward_pre_hook(before(k)) for k, m in (("encoder", enc), ("nested", net.nested))]
+    handles += [m.register_forward_hook(after(k)) for k, m in (("encoder", enc), ("nested", net.nested))]
+    num2vec.exact.featurize, net.generate = timed_featurize, timed_generate
+    try:
+        t0 = time.perf_counter()
+        model.predict_next(seqs, batch_size=batch_size)
+        total = time.perf_counter() - t0
+    finally:
+        num2vec.exact.featurize = featurize
+        del net.generate  # the instance attribute; the method is back
+        for h in handles:
+            h.remove()
+    seconds = {"featurize": t["featurize"], "encoder": t["encoder"], "nested": t["nested"],
+               "decoder": t["generate"] - t["encoder"] - t["nested"],
+               "rest": total - t["featurize"] - t["generate"]}
+    return {"seconds": seconds, "flops": flops, "total": total}
 
 
 def bench_predict(model, seqs: list[list[int]], threads: tuple[int, ...] = (1, 2)) -> dict:
@@ -326,16 +332,15 @@ def inference_report(model, peak: float) -> list[str]:
              f"| `num2vec --help` / `num2vec --version`, whole process | {st['--help']:.2f} s / "
              f"{st['--version']:.2f} s | – |",
              f"| the rule solver (`num2vec.solver.solve`), the same 3,000 sequences | {solver:,.0f} sequences/s | – |"]
-    prof["seconds"]["rest"] = max(0.0, len(seqs) / p["batched_1"] - sum(prof["seconds"].values()))
-    total = sum(prof["seconds"].values())
-    lines += ["", "Where batched `predict_next` spends its time (one thread, the 3,000 sequences, batches of 512; "
-              "each stage timed on its own):", "",
+    total = prof["total"]
+    lines += ["", f"Where one batched `predict_next` call spends its {total:.2f} s (one thread, the 3,000 sequences, "
+              "batches of 512):", "",
               "| stage | time | share | model FLOPs | share of the roofline |", "| --- | --- | --- | --- | --- |"]
     names = {"featurize": "exact columns (`num2vec.exact.featurize`, Python and NumPy)",
              "encoder": "digit encoder over the distinct numbers (bidirectional GRU)",
              "nested": "nested RNN (GRU over the number embeddings)",
              "decoder": "greedy decoding (decoder GRU, attention, output MLP, grammar)",
-             "rest": "the rest of the call (validation, batching, answers back to ints)"}
+             "rest": "the rest of the call (validation, sorting, batching, answers back to ints)"}
     for k, sec in prof["seconds"].items():
         f = prof["flops"].get(k)
         rate = f"{f / sec / peak * 100:.1f} %" if f else "–"

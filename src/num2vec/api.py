@@ -110,7 +110,7 @@ def native_bf16() -> bool | None:
 def _bf16_probe(device_type: str, d_model: int, enc_hidden: int) -> bool:
     """Time the digit encoder's GRU shape in fp32 and under bf16 autocast; True when bf16 is clearly faster.
 
-    A CPU without bfloat16 arithmetic only emulates it (3-4x slower on an AVX2 EPYC): no timing is needed there.
+    A CPU without bfloat16 arithmetic only emulates it (4-6x slower on an AVX2 EPYC): no timing is needed there.
     """
     if device_type != "cpu" or native_bf16() is False:
         return False
