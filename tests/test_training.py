@@ -50,7 +50,7 @@ def test_training_never_sees_heldout_sequences(tmp_path, mode, window):
     tokens, lengths, n, _, _, patterns, skip = trainer.next_batch()
     assert patterns is None and skip is None  # the tiny preset has no pattern head; nothing is masked
     got = [tuple(decode_batch(tokens[i, : n[i]].numpy())) for i in range(len(n))]
-    # dropped too: sequences holding a catalog window (the real-sequence benchmark's questions)
+    # dropped too: sequences with a term after a catalog question's input (the real-sequence benchmark)
     want = [t for i, t in enumerate(nxt)
             if i not in (0, 2) and not overlaps(t, trainer.exclude, window) and not catalog_targets(t)][:4]
     assert got == want
@@ -83,6 +83,27 @@ def test_training_never_learns_a_heldout_target(tmp_path):
     _, masked, stats_masked = net(tokens, lengths, n, min_given=cfg.min_given, skip=skip)
     assert stats_masked["targets"] == stats_full["targets"] - int(skip.sum())
     assert not torch.isclose(full, masked)
+
+
+def test_the_catalog_mask_reads_the_terms_before_a_target_never_the_target():
+    """Every question of the real-sequence benchmark is masked whatever its answer; nothing else is."""
+    from num2vec.catalog import CATALOG
+    from num2vec.training import CATALOG_GIVEN
+
+    for seq in CATALOG:
+        terms = seq.terms(max(CATALOG_GIVEN) + 1)
+        for g in CATALOG_GIVEN:
+            for answer in (terms[g], terms[g] + 1, -terms[g] - 7):
+                assert g in catalog_targets(terms[:g] + [answer]), (seq.name, g, answer)
+    # a masked position depends on the terms before it alone: changing a term never moves a mask before it
+    for seq in CATALOG[:200]:
+        terms = seq.terms(12)
+        masked = catalog_targets(terms)
+        for i in range(len(terms)):
+            changed = terms[:i] + [terms[i] + 1] + terms[i + 1:]
+            assert [j for j in catalog_targets(changed) if j <= i] == [j for j in masked if j <= i]
+    # the natural numbers after 11 train: only the five terms before a question's answer are masked
+    assert catalog_targets(list(range(11, 23))) == []
 
 
 def test_runs_saved_before_the_exclude_field_resume_with_their_old_rule():

@@ -236,33 +236,45 @@ def exclusion_set(max_value: int, allow_negative: bool, mode: str = "targets",
     return out
 
 
-#: the real-sequence benchmark asks for term 6 from 5 terms and term 11 from 10 (num2vec.catalog)
-CATALOG_TERMS, CATALOG_WINDOW = 11, 6
+#: the real-sequence benchmark asks for term g+1 from the first g terms, g in CATALOG_GIVEN (num2vec.catalog)
+CATALOG_GIVEN = (5, 10)
+#: terms before a target that are compared with the end of a catalog question's input
+CATALOG_WINDOW = 5
 
 
 @functools.lru_cache(maxsize=1)
-def catalog_windows() -> frozenset[tuple[int, ...]]:
-    """Every run of :data:`CATALOG_WINDOW` consecutive terms among the first :data:`CATALOG_TERMS` of each
-    catalog sequence (both halves): a target is never learned from the 5 terms before it where those 6 terms
-    are a catalog sequence's, so no training sequence answers a question of the real-sequence benchmark."""
+def catalog_inputs() -> frozenset[tuple[int, ...]]:
+    """The last :data:`CATALOG_WINDOW` terms of the input of every question of the real-sequence benchmark, for
+    each catalog sequence of both halves: terms 1-5 (given 5) and 6-10 (given 10).
+
+    A trainer puts no loss on a term that follows one of them (see :func:`catalog_targets`), so no training target
+    answers a question of the benchmark."""
     from .catalog import CATALOG
 
+    w = CATALOG_WINDOW
     out: set[tuple[int, ...]] = set()
     for seq in CATALOG:
-        terms = seq.terms(CATALOG_TERMS)
-        out.update(tuple(terms[i: i + CATALOG_WINDOW]) for i in range(len(terms) - CATALOG_WINDOW + 1))
+        terms = seq.terms(max(CATALOG_GIVEN))
+        out.update(tuple(terms[g - w: g]) for g in CATALOG_GIVEN)
     return frozenset(out)
 
 
 def catalog_targets(terms: Sequence[int]) -> list[int]:
-    """Indices ``i`` of the terms that end a catalog window (see :func:`catalog_windows`).
+    """Indices ``i`` of the terms that follow :data:`CATALOG_WINDOW` terms equal to the end of a catalog
+    question's input (see :func:`catalog_inputs`), whatever ``terms[i]`` is.
 
-    >>> catalog_targets([7, 1, 1, 2, 3, 5, 8, 13])  # Fibonacci numbers
-    [6, 7]
+    The rule looks at the terms before a target only, never at the target: masking only the continuations that
+    agree with a catalog sequence would train the other continuations of the same terms, and teach that the
+    natural numbers, the squares or the Fibonacci numbers do *not* go on as they do.
+
+    >>> catalog_targets([9, 0, 1, 1, 2, 3, 5])  # 0 1 1 2 3: the first five Fibonacci numbers
+    [6]
+    >>> catalog_targets([9, 0, 1, 1, 2, 3, 4])  # the same five terms followed by 4: masked just the same
+    [6]
     """
-    windows = catalog_windows()
+    inputs = catalog_inputs()
     w = CATALOG_WINDOW
-    return [i for i in range(w - 1, len(terms)) if tuple(terms[i - w + 1: i + 1]) in windows]
+    return [i for i in range(w, len(terms)) if tuple(terms[i - w: i]) in inputs]
 
 
 def evaluate(net: Num2VecNet, samples: list[Sample], batch_size: int = 512, beam_size: int = 1) -> dict:
