@@ -39,6 +39,17 @@ def test_vectorised_int64_matches_python_path(values):
     assert decode_batch(fast) == values
 
 
+@given(st.lists(st.integers(min_value=-(10**60), max_value=10**60), min_size=1, max_size=50)
+       .filter(lambda vs: any(abs(v) >= 2**63 for v in vs)))
+def test_the_vectorised_big_int_path_matches_one_number_at_a_time(values):
+    """Python ints past int64 are encoded all at once (one string per number, digits scattered together)."""
+    tokens, lengths = encode_batch(values + [np.int64(-7)], MAX + 21)
+    assert tokens.shape[1] == max(lengths)
+    for row, n, v in zip(tokens, lengths, values + [-7]):
+        assert row[:n].tolist() == encode_int(v)
+        assert (row[n:] == PAD).all()
+
+
 def test_least_significant_digit_first():
     assert encode_int(123) == [3, 2, 1, EOS]
     assert encode_int(-45) == [5, 4, NEG, EOS]

@@ -50,6 +50,7 @@ same columns (a property test checks it).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from math import gcd
@@ -57,7 +58,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .codec import EOS, NEG, PAD, VOCAB_SIZE, encode_int, encode_sequences
+from .codec import EOS, NEG, PAD, VOCAB_SIZE, _encode_big, encode_sequences
 
 #: the token that fills every digit position of a candidate that does not exist
 MISSING = VOCAB_SIZE
@@ -587,10 +588,12 @@ def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_
 
 
 def _int64_tokens(v: np.ndarray) -> np.ndarray:
-    """int64 values ``(R,)`` -> token rows ``(R, 21)`` uint8 (digits least significant first, ``<neg>``, ``<eos>``)."""
-    width = 19
+    """int64 values ``(R,)`` -> token rows ``(R, W + 2)`` uint8 (digits least significant first, ``<neg>``,
+    ``<eos>``), ``W`` the most digits of any value (at most 19)."""
     neg = v < 0
     mag = np.abs(v)  # |v| < 2^63 on this path (the values stay far below it)
+    top = int(mag.max()) if mag.size else 0
+    width = max(1, len(str(top)))
     powers = 10 ** np.arange(width, dtype=np.int64)
     digits = (mag[:, None] // powers[None, :]) % 10
     ndig = np.maximum(1, (mag[:, None] >= powers[None, :]).sum(axis=1))
@@ -603,47 +606,54 @@ def _int64_tokens(v: np.ndarray) -> np.ndarray:
     return out
 
 
+def _python_tokens(values: list[int]) -> np.ndarray:
+    """Python ints of any size -> token rows ``(R, L)`` uint8, ``L`` the longest encoding (one call for all)."""
+    try:
+        return _int64_tokens(np.array(values, np.int64)) if values else np.full((0, 2), PAD, np.uint8)
+    except OverflowError:
+        return _encode_big(values, max_digits=sys.maxsize)[0].astype(np.uint8)
+
+
+def _width(tok: np.ndarray | None, mask: np.ndarray | None = None) -> int:
+    """Token positions used by the rows of ``tok`` (those where ``mask``), at least 2."""
+    if tok is None or not tok.size:
+        return 2
+    used = ((tok if mask is None else tok[mask]) != PAD).any(axis=0)
+    return max(2, int(np.nonzero(used)[0].max()) + 1) if used.any() else 2
+
+
 def _assemble_columns(fast, slow: list, small: np.ndarray, T: int, C: int, fast_extra: list | None = None,
                       n_extra: int = 0) -> np.ndarray:
     """Candidate token array ``(B, T, C, Lc)`` uint8 from the fast path's arrays and the exact path's lists.
 
     ``fast``: the basic columns of the fast path's sequences; ``fast_extra``: their
     ``n_extra`` extra columns (lists per sequence and position, the last of the C),
-    which the exact rules compute for every sequence.
+    which the exact rules compute for every sequence. Every Python int is encoded in one call.
     """
-    fast_tok = None
-    width = 2
-    if fast is not None:
-        V, M = fast
-        fast_tok = _int64_tokens(V.reshape(-1))  # (S*T*Cb, 21)
-        used = (fast_tok[M.reshape(-1)] != PAD).any(axis=0)
-        if used.any():
-            width = max(width, int(np.nonzero(used)[0].max()) + 1)
-
-    def encode_rows(rows_of_seqs: list) -> list:
-        return [[None if r is None else [None if v is None else encode_int(v) for v in r] for r in rows]
-                for rows in rows_of_seqs]
-
-    slow_rows = encode_rows(slow)
-    extra_fast = None  # the extra columns as int64 arrays, when every value fits (the usual case)
-    if fast_extra:
-        flat = [v for rows in fast_extra for r in rows for v in (r if r is not None else [None] * n_extra)]
-        if all(v is None or abs(v) < 10**18 for v in flat):
-            EV = np.array([0 if v is None else v for v in flat], np.int64)
-            EM = np.array([v is not None for v in flat], bool)
-            extra_fast = (EV, EM)
-            ftok = _int64_tokens(EV)
-            used = (ftok[EM] != PAD).any(axis=0)
-            if used.any():
-                width = max(width, int(np.nonzero(used)[0].max()) + 1)
-            fast_extra = None
-    extra_rows = encode_rows(fast_extra or [])
-    for rows in slow_rows + extra_rows:
-        for r in rows:
-            if r is not None:
-                width = max([width] + [len(tok) for tok in r if tok is not None])
-    out = np.full((small.shape[0], T, C, width), MISSING, np.uint8)
     small_b = np.nonzero(small)[0]
+    fast_tok = None
+    if fast is not None:
+        fast_tok = _int64_tokens(fast[0].reshape(-1))  # (S*T*Cb, W)
+    # every value of the lists, flattened: (b, t, c) and the value
+    bs: list[int] = []
+    ts: list[int] = []
+    cs: list[int] = []
+    values: list[int] = []
+    for owners, rows_of_seqs, first in ((np.nonzero(~small)[0].tolist(), slow, 0),
+                                        (small_b.tolist(), fast_extra or [], C - n_extra)):
+        for b, rows in zip(owners, rows_of_seqs):
+            for t, r in enumerate(rows):
+                if r is None:
+                    continue
+                for c, v in enumerate(r, start=first):
+                    if v is not None:
+                        bs.append(b)
+                        ts.append(t)
+                        cs.append(c)
+                        values.append(v)
+    tok = _python_tokens(values)
+    width = max(_width(fast_tok, None if fast is None else fast[1].reshape(-1)), _width(tok))
+    out = np.full((small.shape[0], T, C, width), MISSING, np.uint8)
     if fast_tok is not None:
         S, Cb = len(small_b), fast[0].shape[-1]
         fw = min(width, fast_tok.shape[1])
@@ -651,31 +661,17 @@ def _assemble_columns(fast, slow: list, small: np.ndarray, T: int, C: int, fast_
         block[:, :fw] = fast_tok[:, :fw]
         block[~fast[1].reshape(-1)] = MISSING
         out[small_b, :, :Cb] = block.reshape(S, T, Cb, width)
-
-    def fill(bs, rows_of_seqs, first: int) -> None:
-        for b, rows in zip(bs, rows_of_seqs):
-            for t, r in enumerate(rows):
-                if r is None:
-                    continue
-                for c, tok in enumerate(r, start=first):
-                    if tok is not None:
-                        out[b, t, c, : len(tok)] = tok
-                        out[b, t, c, len(tok):] = PAD
-
-    if extra_fast is not None:
-        S = len(small_b)
-        block = np.full((S * T * n_extra, width), PAD, np.uint8)
-        fw = min(width, ftok.shape[1])
-        block[:, :fw] = ftok[:, :fw]
-        block[~extra_fast[1]] = MISSING
-        out[small_b, :, C - n_extra:] = block.reshape(S, T, n_extra, width)
-    fill(np.nonzero(~small)[0].tolist(), slow_rows, 0)
-    fill(small_b.tolist(), extra_rows, C - n_extra)
+    if values:
+        index = (np.array(bs), np.array(ts), np.array(cs))
+        w = min(width, tok.shape[1])
+        out[index + (slice(None, w),)] = tok[:, :w]
+        out[index + (slice(w, None),)] = PAD
     return out
 
 
 def _assemble_diffs(parts: list, small: np.ndarray, T: int) -> np.ndarray:
     """Difference token rows ``(N, B, T, Ld)`` uint8, all ``<pad>`` where a difference does not exist."""
+    slow_b = np.nonzero(~small)[0]
     blocks, width = [], 2
     for fast, slow_rows in parts:
         ftok = None
@@ -683,24 +679,18 @@ def _assemble_diffs(parts: list, small: np.ndarray, T: int) -> np.ndarray:
             v, o = fast
             ftok = _int64_tokens(v.reshape(-1))
             ftok[~o.reshape(-1)] = PAD
-        stok = [None if v is None else encode_int(v) for v in slow_rows]
-        for tok in stok:
-            if tok is not None:
-                width = max(width, len(tok))
-        if ftok is not None:
-            used = (ftok != PAD).any(axis=0)
-            if used.any():
-                width = max(width, int(np.nonzero(used)[0].max()) + 1)
-        blocks.append((ftok, stok))
+        where = [i for i, v in enumerate(slow_rows) if v is not None]
+        stok = _python_tokens([slow_rows[i] for i in where])
+        width = max(width, _width(ftok), _width(stok))
+        blocks.append((ftok, np.array(where, np.int64), stok))
     out = np.full((len(parts), small.shape[0], T, width), PAD, np.uint8)
-    slow_b = np.nonzero(~small)[0].tolist()
-    for k, (ftok, stok) in enumerate(blocks):
+    for k, (ftok, where, stok) in enumerate(blocks):
         if ftok is not None:
             fw = min(width, ftok.shape[1])
             out[k, small, :, :fw] = ftok[:, :fw].reshape(int(small.sum()), T, fw)
-        for i, tok in enumerate(stok):
-            if tok is not None:
-                out[k, slow_b[i // T], i % T, : len(tok)] = tok
+        if where.size:
+            sw = min(width, stok.shape[1])
+            out[k, slow_b[where // T], where % T, :sw] = stok[:, :sw]
     return out
 
 
