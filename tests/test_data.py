@@ -154,6 +154,14 @@ def test_every_generated_sample_has_a_known_pattern_type():
     assert {s.pattern for s in gen.samples(3000)} == set(PATTERN_TYPES)
 
 
+def test_a_samples_pattern_is_its_formulas_pattern():
+    """Sample.pattern reads the sample's terms instead of evaluating its formula again: the same type."""
+    for signed in (False, True):
+        gen = SequenceGenerator(GeneratorConfig(6, 12, distribution="all", allow_negative=signed), seed=5)
+        for s in gen.samples(1500):
+            assert s.pattern == pattern_type(s.family, s.formula, len(s.terms)), s
+
+
 def test_pattern_types_keep_their_class_indices():
     assert PATTERN_TYPES == ("periodic", "linear", "polynomial", "exponential", "recursive", "division",
                              "factorial", "interleaved", "digit", "floor")

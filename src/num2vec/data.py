@@ -1,8 +1,10 @@
 """Random labelled integer sequences, and the formulas that reproduce them.
 
 Every sample is a :class:`Sample`: its terms, a family label and a formula
-string. Formulas use one small language, evaluated by :func:`evaluate_formula`
-(a safe AST walk, never ``eval``)::
+string. Formulas use one small language, evaluated by :func:`evaluate_formula`:
+each right-hand side is parsed, rebuilt node by node from what the language
+allows (integers, ``n``, ``+ - * // % **``, ``a(k)`` and the functions below;
+anything else is refused), then compiled, with no builtins in reach::
 
     a(n) = 43423 + n                        arithmetic
     a(n) = (n + 532) // 8                   a floor-division staircase
@@ -65,6 +67,7 @@ import random
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from types import CodeType
 
 FAMILIES = (
     "cycle",
@@ -118,7 +121,7 @@ class Sample:
         sequence (``arithmetic`` and ``expr_linear`` are both linear), so
         classifiers are scored on these types.
         """
-        return pattern_type(self.family, self.formula, len(self.terms))
+        return _pattern_of(self.family, self.formula, self.terms)  # the formula's terms are these
 
     def to_dict(self) -> dict:
         return {"terms": list(self.terms), "family": self.family, "pattern": self.pattern, "formula": self.formula}
@@ -170,7 +173,12 @@ def pattern_type(family: str, formula: str, length: int = 16) -> str:
     >>> pattern_type("partial_sum", "a(n) = a(n-1) + (digitsum(n)); a(1) = 1", 16)
     'digit'
     """
-    behaviour = behaviour_type(evaluate_formula(formula, length))
+    return _pattern_of(family, formula, evaluate_formula(formula, length))
+
+
+def _pattern_of(family: str, formula: str, terms: Sequence[int]) -> str:
+    """:func:`pattern_type` of a formula whose first terms are ``terms``."""
+    behaviour = behaviour_type(terms)
     if behaviour is not None:
         return behaviour
     if family == "recurrence2":
@@ -369,41 +377,57 @@ _FUNCTIONS: dict[str, tuple[int, Callable[..., int]]] = {
 }
 
 
-def _eval(node: ast.AST, n: int, prev: Callable[[int], int]) -> int:
+def _pow(a: int, b: int) -> int:
+    if b < 0 or b > 256 or abs(a) > 10**6:
+        raise ValueError(f"power {a}**{b} is out of the formula language's range")
+    return a**b
+
+
+#: what a compiled formula can reach: the checked power, the functions of the language, no builtins
+_SCOPE: dict[str, object] = {"__builtins__": {}, "_pow": _pow, **{k: fn for k, (_, fn) in _FUNCTIONS.items()}}
+
+
+def _checked(node: ast.AST) -> ast.expr:
+    """A copy of an expression of the formula language, built node by node from what it allows (anything else
+    raises ValueError); ``x**y`` becomes ``_pow(x, y)``, which checks its range."""
     if isinstance(node, ast.BinOp):
-        a, b = _eval(node.left, n, prev), _eval(node.right, n, prev)
+        left, right = _checked(node.left), _checked(node.right)
         if isinstance(node.op, ast.Pow):
-            if b < 0 or b > 256 or abs(a) > 10**6:
-                raise ValueError(f"power {a}**{b} is out of the formula language's range")
-            return a**b
-        op = _BINOPS.get(type(node.op))
-        if op is None:
+            return ast.Call(ast.Name("_pow", ast.Load()), [left, right], [])
+        if type(node.op) not in _BINOPS:
             raise ValueError(f"operator {type(node.op).__name__} is not allowed in a formula")
-        return op(a, b)
+        return ast.BinOp(left, type(node.op)(), right)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        v = _eval(node.operand, n, prev)
-        return -v if isinstance(node.op, ast.USub) else v
+        return ast.UnaryOp(type(node.op)(), _checked(node.operand))
     if isinstance(node, ast.Constant) and type(node.value) is int:
-        return node.value
+        return ast.Constant(node.value)
     if isinstance(node, ast.Name) and node.id == "n":
-        return n
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "a"
-        and len(node.args) == 1
-    ):
-        return prev(_eval(node.args[0], n, prev))
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id != "a":
+        return ast.Name("n", ast.Load())
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         name = node.func.id
-        if name not in _FUNCTIONS:
-            allowed = ", ".join(["a"] + sorted(_FUNCTIONS))
-            raise ValueError(f"function {name!r} is not allowed in a formula; allowed functions: {allowed}")
-        arity, fn = _FUNCTIONS[name]
-        if node.keywords or len(node.args) != arity:
-            raise ValueError(f"{name}() takes {arity} positional argument(s): {ast.unparse(node)!r}")
-        return fn(*(_eval(arg, n, prev) for arg in node.args))
+        if name == "a" and len(node.args) == 1 and not node.keywords:
+            return ast.Call(ast.Name("a", ast.Load()), [_checked(node.args[0])], [])
+        if name != "a":
+            if name not in _FUNCTIONS:
+                allowed = ", ".join(["a"] + sorted(_FUNCTIONS))
+                raise ValueError(f"function {name!r} is not allowed in a formula; allowed functions: {allowed}")
+            arity, _ = _FUNCTIONS[name]
+            if node.keywords or len(node.args) != arity:
+                raise ValueError(f"{name}() takes {arity} positional argument(s): {ast.unparse(node)!r}")
+            return ast.Call(ast.Name(name, ast.Load()), [_checked(arg) for arg in node.args], [])
     raise ValueError(f"{ast.unparse(node)!r} is not allowed in a formula")
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile(expression: str) -> CodeType:
+    """The code of one right-hand side of a formula, checked by :func:`_checked` (so evaluating it can only do
+    integer arithmetic, call ``a`` and the language's functions)."""
+    tree = ast.Expression(_checked(ast.parse(expression, mode="eval").body))
+    return compile(ast.fix_missing_locations(tree), "<formula>", "eval")
+
+
+def _run(code: CodeType, n: int, prev: Callable[[int], int]) -> int:
+    return eval(code, _SCOPE, {"n": n, "a": prev})  # noqa: S307  (checked code: see _compile)
 
 
 def evaluate_formula(formula: str, length: int) -> list[int]:
@@ -421,18 +445,18 @@ def evaluate_formula(formula: str, length: int) -> list[int]:
     [19, 30, 32]
     """
     parts = [p.strip() for p in formula.split(";") if p.strip()]
-    rule: ast.AST | None = None
+    rule: CodeType | None = None
     initial: dict[int, int] = {}
     for part in parts:
         lhs, sep, rhs = part.partition("=")
         if not sep:
             raise ValueError(f"formula part {part!r} has no '='")
         lhs = lhs.replace(" ", "")
-        body = ast.parse(rhs.strip(), mode="eval").body
+        body = _compile(rhs.strip())
         if lhs == "a(n)":
             rule = body
         elif lhs.startswith("a(") and lhs.endswith(")") and lhs[2:-1].isdigit():
-            initial[int(lhs[2:-1])] = _eval(body, 0, _no_prev)
+            initial[int(lhs[2:-1])] = _run(body, 0, _no_prev)
         else:
             raise ValueError(f"formula part {part!r}: left side must be a(n) or a(<index>)")
     if rule is None:
@@ -445,7 +469,7 @@ def evaluate_formula(formula: str, length: int) -> list[int]:
         return terms[k - 1]
 
     for n in range(1, length + 1):
-        terms.append(initial[n] if n in initial else _eval(rule, n, prev))
+        terms.append(initial[n] if n in initial else _run(rule, n, prev))
     return terms
 
 
