@@ -387,26 +387,30 @@ def _pow(a: int, b: int) -> int:
 _SCOPE: dict[str, object] = {"__builtins__": {}, "_pow": _pow, **{k: fn for k, (_, fn) in _FUNCTIONS.items()}}
 
 
+#: the source position every rebuilt node carries (compiling needs one)
+_AT = {"lineno": 1, "col_offset": 0, "end_lineno": 1, "end_col_offset": 0}
+
+
 def _checked(node: ast.AST) -> ast.expr:
     """A copy of an expression of the formula language, built node by node from what it allows (anything else
     raises ValueError); ``x**y`` becomes ``_pow(x, y)``, which checks its range."""
     if isinstance(node, ast.BinOp):
         left, right = _checked(node.left), _checked(node.right)
         if isinstance(node.op, ast.Pow):
-            return ast.Call(ast.Name("_pow", ast.Load()), [left, right], [])
+            return ast.Call(ast.Name("_pow", ast.Load(), **_AT), [left, right], [], **_AT)
         if type(node.op) not in _BINOPS:
             raise ValueError(f"operator {type(node.op).__name__} is not allowed in a formula")
-        return ast.BinOp(left, type(node.op)(), right)
+        return ast.BinOp(left, type(node.op)(), right, **_AT)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        return ast.UnaryOp(type(node.op)(), _checked(node.operand))
+        return ast.UnaryOp(type(node.op)(), _checked(node.operand), **_AT)
     if isinstance(node, ast.Constant) and type(node.value) is int:
-        return ast.Constant(node.value)
+        return ast.Constant(node.value, **_AT)
     if isinstance(node, ast.Name) and node.id == "n":
-        return ast.Name("n", ast.Load())
+        return ast.Name("n", ast.Load(), **_AT)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         name = node.func.id
         if name == "a" and len(node.args) == 1 and not node.keywords:
-            return ast.Call(ast.Name("a", ast.Load()), [_checked(node.args[0])], [])
+            return ast.Call(ast.Name("a", ast.Load(), **_AT), [_checked(node.args[0])], [], **_AT)
         if name != "a":
             if name not in _FUNCTIONS:
                 allowed = ", ".join(["a"] + sorted(_FUNCTIONS))
@@ -414,7 +418,7 @@ def _checked(node: ast.AST) -> ast.expr:
             arity, _ = _FUNCTIONS[name]
             if node.keywords or len(node.args) != arity:
                 raise ValueError(f"{name}() takes {arity} positional argument(s): {ast.unparse(node)!r}")
-            return ast.Call(ast.Name(name, ast.Load()), [_checked(arg) for arg in node.args], [])
+            return ast.Call(ast.Name(name, ast.Load(), **_AT), [_checked(arg) for arg in node.args], [], **_AT)
     raise ValueError(f"{ast.unparse(node)!r} is not allowed in a formula")
 
 
@@ -423,7 +427,7 @@ def _compile(expression: str) -> CodeType:
     """The code of one right-hand side of a formula, checked by :func:`_checked` (so evaluating it can only do
     integer arithmetic, call ``a`` and the language's functions)."""
     tree = ast.Expression(_checked(ast.parse(expression, mode="eval").body))
-    return compile(ast.fix_missing_locations(tree), "<formula>", "eval")
+    return compile(tree, "<formula>", "eval")
 
 
 def _run(code: CodeType, n: int, prev: Callable[[int], int]) -> int:
