@@ -129,7 +129,13 @@ def test_train_and_resume_from_the_cli(tmp_path):
     assert res.exit_code == 0, res.output
     assert "resumed" in res.output and "step 30" in res.output
     res = run("train", "--out", out, "--resume", "--lr", "0.1")
-    assert res.exit_code == 2 and "only --steps" in res.output
+    assert res.exit_code == 2 and "only --steps and --small-share" in res.output
+    # the share of small-start batches may change on a resume; it is saved with the run
+    res = run("train", "--out", out, "--steps", "32", "--resume", "--small-share", "0.5", "--no-progress")
+    assert res.exit_code == 0, res.output
+    from num2vec.serialization import load_checkpoint
+
+    assert load_checkpoint(out / "checkpoint.safetensors")[1]["train_config"]["small_share"] == 0.5
 
 
 def test_train_switches_reach_the_saved_model_config(tmp_path):

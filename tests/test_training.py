@@ -343,6 +343,35 @@ def test_the_length_mix_draws_whole_batches_of_long_numbers_reproducibly(tmp_pat
     assert all(d > 20 or d <= 7 for d in longest)
 
 
+def test_small_starts_draw_whole_batches_of_textbook_sequences(tmp_path):
+    """A small_share of the batches have start values and constants of 0..3; the other batches are the ones a run
+    without small starts draws."""
+    import random
+
+    from num2vec.training import StepBatches
+
+    cfg = make_config("tiny", out_dir=str(tmp_path), batch_size=64, small_share=0.5, distribution="families")
+    plain = make_config("tiny", out_dir=str(tmp_path), batch_size=64, small_share=0.0, distribution="families")
+    kinds = []
+    for step in range(16):
+        batch = StepBatches(cfg, 0, set()).samples(step)
+        assert [s.terms for s in batch] == [s.terms for s in StepBatches(cfg, 0, set()).samples(step)]
+        small = random.Random(step_seed(cfg.seed, 0, step) + "/mix").random() < 0.5
+        kinds.append(small)
+        # the first term of a geometric sequence, the two of a second-order recurrence, the values of a cycle
+        starts = [v for s in batch for v in s.terms[:{"geometric": 1, "recurrence2": 2, "cycle": 2}.get(s.family, 0)]]
+        assert starts
+        if small:
+            assert all(abs(v) <= 3 for v in starts)
+        else:
+            assert [s.terms for s in batch] == [s.terms for s in StepBatches(plain, 0, set()).samples(step)]
+    assert any(kinds) and not all(kinds)
+    with pytest.raises(ValueError, match="small_share=0.9 must be in"):
+        make_config("tiny", long_share=0.2, small_share=0.9)
+    with pytest.raises(ValueError, match="exclude each other"):
+        GeneratorConfig(small_starts=True, start_digits=5)
+
+
 def test_a_run_started_from_a_model_resumes_without_it(tmp_path):
     import shutil
 

@@ -441,6 +441,10 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
                    "[default: the preset's]")
 @click.option("--long-digits", type=click.IntRange(8, 1000), default=None,
               help="Digits of the length mix's start values, at most. [default: the preset's]")
+@click.option("--small-share", type=click.FloatRange(0, 1), default=None,
+              help="Share of the batches whose start values and constants are 0..3 (Fibonacci, Lucas, powers of 2, "
+                   "small cycles; a batch is all small-start or not). May change on --resume. "
+                   "[default: the preset's]")
 @click.option("--init-from", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Start from this model folder's weights wherever name and shape match (fine-tuning).")
 @click.option("--warmup-steps", type=click.IntRange(min=0), default=None, help="[default: the preset's]")
@@ -459,7 +463,8 @@ def train(preset, out_dir, resume, overwrite, steps, batch_size, lr, seed, distr
           bidirectional, layers, difference_orders, nested_differences, extrapolations,
           ratio_extrapolations, recurrence_extrapolations, period_extrapolations, holonomic_fits, ratio_series,
           interleaved, pattern_head, number_properties, magnitude_channel, sampling, precision, long_share,
-          long_digits, init_from, warmup_steps, max_minutes, fit_minutes, workers, progress, device, threads):
+          long_digits, small_share, init_from, warmup_steps, max_minutes, fit_minutes, workers, progress, device,
+          threads):
     """Train a model (or --resume one).
 
     Ctrl-C or SIGTERM (also to the whole process group, workers included) saves a checkpoint and stops. One process
@@ -490,17 +495,20 @@ def train(preset, out_dir, resume, overwrite, steps, batch_size, lr, seed, distr
     if resume and (model or any(v is not None for v in (batch_size, lr, seed, distribution, negative, sampling,
                                                          precision, long_share, long_digits, init_from,
                                                          warmup_steps))):
-        raise ValueError("--resume continues a run with its saved settings; only --steps may change")
+        raise ValueError("--resume continues a run with its saved settings; only --steps and --small-share may "
+                         "change")
     cfg = make_config(preset, out_dir=str(out_dir), batch_size=batch_size, lr=lr, seed=seed,
                       distribution=distribution, allow_negative=negative, sampling_max=sampling, precision=precision,
-                      long_share=long_share, long_digits=long_digits, warmup_steps=warmup_steps,
+                      long_share=long_share, long_digits=long_digits, small_share=None if resume else small_share,
+                      warmup_steps=warmup_steps,
                       init_from=None if init_from is None else str(init_from), model=model)
     if fit_minutes is not None and steps is not None:
         raise ValueError("--fit-minutes sets the step count; give it or --steps, not both")
     trainer = run_training(cfg, device=device, resume=resume, progress=progress, steps=steps,
                            fit_seconds=fit_minutes * 60 if fit_minutes else None,
                            max_seconds=max_minutes * 60 if max_minutes else None, workers=workers,
-                           log=lambda m: click.echo(m, err=True), overwrite=overwrite)
+                           log=lambda m: click.echo(m, err=True), overwrite=overwrite,
+                           small_share=small_share if resume else None)
     click.echo(f"model saved to {Path(cfg.out_dir) / 'model'} (step {trainer.step})", err=True)
     if trainer.step < trainer.cfg.steps:
         click.echo(f"stopped at step {trainer.step} of {trainer.cfg.steps}; continue with: num2vec train --out "

@@ -272,8 +272,14 @@ class GeneratorConfig:
     # > 0: start values and constants (geometric and recurrence starts, cycle values, polynomial and expression
     # constants) are drawn with 1..start_digits digits, log-uniformly, for sequences of long numbers
     start_digits: int = 0
+    # True: those start values and constants are 0..3 instead (textbook sequences: 1, 1, 2, 3, 5, 8 (Fibonacci),
+    # 2, 1, 3, 4, 7 (Lucas), 1, 2, 4, 8, 2^n - 1, n^2 + 1, small cycles); for a share of the training batches
+    small_starts: bool = False
 
     def __post_init__(self) -> None:
+        if self.small_starts and self.start_digits:
+            raise ValueError(f"small_starts=True and start_digits={self.start_digits} exclude each other: "
+                             "give one")
         if self.distribution not in DISTRIBUTIONS:
             raise ValueError(
                 f"distribution={self.distribution!r} is unknown; choose one of {', '.join(DISTRIBUTIONS)}"
@@ -600,7 +606,11 @@ class SequenceGenerator:
         return self.rng.randint(10 ** (d - 1), 10**d - 1)
 
     def _start(self, default: int) -> int:
-        """``default``, or with ``start_digits`` set, a value of 1..start_digits digits (log-uniform) of its sign."""
+        """``default``, or with ``start_digits`` set, a value of 1..start_digits digits (log-uniform) of its sign;
+        with ``small_starts``, 0..3 of its sign."""
+        if self.config.small_starts:
+            v = self.rng.randint(0, 3)
+            return -v if default < 0 else v
         digits = self.config.start_digits
         if not digits:
             return default

@@ -112,6 +112,9 @@ class TrainConfig:
     # or all short (drawn per step from the step's seed), so short batches are never padded to long numbers
     long_share: float = 0.0
     long_digits: int = 40
+    # small starts: this share of the batches comes from a generator whose start values and constants are 0..3
+    # (GeneratorConfig.small_starts: Fibonacci, Lucas, powers of 2, small cycles), drawn like the length mix's
+    small_share: float = 0.0
     # a model folder to start from: its weights are copied wherever this model has a tensor of the same name and shape
     # (fine-tuning; a resumed run ignores it: the checkpoint holds the weights)
     init_from: str | None = None
@@ -139,6 +142,9 @@ class TrainConfig:
             raise ValueError(f"long_share={self.long_share} must be in [0, 1]")
         if not 8 <= self.long_digits <= 1000:
             raise ValueError(f"long_digits={self.long_digits} must be in 8..1000")
+        if not 0 <= self.small_share <= 1 or self.long_share + self.small_share > 1:
+            raise ValueError(f"small_share={self.small_share} must be in [0, 1 - long_share] "
+                             f"(long_share={self.long_share})")
         self.model.allow_negative = self.allow_negative
 
     def generator_config(self) -> GeneratorConfig:
@@ -150,6 +156,12 @@ class TrainConfig:
         return GeneratorConfig(self.min_length, self.max_length, 10**self.long_digits, self.allow_negative,
                                self.distribution, tuple(self.families) if self.families else None,
                                start_digits=self.long_digits)
+
+    def small_generator_config(self) -> GeneratorConfig:
+        """The generator of the small starts: the same families with start values and constants of 0..3."""
+        return GeneratorConfig(self.min_length, self.max_length, self.max_value, self.allow_negative,
+                               self.distribution, tuple(self.families) if self.families else None,
+                               small_starts=True)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -180,14 +192,15 @@ PRESETS: dict[str, dict] = {
     # the bundled model's switches -- the ablation's best (bidirectional encoder, attention over the nested outputs,
     # difference columns, the nested RNN reading differences, extrapolation columns up to the 6th difference, ratio
     # and recurrence columns) plus what shapes the embeddings (pattern-type head on the sequence embedding, digit
-    # properties and the magnitude channel on the number embedding); signed terms and a fifth of each batch from the
-    # length mix (start values of up to 40 digits). The model card gives the bundled model's exact command.
-    "default": dict(steps=3379, max_length=12, allow_negative=True, long_share=0.2, long_digits=40,
+    # properties and the magnitude channel on the number embedding); signed terms, a fifth of the batches from the
+    # length mix (start values of up to 40 digits) and a tenth with small starts (start values and constants 0..3).
+    # The model card gives the bundled model's exact command.
+    "default": dict(steps=3379, max_length=12, allow_negative=True, long_share=0.2, long_digits=40, small_share=0.1,
                     distribution="all", model=_BUNDLED_MODEL),
     # the same plus period columns (Q = 5: staircases; +0.7 / +0.3 points in the ablation), 40,000 steps: for an
     # accelerator (`scripts/gpu_run.sh` fits it to the time there is) or a run resumed across machines
     "quality": dict(steps=40000, max_length=12, checkpoint_every=500, allow_negative=True, long_share=0.2,
-                    long_digits=40, distribution="all",
+                    long_digits=40, small_share=0.1, distribution="all",
                     model=_BUNDLED_MODEL | {"period_extrapolations": 5}),
 }
 
@@ -343,6 +356,7 @@ class StepBatches(torch.utils.data.Dataset):
         self.window = 8 if cfg.exclude == "sequences" else 7
         self._gen: SequenceGenerator | None = None  # built where it is used (in each worker)
         self._long_gen: SequenceGenerator | None = None
+        self._small_gen: SequenceGenerator | None = None
 
     def __len__(self) -> int:
         return self.cfg.steps
@@ -354,13 +368,18 @@ class StepBatches(torch.utils.data.Dataset):
         gen = self._gen
         seed = step_seed(self.cfg.seed, self.rank, step)
         gen.rng.seed(seed)
-        if self.cfg.long_share > 0:
-            if self._long_gen is None:
-                self._long_gen = SequenceGenerator(self.cfg.long_generator_config())
-            long_gen = self._long_gen
-            long_gen.rng.seed(seed + "/long")
-            if random.Random(seed + "/mix").random() < self.cfg.long_share:
-                gen = long_gen
+        if self.cfg.long_share > 0 or self.cfg.small_share > 0:
+            mix = random.Random(seed + "/mix").random()  # one draw picks the batch's generator
+            if mix < self.cfg.long_share:
+                if self._long_gen is None:
+                    self._long_gen = SequenceGenerator(self.cfg.long_generator_config())
+                gen = self._long_gen
+                gen.rng.seed(seed + "/long")
+            elif mix < self.cfg.long_share + self.cfg.small_share:
+                if self._small_gen is None:
+                    self._small_gen = SequenceGenerator(self.cfg.small_generator_config())
+                gen = self._small_gen
+                gen.rng.seed(seed + "/small")
         masking = self.cfg.exclude == "targets"
         batch: list[Sample] = []
         while len(batch) < self.cfg.batch_size:
@@ -866,11 +885,12 @@ def _main_thread() -> bool:
 def train(cfg: TrainConfig, device: str = "auto", resume: bool = False, progress: bool = True,
           max_seconds: float | None = None, log: Callable[[str], None] = print,
           steps: int | None = None, workers: int = 0, fit_seconds: float | None = None,
-          overwrite: bool = False) -> Trainer:
+          overwrite: bool = False, small_share: float | None = None) -> Trainer:
     """Train (or resume) a run; returns the :class:`Trainer` with the trained ``net``.
 
     With ``resume=True`` the run's own saved config is used (only ``cfg.out_dir``
-    is read from ``cfg``); ``steps`` then extends or shortens the run. A fresh run
+    is read from ``cfg``); ``steps`` then extends or shortens the run and
+    ``small_share`` changes its share of small-start batches. A fresh run
     refuses a folder that holds a run (``FileExistsError``) unless ``overwrite=True``,
     which deletes that run's checkpoint, model and log first. ``workers``
     processes make the batches ahead of the model (worth it on a GPU, where the
@@ -910,6 +930,9 @@ def train(cfg: TrainConfig, device: str = "auto", resume: bool = False, progress
             cfg = saved
         if steps is not None:
             cfg.steps = steps
+        if small_share is not None:
+            cfg.small_share = small_share
+            cfg.__post_init__()  # checks it against the run's long_share
         started = _init_distributed(device)
         trainer = Trainer(cfg, device=device, progress=progress, log=log, workers=workers, use_init_from=not resume)
         trainer.stop = stop
