@@ -34,6 +34,24 @@ def test_p_recursive_and_interleaved_sequences(bundled, seq, want):
     assert bundled.predict_next(seq, top_k=1)[0][0] == want
 
 
+@pytest.mark.parametrize("seq, want", [
+    ([1, 2, 3], 4),
+    ([1, 2, 3, 4, 5], 6),  # the first 5 natural numbers: a question of the real-sequence benchmark (never trained)
+    ([1, 2, 3, 4, 5, 6], 7),
+    ([0, 1, 2, 3, 4, 5, 6], 7),
+    ([3, 4, 5, 6, 7, 8, 9], 10),
+    ([2, 3, 4, 5, 6, 7], 8),
+    ([9, 8, 7, 6, 5], 4),
+    ([5, 5, 5, 5, 5], 5),
+    ([1, 4, 9, 16, 25], 36),
+    ([2, 4, 8, 16, 32], 64),
+    ([1, 1, 2, 3, 5, 8], 13),  # Fibonacci from its start: the small-start batches (docs/training.md)
+])
+def test_the_first_sequences_a_user_types_need_no_rule_candidates(bundled, seq, want):
+    """The plain call (the decoder's greedy answer, no exact-rule candidates, no calibration) continues them."""
+    assert bundled.predict_next(seq) == want
+
+
 def test_the_issues_examples_with_their_probabilities(bundled):
     assert bundled.predict_next([1, 2, 6, 24, 120, 720]) == 5040  # the greedy decoder too
     (value, p), *_ = bundled.predict_next([1, 2, 6, 24, 120, 720], top_k=3)
