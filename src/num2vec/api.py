@@ -796,9 +796,12 @@ def model_card(config: dict) -> str:
                   f"- data: distribution `{tc.get('distribution')}`, {tc.get('min_length')}-{tc.get('max_length')} "
                   f"terms, values below {tc.get('max_value')}"
                   + (", signed" if tc.get("allow_negative") else ", non-negative")
-                  + (f"; {tc['long_share']:.0%} of each batch from the length mix (start values of up to "
+                  + (f"; {tc['long_share']:.0%} of the batches from the length mix (start values of up to "
                      f"{tc.get('long_digits')} digits)" if tc.get("long_share") else "")
-                  + "; the held-out sets' answers masked out of training",
+                  + (f"; {tc['small_share']:.0%} with small starts (start values and constants 0..3)"
+                     if tc.get("small_share") else "")
+                  + "; no loss on an answer to a held-out question (the generator's held-out sets, the "
+                  "real-sequence catalog)",
                   f"- optimiser: AdamW, peak learning rate {tc.get('lr')}, {tc.get('warmup_steps')} warm-up steps, "
                   f"cosine schedule, batches of {tc.get('batch_size')}, seed {tc.get('seed')}", ""]
         if training.get("wall_seconds"):
