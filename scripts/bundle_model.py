@@ -146,11 +146,8 @@ def main() -> None:
     from num2vec.catalog import CATEGORIES, split
 
     dev = split("dev")
-    data = calibrate.collect(model, dev, [10, 5])
-    cal = calibrate.fit_calibration(
-        data, f"development half of the real-sequence catalog ({len(dev)} sequences, given 10 and 5 terms: "
-              f"{max(data['question']) + 1} questions, the beam's top 3 candidates and the exact rules' answers; "
-              "python scripts/calibrate.py MODEL)")
+    data = calibrate.collect(model, dev, list(calibrate.GIVEN))
+    cal = calibrate.fit_calibration(data, calibrate.fitted_on(len(dev), calibrate.GIVEN, data))
     model.calibration = cal
     model.config["calibration"] = cal.to_dict()
     real_bench = _load_script(Path(__file__).resolve().parents[1] / "benchmarks" / "real_sequences.py", "real_bench")
