@@ -24,7 +24,6 @@ import json
 import sys
 from pathlib import Path
 
-
 #: the numbers of terms shown in the fitting questions. Chosen on the development half alone, by a nested 5-fold
 #: cross-validation over its sequences (each outer fold's calibration fitted on the other four, scored on its
 #: questions given 10 and 5): fitting on 10 and 5 terms only gave an expected calibration error of 0.063 / 0.065,
