@@ -2,6 +2,7 @@
 
     python scripts/calibrate.py src/num2vec/pretrained          # fit, report, write into config.json
     python scripts/calibrate.py runs/x/model --dry-run          # fit and report only
+    python scripts/calibrate.py src/num2vec/pretrained --cv     # how GIVEN was chosen (dev half, nested CV)
 
 For every sequence of ``num2vec.catalog.split("dev")`` and every ``--given`` g
 (default: every g from 10 down to 3, :data:`GIVEN`),
@@ -97,12 +98,48 @@ def top_choice(cal, data: dict) -> tuple[list[float], list[bool], list[bool]]:
     return probs, right, decoder
 
 
+def _subset(data: dict, keep) -> dict:
+    return {k: [v for v, ok in zip(values, keep) if ok] for k, values in data.items()}
+
+
+def _concat(parts: list[dict]) -> dict:
+    """:func:`collect` outputs of disjoint question sets as one (question numbers made distinct)."""
+    out: dict = {}
+    offset = 0
+    for d in parts:
+        for k, values in d.items():
+            out.setdefault(k, []).extend([q + offset for q in values] if k == "question" else values)
+        offset += max(d["question"], default=-1) + 1
+    return out
+
+
+def nested_cv(by_given: dict[int, dict], fit_given, score_given=(10, 5), folds: int = 5) -> dict[int, dict]:
+    """Reliability of the first choices of the questions given ``score_given`` terms, each scored by a calibration
+    fitted on the other folds' questions given ``fit_given`` terms (folds by sequence, so no sequence is on both
+    sides): how well a calibration fitted that way generalises, measured on the development half alone.
+    ``by_given``: :func:`collect` of the same sequences for each number of terms."""
+    from num2vec.calibration import reliability
+
+    scored: dict[int, tuple[list, list]] = {g: ([], []) for g in score_given}
+    for k in range(folds):
+        train = _concat([_subset(by_given[g], [s % folds != k for s in by_given[g]["sequence"]]) for g in fit_given])
+        cal = fit_calibration(train, "")
+        for g in score_given:
+            probs, right, _ = top_choice(cal, _subset(by_given[g], [s % folds == k for s in by_given[g]["sequence"]]))
+            scored[g][0].extend(probs)
+            scored[g][1].extend(right)
+    return {g: reliability(*scored[g]) for g in score_given}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("model", type=Path, help="model folder")
     parser.add_argument("--given", type=int, nargs="+", default=list(GIVEN),
                         help="terms shown (default: %(default)s)")
     parser.add_argument("--dry-run", action="store_true", help="do not write config.json")
+    parser.add_argument("--cv", action="store_true",
+                        help="compare fitting on given 10 and 5 with fitting on --given by nested 5-fold "
+                             "cross-validation on the development half (what chose GIVEN); writes nothing")
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
 
@@ -116,6 +153,13 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(args.threads)
     model = Num2Vec.from_pretrained(args.model)
     dev = split("dev")
+    if args.cv:
+        by_given = {g: collect(model, dev, [g]) for g in sorted(set(args.given) | {10, 5}, reverse=True)}
+        for fit_given in ([10, 5], args.given):
+            r = nested_cv(by_given, fit_given)
+            print(f"fitted on given {fit_given}: dev nested-CV ECE given 10 {r[10]['ece']:.3f}, given 5 "
+                  f"{r[5]['ece']:.3f}")
+        return 0
     data = collect(model, dev, args.given)
     cal = fit_calibration(data, fitted_on(len(dev), args.given, data))
     probs, right, decoder = top_choice(cal, data)
