@@ -312,7 +312,8 @@ def test_property_head_adds_a_loss_and_learns_digit_properties():
 @pytest.mark.parametrize("cell", [torch.nn.GRU, torch.nn.LSTM])
 @pytest.mark.parametrize("bidirectional", [False, True])
 @pytest.mark.parametrize("with_state", [False, True])
-def test_run_by_length_equals_running_each_row_alone(cell, bidirectional, with_state):
+@pytest.mark.parametrize("inference", [False, True])  # inference: the rows run as one packed sequence
+def test_run_by_length_equals_running_each_row_alone(cell, bidirectional, with_state, inference):
     from num2vec.model import run_by_length
 
     torch.manual_seed(0)
@@ -323,7 +324,8 @@ def test_run_by_length_equals_running_each_row_alone(cell, bidirectional, with_s
     if with_state:
         h = torch.randn(2 * dirs, 6, 7)
         state = (h, torch.randn_like(h)) if cell is torch.nn.LSTM else h
-    out, final = run_by_length(rnn, x, lengths, state)
+    with torch.set_grad_enabled(not inference):
+        out, final = run_by_length(rnn, x, lengths, state)
     assert out.shape == (6, 4, dirs * 7)
     for i, n in enumerate(lengths.tolist()):
         init = None if state is None else (
