@@ -58,7 +58,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .codec import EOS, NEG, PAD, VOCAB_SIZE, _encode_big, encode_sequences
+from .codec import EOS, NEG, PAD, VOCAB_SIZE, encode_batch, encode_sequences
 
 #: the token that fills every digit position of a candidate that does not exist
 MISSING = VOCAB_SIZE
@@ -607,11 +607,11 @@ def _int64_tokens(v: np.ndarray) -> np.ndarray:
 
 
 def _python_tokens(values: list[int]) -> np.ndarray:
-    """Python ints of any size -> token rows ``(R, L)`` uint8, ``L`` the longest encoding (one call for all)."""
-    try:
-        return _int64_tokens(np.array(values, np.int64)) if values else np.full((0, 2), PAD, np.uint8)
-    except OverflowError:
-        return _encode_big(values, max_digits=sys.maxsize)[0].astype(np.uint8)
+    """Python ints of any size -> token rows ``(R, L)`` uint8, ``L`` the longest encoding (one call for all;
+    candidates may be longer than the input guard allows, so no digit limit)."""
+    if not values:
+        return np.full((0, 2), PAD, np.uint8)
+    return encode_batch(values, max_digits=sys.maxsize)[0].astype(np.uint8)
 
 
 def _width(tok: np.ndarray | None, mask: np.ndarray | None = None) -> int:
