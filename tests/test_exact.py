@@ -113,8 +113,9 @@ def test_featurize_shapes_for_training_and_inference():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.lists(st.one_of(st.integers(-(10**8) + 1, 10**8 - 1), st.integers(-3, 3)), min_size=1,
-                         max_size=12), min_size=1, max_size=5),
+@given(st.lists(st.lists(st.one_of(st.integers(-(10**8) + 1, 10**8 - 1), st.integers(-3, 3),
+                                   st.integers(-40_000, 40_000), st.integers(-2_000_000, 2_000_000)),
+                         min_size=1, max_size=12), min_size=1, max_size=5),
        st.booleans())
 def test_the_int64_path_gives_the_exact_columns(seqs, last_only):
     fast = featurize(seqs, FULL, last_only=last_only)
@@ -217,6 +218,38 @@ def test_random_first_order_holonomic_sequences_are_continued(p, q, s, a1):
     if len(set(x)) < 3 or 0 in x[:-1]:
         return
     assert exact.holonomic_predictions(x[:-1], 1, 1)[-1] == x[-1]
+
+
+@st.composite
+def p_recursive_or_not(draw):
+    """Sequences many of whose prefixes fit a small holonomic shape: polynomials, geometric, n-fold products,
+    periodic, sparse and random ones."""
+    n = draw(st.integers(1, 14))
+    kind = draw(st.sampled_from(["polynomial", "geometric", "product", "periodic", "sparse", "random"]))
+    c = draw(st.lists(st.integers(-4, 4), min_size=4, max_size=4))
+    if kind == "polynomial":
+        x = [c[0] + c[1] * i + c[2] * i * i + c[3] * i**3 for i in range(n)]
+    elif kind == "geometric":
+        x = [c[0] * c[1] ** i + c[2] for i in range(n)]
+    elif kind == "product":
+        x = [c[0] or 1]
+        for i in range(1, n):
+            x.append((c[1] * i + c[2]) * x[-1] + c[3] * (x[-2] if i > 1 else 0))
+    elif kind == "periodic":
+        x = [c[i % draw(st.integers(1, 4))] for i in range(n)]
+    elif kind == "sparse":
+        x = draw(st.lists(st.sampled_from([0, 0, 0, 1, -1, 2]), min_size=n, max_size=n))
+    else:
+        x = draw(st.lists(st.integers(-50, 50), min_size=n, max_size=n))
+    return x
+
+
+@settings(max_examples=300, deadline=None)
+@given(p_recursive_or_not(), st.booleans())
+def test_a_shape_implied_by_a_smaller_fit_has_no_prediction(x, last_only):
+    # holonomic_columns skips a shape when a smaller one is solvable; solving it anyway gives nothing either
+    solved = [exact.holonomic_predictions(x, r, d, last_only) for r, d in exact.HOLONOMIC_SHAPES]
+    assert exact.holonomic_columns(x, len(exact.HOLONOMIC_SHAPES), last_only) == solved
 
 
 @settings(max_examples=60, deadline=None)

@@ -68,6 +68,8 @@ MAX_RECURRENCE_COEFFICIENT = 1000
 #: (differences up to order 6 stay below 2^6 * 10^8; the products of ratio and recurrence columns, of
 #: differences of order <= 2, below 32 * (4 * 10^8)^2 < 2^63)
 FAST_PATH_LIMIT = 10**8
+#: the largest |term| whose ratio-series products fit in an int64, per order: 3 M^3 and 7 M^4 below 2^63
+_RATIO_SERIES_INT64 = (1_400_000, 33_000)
 #: shapes (order r, degree d) of the holonomic fits, in column order
 HOLONOMIC_SHAPES = ((1, 1), (1, 2), (2, 1), (2, 2))
 #: kinds of every-other-term candidates, in column order
@@ -216,11 +218,7 @@ def extra_candidates(x: Sequence[int], spec: ColumnSpec, last_only: bool = False
     T = len(x)
     ts = [T - 1] if last_only else list(range(T))
     cols: list[list[int | None]] = [[] for _ in ts]
-    for k, (order, degree) in enumerate(HOLONOMIC_SHAPES[: spec.holonomic_fits]):
-        if fits is not None and not fits[k]:
-            preds = [None] * T
-        else:
-            preds = holonomic_predictions(x, order, degree, last_only)
+    for preds in holonomic_columns(x, spec.holonomic_fits, last_only, fits):
         for row, t in zip(cols, ts):
             row.append(preds[t])
     for row, t in zip(cols, ts):
@@ -228,6 +226,36 @@ def extra_candidates(x: Sequence[int], spec: ColumnSpec, last_only: bool = False
             row.extend(_ratio_series(x, t, spec.ratio_series))
         row.extend(_interleaved(x, t)[: spec.interleaved])
     return cols
+
+
+def holonomic_columns(x: Sequence[int], shapes: int, last_only: bool = False,
+                      fits: Sequence[bool] | None = None) -> list[list[int | None]]:
+    """:func:`holonomic_predictions` of ``x`` for the first ``shapes`` of :data:`HOLONOMIC_SHAPES`.
+
+    ``fits``: per shape, False where :func:`holonomic_filter` has ruled a fit out.
+    A shape is not solved when a smaller one -- order and degree each at most
+    its own -- has a non-zero solution on all of ``x``: with ``P_i`` a solution of
+    the smaller shape, ``n P_i(n)`` (one degree more) and ``P_i(n - 1)`` shifted
+    one lag (one order more) are solutions too, so every prefix of the larger
+    shape has a null space of two dimensions or more, and no prediction.
+
+    >>> holonomic_columns([1, 2, 6, 24, 120, 720, 5040, 40320, 362880, 3628800, 39916800, 479001600], 4)[0][-1]
+    6227020800
+    """
+    out: list[list[int | None]] = []
+    solvable: list[tuple[int, int]] = []  # shapes with a non-zero solution on all of x
+    for k, (order, degree) in enumerate(HOLONOMIC_SHAPES[:shapes]):
+        implied = any(r <= order and d <= degree for r, d in solvable)
+        if implied or (fits is not None and not fits[k]):
+            out.append([None] * len(x))
+            if implied:
+                solvable.append((order, degree))
+            continue
+        preds, ok = _holonomic_solve(x, order, degree, last_only)
+        out.append(preds)
+        if ok:
+            solvable.append((order, degree))
+    return out
 
 
 def holonomic_predictions(x: Sequence[int], order: int, degree: int, last_only: bool = False) -> list[int | None]:
@@ -251,10 +279,15 @@ def holonomic_predictions(x: Sequence[int], order: int, degree: int, last_only: 
 
     ``last_only``: only the last position's prediction is computed (the others are None).
     """
+    return _holonomic_solve(x, order, degree, last_only)[0]
+
+
+def _holonomic_solve(x: Sequence[int], order: int, degree: int, last_only: bool) -> tuple[list[int | None], bool]:
+    """:func:`holonomic_predictions` and whether the equations of all of ``x`` have a non-zero solution."""
     unknowns = (order + 1) * (degree + 1)
     out: list[int | None] = [None] * len(x)
     if len(x) - order < unknowns:  # fewer equations than a checked fit needs
-        return out
+        return out, True
     pivots: list[tuple[int, list[int]]] = []  # (pivot column, row) in elimination order
     rows_seen = 0
     null: list[int] | None = None
@@ -265,7 +298,7 @@ def holonomic_predictions(x: Sequence[int], order: int, degree: int, last_only: 
         rows_seen += 1
         if null is not None:  # the fit is fixed: the new equation must hold
             if sum(a * b for a, b in zip(row, null)) != 0:
-                return out
+                return out, False
         else:
             for col, p in pivots:
                 if row[col]:
@@ -273,12 +306,10 @@ def holonomic_predictions(x: Sequence[int], order: int, degree: int, last_only: 
                     row = [f * a - g * b for a, b in zip(row, p)]
             nz = next((c for c, v in enumerate(row) if v), None)
             if nz is not None:
-                div = 0
-                for v in row:
-                    div = gcd(div, v)
+                div = gcd(*row)
                 pivots.append((nz, [v // div for v in row]))
                 if len(pivots) == unknowns:  # only the zero solution: no fit now or later
-                    return out
+                    return out, False
                 if len(pivots) == unknowns - 1:
                     null = _null_vector(pivots, unknowns)
         if null is None or rows_seen < unknowns or (last_only and i < len(x) - 1):
@@ -291,7 +322,7 @@ def holonomic_predictions(x: Sequence[int], order: int, degree: int, last_only: 
         q, r = divmod(rhs, coef[0])
         if r == 0:
             out[i] = q
-    return out
+    return out, True
 
 
 def _null_vector(pivots: list[tuple[int, list[int]]], unknowns: int) -> list[int]:
@@ -304,9 +335,7 @@ def _null_vector(pivots: list[tuple[int, list[int]]], unknowns: int) -> list[int
         p = row[col]
         sol = [v * p for v in sol]  # scale so that the division is exact: row . sol = 0
         sol[col] = -rest
-        div = 0
-        for v in sol:
-            div = gcd(div, v)
+        div = gcd(*sol)
         if div > 1:
             sol = [v // div for v in sol]
     return sol
@@ -473,8 +502,12 @@ def featurize(seqs: Sequence[Sequence[int]], spec: ColumnSpec, last_only: bool =
     if spec.n_extra and spec.holonomic_fits and B >= 16:  # on a few sequences solving is cheaper
         fits = holonomic_filter(seqs, spec.holonomic_fits, last_only)
     fast_diffs = fast_cols = None
+    fast_sparse: list[tuple[int, int, int, int]] = []  # (b, position, column, value) the int64 path leaves to Python
     if small.any():
-        fast_diffs, fast_cols = _fast_columns([seqs[b] for b in np.nonzero(small)[0]], spec, T, last_only)
+        small_b = np.nonzero(small)[0]
+        fast_diffs, fast_cols, sparse = _fast_columns([seqs[b] for b in small_b], spec, T, last_only,
+                                                      None if fits is None else fits[small_b])
+        fast_sparse = [(int(small_b[i]), t, c, v) for i, t, c, v in sparse]
     # the exact path: Python ints of any size
     slow_diffs: list[list[int | None]] = [[] for _ in range(N)]  # per order: values at (b, t), b on this path
     slow_cols: list[list[list[int | None] | None]] = []  # per sequence on this path: candidates per position
@@ -497,23 +530,21 @@ def featurize(seqs: Sequence[Sequence[int]], spec: ColumnSpec, last_only: bool =
                                 small, T)
     columns = None
     if C:
-        fast_extra = None
-        if spec.n_extra and small.any():  # the extra rules run on Python ints for every sequence
-            fast_extra = []
-            for b in np.nonzero(small)[0].tolist():
-                rows = extra_candidates(list(seqs[b]), spec, last_only, None if fits is None else fits[b])
-                fast_extra.append(rows + [None] * ((1 if last_only else T) - len(rows)))
-        columns = _assemble_columns(fast_cols, slow_cols, small, 1 if last_only else T, C, fast_extra, spec.n_extra)
+        columns = _assemble_columns(fast_cols, slow_cols, small, 1 if last_only else T, C, fast_sparse)
         if last_only:
             columns = columns[:, 0]
     return Features(tokens, lengths, n, diffs, columns)
 
 
-def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_only: bool):
+def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_only: bool,
+                  holonomic_ok: np.ndarray | None = None):
     """The int64 path for sequences with every |term| < :data:`FAST_PATH_LIMIT`.
 
-    Returns the differences the nested RNN reads, a list of N ``(values (S, T), valid (S, T))``,
-    and the candidates ``(values (S, T', C), valid (S, T', C))`` with T' = 1 (``last_only``) or T.
+    Returns the differences the nested RNN reads, a list of N ``(values (S, T), valid (S, T))``;
+    the candidates ``(values (S, T', C), valid (S, T', C))`` with T' = 1 (``last_only``) or T; and the
+    candidates left to Python ints, ``(sequence, position, column, value)``: every holonomic prediction
+    (``holonomic_ok``: :func:`holonomic_filter`'s rows of these sequences, or None) and the ratio-series columns of a
+    sequence whose terms are too large for their products to fit in an int64.
     """
     S = len(seqs)
     n = np.array([len(s) for s in seqs])
@@ -532,8 +563,8 @@ def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_
         table.append(d)
         ok.append(v)
     nested = [(table[k], ok[k]) for k in range(1, spec.nested_differences + 1)]
-    if not spec.n_basic:
-        return nested, None
+    if not spec.n_columns:
+        return nested, None, []
     if last_only:
         b, t = np.arange(S), n - 1
     else:
@@ -578,25 +609,78 @@ def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_
         d, o = at(1, t + 1 - p)
         vals.append(table[0][b, t] + np.where(o, d, 0))
         valid.append(o)
+    sparse: list[tuple[int, int, int, int]] = []
+    if spec.n_extra:
+        first = spec.n_basic
+        rows = range(S) if holonomic_ok is None else np.nonzero(holonomic_ok.any(axis=1))[0].tolist()
+        for i in rows:
+            for k, preds in enumerate(holonomic_columns(seqs[i], spec.holonomic_fits, last_only,
+                                                        None if holonomic_ok is None else holonomic_ok[i])):
+                sparse.extend((i, 0 if last_only else t, first + k, v) for t, v in enumerate(preds) if v is not None)
+        for _ in range(spec.holonomic_fits):
+            vals.append(np.zeros_like(t))
+            valid.append(np.zeros(t.shape, bool))
+        first += spec.holonomic_fits
+        top = np.abs(x).max(axis=1)  # (S,)
+        x_at = [at(0, t - j) for j in range(6)]  # x_{t-j} and whether it exists, j = 0..5
+        for order in range(1, spec.ratio_series + 1):
+            # x_t r_{t+1} with the ratios r_i = x_i / x_{i-1} (see _ratio_series): numerator / denominator
+            (a, _), (bb, _), (c, o2), (d, o3) = x_at[:4]
+            if order == 1:
+                num, den, exists = a * (2 * a * c - bb * bb), bb * c, o2 & (bb != 0) & (c != 0)
+            else:
+                num, den = a * (3 * a * c * d - 3 * bb * bb * d + c * c * bb), bb * c * d
+                exists = o3 & (bb != 0) & (c != 0) & (d != 0)
+            in_int64 = top[b] <= _RATIO_SERIES_INT64[order - 1]  # every product below 2^63
+            fits_now = exists & in_int64
+            den = np.where(fits_now, den, 1)
+            num = np.where(fits_now, num, 0)
+            vals.append(num // den)
+            valid.append(fits_now & (num % den == 0))
+            for i in np.nonzero(top > _RATIO_SERIES_INT64[order - 1])[0].tolist():  # the others in Python ints
+                x_i = list(seqs[i])
+                for pos in [len(x_i) - 1] if last_only else range(len(x_i)):
+                    v = _ratio_series(x_i, pos, order)[order - 1]
+                    if v is not None:
+                        sparse.append((i, 0 if last_only else pos, first + order - 1, v))
+        first += spec.ratio_series
+        (a, _), (bb, o3), (c, o5) = x_at[1], x_at[3], x_at[5]
+        kinds = [(2 * a - bb, o3), (3 * a - 3 * bb + c, o5)]  # |values| < 7 * 10^8
+        div = o3 & (bb != 0)
+        sq, den = np.where(div, a * a, 0), np.where(div, bb, 1)  # a^2 < 10^16
+        kinds.append((sq // den, div & (sq % den == 0)))
+        for v, o in kinds[: spec.interleaved]:
+            vals.append(v)
+            valid.append(o)
     Tc = 1 if last_only else T
-    V = np.zeros((S, Tc, spec.n_basic), np.int64)
-    M = np.zeros((S, Tc, spec.n_basic), bool)
+    V = np.zeros((S, Tc, spec.n_columns), np.int64)
+    M = np.zeros((S, Tc, spec.n_columns), bool)
     tc = np.zeros_like(t) if last_only else t
     V[b, tc] = np.stack(vals, axis=-1)
     M[b, tc] = np.stack(valid, axis=-1)
-    return nested, (V, M)
+    return nested, (V, M), sparse
+
+
+#: the 4 digits (least significant first) of each number below 10^4: (10^4, 4) uint8
+_DIGITS4 = ((np.arange(10**4)[:, None] // 10 ** np.arange(4)[None, :]) % 10).astype(np.uint8)
 
 
 def _int64_tokens(v: np.ndarray) -> np.ndarray:
     """int64 values ``(R,)`` -> token rows ``(R, W + 2)`` uint8 (digits least significant first, ``<neg>``,
-    ``<eos>``), ``W`` the most digits of any value (at most 19)."""
+    ``<eos>``), ``W`` the most digits of any value (at most 19). The digits come four at a time from a table
+    (one division per four digits)."""
     neg = v < 0
     mag = np.abs(v)  # |v| < 2^63 on this path (the values stay far below it)
     top = int(mag.max()) if mag.size else 0
     width = max(1, len(str(top)))
-    powers = 10 ** np.arange(width, dtype=np.int64)
-    digits = (mag[:, None] // powers[None, :]) % 10
-    ndig = np.maximum(1, (mag[:, None] >= powers[None, :]).sum(axis=1))
+    limbs = []
+    rest = mag
+    for _ in range((width + 3) // 4):
+        rest, limb = np.divmod(rest, 10**4)
+        limbs.append(limb)
+    digits = _DIGITS4[np.stack(limbs, axis=1)].reshape(v.shape[0], 4 * len(limbs))[:, :width]  # (R, width)
+    powers = 10 ** np.arange(1, width, dtype=np.int64)
+    ndig = 1 + (mag[:, None] >= powers[None, :]).sum(axis=1)
     out = np.full((v.shape[0], width + 2), PAD, np.uint8)
     cols = np.arange(width)[None, :]
     out[:, :width] = np.where(cols < ndig[:, None], digits, PAD)
@@ -622,45 +706,49 @@ def _width(tok: np.ndarray | None, mask: np.ndarray | None = None) -> int:
     return max(2, int(np.nonzero(used)[0].max()) + 1) if used.any() else 2
 
 
-def _assemble_columns(fast, slow: list, small: np.ndarray, T: int, C: int, fast_extra: list | None = None,
-                      n_extra: int = 0) -> np.ndarray:
+def _assemble_columns(fast, slow: list, small: np.ndarray, T: int, C: int,
+                      fast_sparse: Sequence[tuple[int, int, int, int]] = ()) -> np.ndarray:
     """Candidate token array ``(B, T, C, Lc)`` uint8 from the fast path's arrays and the exact path's lists.
 
-    ``fast``: the basic columns of the fast path's sequences; ``fast_extra``: their
-    ``n_extra`` extra columns (lists per sequence and position, the last of the C),
-    which the exact rules compute for every sequence. Every Python int is encoded in one call.
+    ``fast``: the int64 columns of the fast path's sequences; ``fast_sparse``: their
+    candidates in Python ints, ``(b, position, column, value)``, which replace the
+    (missing) int64 ones. Every Python int is encoded in one call.
     """
     small_b = np.nonzero(small)[0]
     fast_tok = None
     if fast is not None:
-        fast_tok = _int64_tokens(fast[0].reshape(-1))  # (S*T*Cb, W)
+        fast_valid = fast[1].reshape(-1)  # (S*T*C,)
+        fast_tok = _int64_tokens(fast[0].reshape(-1)[fast_valid])  # (valid values, W)
     # every value of the lists, flattened: (b, t, c) and the value
     bs: list[int] = []
     ts: list[int] = []
     cs: list[int] = []
     values: list[int] = []
-    for owners, rows_of_seqs, first in ((np.nonzero(~small)[0].tolist(), slow, 0),
-                                        (small_b.tolist(), fast_extra or [], C - n_extra)):
-        for b, rows in zip(owners, rows_of_seqs):
-            for t, r in enumerate(rows):
-                if r is None:
-                    continue
-                for c, v in enumerate(r, start=first):
-                    if v is not None:
-                        bs.append(b)
-                        ts.append(t)
-                        cs.append(c)
-                        values.append(v)
+    for b, rows in zip(np.nonzero(~small)[0].tolist(), slow):
+        for t, r in enumerate(rows):
+            if r is None:
+                continue
+            for c, v in enumerate(r):
+                if v is not None:
+                    bs.append(b)
+                    ts.append(t)
+                    cs.append(c)
+                    values.append(v)
+    for b, t, c, v in fast_sparse:
+        bs.append(b)
+        ts.append(t)
+        cs.append(c)
+        values.append(v)
     tok = _python_tokens(values)
-    width = max(_width(fast_tok, None if fast is None else fast[1].reshape(-1)), _width(tok))
+    width = max(_width(fast_tok), _width(tok))
     out = np.full((small.shape[0], T, C, width), MISSING, np.uint8)
     if fast_tok is not None:
-        S, Cb = len(small_b), fast[0].shape[-1]
+        S = len(small_b)
         fw = min(width, fast_tok.shape[1])
-        block = np.full((S * T * Cb, width), PAD, np.uint8)
-        block[:, :fw] = fast_tok[:, :fw]
-        block[~fast[1].reshape(-1)] = MISSING
-        out[small_b, :, :Cb] = block.reshape(S, T, Cb, width)
+        block = np.full((S * T * C, width), MISSING, np.uint8)
+        block[fast_valid, :fw] = fast_tok[:, :fw]
+        block[fast_valid, fw:] = PAD
+        out[small_b] = block.reshape(S, T, C, width)
     if values:
         index = (np.array(bs), np.array(ts), np.array(cs))
         w = min(width, tok.shape[1])
