@@ -386,11 +386,11 @@ def holonomic_possible(seqs: Sequence[Sequence[int]], order: int, degree: int) -
         has = nonzero.any(axis=1)  # (B,)
         piv = nonzero.argmax(axis=1)  # (B,)
         pivot_row = m[ar, piv]  # (B, U)
-        inv = _inverse_mod(np.where(has, pivot_row[:, c], 1))
-        factor = m[:, :, c] * inv[:, None] % p  # (B, R)
-        factor[ar, piv] = 0
-        factor[~has] = 0
-        m = (m - factor[:, :, None] * pivot_row[:, None, :] % p) % p
+        # fraction-free: row <- pivot * row - row[c] * pivot_row (the pivot row becomes zero: it is used up);
+        # the pivot is a non-zero residue, so the rank of the rows not yet used is kept
+        scale = np.where(has, pivot_row[:, c], 1)  # (B,)
+        factor = np.where(has[:, None], m[:, :, c], 0)  # (B, R)
+        m = (m * scale[:, None, None] % p - factor[:, :, None] * pivot_row[:, None, :] % p) % p
         used[ar[has], piv[has]] = True
         rank += has
     return enough & (rank < U)
@@ -411,20 +411,6 @@ def holonomic_filter(seqs: Sequence[Sequence[int]], shapes: int, last_only: bool
         part = seqs if last_only else [x[: order + U] for x in seqs]
         cols.append(holonomic_possible(part, order, degree))
     return np.stack(cols, axis=1)
-
-
-def _inverse_mod(a: np.ndarray) -> np.ndarray:
-    """Inverse of each non-zero residue modulo :data:`_PRIME` (Fermat: a^(p-2))."""
-    if a.size <= 64:  # Python's pow beats 31 rounds of NumPy calls on a few values
-        return np.array([pow(int(v), _PRIME - 2, _PRIME) for v in a.ravel()], dtype=np.int64).reshape(a.shape)
-    out = np.ones_like(a)
-    base, e = a % _PRIME, _PRIME - 2
-    while e:
-        if e & 1:
-            out = out * base % _PRIME
-        base = base * base % _PRIME
-        e >>= 1
-    return out
 
 
 def _ratio_series(x: Sequence[int], t: int, orders: int) -> list[int | None]:
