@@ -293,11 +293,16 @@ def _encode_int64(arr: np.ndarray, max_digits: int | None) -> tuple[np.ndarray, 
 def _encode_big(ints: Sequence[int], max_digits: int | None) -> tuple[np.ndarray, np.ndarray]:
     """:func:`encode_batch` for Python ints of any size: one decimal string per number (C speed), then the digits of
     all of them scattered into the token matrix at once."""
-    ints = [int(v) for v in ints]
-    for v in ints:
-        check_fits(v, max_digits)
+    if not all(type(v) is int for v in ints):  # noqa: E721  (plain ints: the hot path, no conversion)
+        ints = [int(v) for v in ints]
+    limit = MAX_DIGITS if max_digits is None else max_digits
+    top = max(map(int.bit_length, ints), default=0)
+    if top > 3.32 * limit - 4:  # check_fits' pre-check for the largest: someone may be too long
+        for v in ints:
+            check_fits(v, max_digits)
     n = len(ints)
-    text = [int_to_str(abs(v)) for v in ints]
+    # str() is allowed below 3,914 digits; past that int_to_str cuts the number into pieces
+    text = list(map(str, map(abs, ints))) if top <= 13_000 else [int_to_str(abs(v)) for v in ints]
     ndig = np.fromiter(map(len, text), np.int64, n)
     negative = np.fromiter((v < 0 for v in ints), bool, n)
     lengths = ndig + negative + 1

@@ -397,26 +397,27 @@ _SCOPE: dict[str, object] = {"__builtins__": {}, "_pow": _pow, **{k: fn for k, (
 _AT = {"lineno": 1, "col_offset": 0, "end_lineno": 1, "end_col_offset": 0}
 
 
-def _checked(node: ast.AST) -> ast.expr:
+def _checked(node: ast.AST, constants: int = 0) -> ast.expr:
     """A copy of an expression of the formula language, built node by node from what it allows (anything else
-    raises ValueError); ``x**y`` becomes ``_pow(x, y)``, which checks its range."""
+    raises ValueError); ``x**y`` becomes ``_pow(x, y)``, which checks its range. ``constants``: the names
+    ``_k0 .. _k{constants-1}`` stand for integer literals (see :func:`_compile`)."""
     if isinstance(node, ast.BinOp):
-        left, right = _checked(node.left), _checked(node.right)
+        left, right = _checked(node.left, constants), _checked(node.right, constants)
         if isinstance(node.op, ast.Pow):
             return ast.Call(ast.Name("_pow", ast.Load(), **_AT), [left, right], [], **_AT)
         if type(node.op) not in _BINOPS:
             raise ValueError(f"operator {type(node.op).__name__} is not allowed in a formula")
         return ast.BinOp(left, type(node.op)(), right, **_AT)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        return ast.UnaryOp(type(node.op)(), _checked(node.operand), **_AT)
+        return ast.UnaryOp(type(node.op)(), _checked(node.operand, constants), **_AT)
     if isinstance(node, ast.Constant) and type(node.value) is int:
         return ast.Constant(node.value, **_AT)
-    if isinstance(node, ast.Name) and node.id == "n":
-        return ast.Name("n", ast.Load(), **_AT)
+    if isinstance(node, ast.Name) and (node.id == "n" or node.id in _CONSTANT_NAMES[:constants]):
+        return ast.Name(node.id, ast.Load(), **_AT)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         name = node.func.id
         if name == "a" and len(node.args) == 1 and not node.keywords:
-            return ast.Call(ast.Name("a", ast.Load(), **_AT), [_checked(node.args[0])], [], **_AT)
+            return ast.Call(ast.Name("a", ast.Load(), **_AT), [_checked(node.args[0], constants)], [], **_AT)
         if name != "a":
             if name not in _FUNCTIONS:
                 allowed = ", ".join(["a"] + sorted(_FUNCTIONS))
@@ -424,20 +425,45 @@ def _checked(node: ast.AST) -> ast.expr:
             arity, _ = _FUNCTIONS[name]
             if node.keywords or len(node.args) != arity:
                 raise ValueError(f"{name}() takes {arity} positional argument(s): {ast.unparse(node)!r}")
-            return ast.Call(ast.Name(name, ast.Load(), **_AT), [_checked(arg) for arg in node.args], [], **_AT)
+            return ast.Call(ast.Name(name, ast.Load(), **_AT), [_checked(arg, constants) for arg in node.args], [],
+                            **_AT)
     raise ValueError(f"{ast.unparse(node)!r} is not allowed in a formula")
 
 
-@functools.lru_cache(maxsize=4096)
-def _compile(expression: str) -> CodeType:
+#: an integer literal of a formula (not part of a name, a float or another literal)
+_LITERAL = re.compile(r"(?<![\w.])\d+(?![\w.])")
+#: the names integer literals become in a formula's template
+_CONSTANT_NAMES = tuple(f"_k{i}" for i in range(64))
+
+
+def _compile(expression: str) -> tuple[CodeType, dict[str, int]]:
     """The code of one right-hand side of a formula, checked by :func:`_checked` (so evaluating it can only do
-    integer arithmetic, call ``a`` and the language's functions)."""
-    tree = ast.Expression(_checked(ast.parse(expression, mode="eval").body))
+    integer arithmetic, call ``a`` and the language's functions), and the values of its constants.
+
+    Integer literals become the names ``_k0, _k1, ...``, so formulas that differ only in their constants
+    (``7 + 3*n``, ``12 + 5*n``) share one compiled template (cached); where that does not apply, the
+    expression is compiled as it stands.
+    """
+    if "_k" not in expression:
+        literals = _LITERAL.findall(expression)
+        if 0 < len(literals) <= len(_CONSTANT_NAMES) and all(len(v) <= 4000 for v in literals):
+            names = iter(_CONSTANT_NAMES)
+            template = _LITERAL.sub(lambda m: next(names), expression)
+            try:
+                return _compile_checked(template, len(literals)), dict(zip(_CONSTANT_NAMES, map(int, literals)))
+            except (ValueError, SyntaxError):
+                pass  # compiled as it stands below: the error names the expression the user wrote
+    return _compile_checked(expression, 0), {}
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile_checked(expression: str, constants: int) -> CodeType:
+    tree = ast.Expression(_checked(ast.parse(expression, mode="eval").body, constants))
     return compile(tree, "<formula>", "eval")
 
 
-def _run(code: CodeType, n: int, prev: Callable[[int], int]) -> int:
-    return eval(code, _SCOPE, {"n": n, "a": prev})  # noqa: S307  (checked code: see _compile)
+def _run(code: tuple[CodeType, dict[str, int]], n: int, prev: Callable[[int], int]) -> int:
+    return eval(code[0], _SCOPE, {"n": n, "a": prev, **code[1]})  # noqa: S307  (checked code: see _compile)
 
 
 def evaluate_formula(formula: str, length: int) -> list[int]:
@@ -455,7 +481,7 @@ def evaluate_formula(formula: str, length: int) -> list[int]:
     [19, 30, 32]
     """
     parts = [p.strip() for p in formula.split(";") if p.strip()]
-    rule: CodeType | None = None
+    rule: tuple[CodeType, dict[str, int]] | None = None
     initial: dict[int, int] = {}
     for part in parts:
         lhs, sep, rhs = part.partition("=")
