@@ -697,11 +697,11 @@ class Num2VecNet(nn.Module):
             cand = scores[:, None] + logp  # (BK, V)
             cand = cand.view(B, beam * VOCAB_SIZE)
             top, where = cand.topk(beam, dim=1)  # (B, beam)
-            src = (where // VOCAB_SIZE) + (torch.arange(B, device=tokens.device) * beam)[:, None]
-            tok = where % VOCAB_SIZE
-            src, tok, scores = src.view(-1), tok.view(-1), top.view(-1)
-            seqs, n_digits, last_digit, neg, done = seqs[src], n_digits[src], last_digit[src], neg[src], done[src]
-            state = tuple(x[:, src] for x in state) if isinstance(state, tuple) else state[:, src]
+            tok, scores = (where % VOCAB_SIZE).view(-1), top.view(-1)
+            if beam > 1:  # each hypothesis continues the one it came from (greedy: itself)
+                src = ((where // VOCAB_SIZE) + (torch.arange(B, device=tokens.device) * beam)[:, None]).view(-1)
+                seqs, n_digits, last_digit, neg, done = seqs[src], n_digits[src], last_digit[src], neg[src], done[src]
+                state = tuple(x[:, src] for x in state) if isinstance(state, tuple) else state[:, src]
             tok = torch.where(done, torch.full_like(tok, PAD), tok)
             seqs[:, j] = tok
             is_digit = tok <= 9
@@ -768,7 +768,8 @@ def predict_numbers(net: Num2VecNet, seqs, batch_size: int = 512, beam_size: int
     order = sorted(range(len(seqs)), key=lambda i: (len(seqs[i]), max((abs(v) for v in seqs[i]), default=0)))
     out: list = [None] * len(seqs)
     was_training = net.training
-    net.eval()
+    if was_training:  # eval() walks every submodule: only when needed
+        net.eval()
     to = lambda a: None if a is None else torch.from_numpy(a).to(device)  # noqa: E731
     try:
         for start in range(0, len(order), batch_size):
@@ -779,5 +780,6 @@ def predict_numbers(net: Num2VecNet, seqs, batch_size: int = 512, beam_size: int
             for i, cands in zip(idx, res):
                 out[i] = [(decode_tokens(tok), lp) for tok, lp in cands]
     finally:
-        net.train(was_training)
+        if was_training:
+            net.train()
     return out
