@@ -31,7 +31,9 @@ the candidates for the term after ``x_t`` are, in column order:
   on every given term, as guessers such as gfun or sympy's ``guess`` do.
   Factorials fit (1, 1): a(n) - n a(n-1) = 0, so 1, 2, 6, 24, 120 -> 720;
   Catalan numbers (n+1) a(n) - (4n-2) a(n-1) = 0 (shifted to n counting from 1),
-  derangements and involutions order 2;
+  derangements and involutions order 2. A shape is not solved when a smaller one
+  fits the whole sequence: its null space then has two dimensions or more, so it
+  has no prediction (:func:`holonomic_columns`);
 * **ratio series**, k = 1..S: the ratios a(n)/a(n-1) as exact fractions, their k-th
   difference taken as constant: 1, 2, 6, 24 (ratios 2, 3, 4) -> 24 * 5 = 120;
   1, 3, 15, 105 (ratios 3, 5, 7) -> 105 * 9 = 945;
@@ -44,7 +46,9 @@ A candidate that does not exist (too few terms, a division that is not exact)
 is marked missing. The rules and the set of candidates are the same whatever the
 magnitude: :func:`candidates` is the reference, in Python integers; a vectorised
 int64 path (:func:`_fast_columns`) takes sequences whose terms are below
-:data:`FAST_PATH_LIMIT`, where no intermediate value can overflow, and gives the
+:data:`FAST_PATH_LIMIT`, where no intermediate value can overflow (the
+ratio-series products only below the bounds of ``_RATIO_SERIES_INT64``; larger
+terms take Python ints there, as the holonomic fits always do), and gives the
 same columns (a property test checks it).
 """
 
