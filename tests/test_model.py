@@ -312,10 +312,16 @@ def test_property_head_adds_a_loss_and_learns_digit_properties():
 @pytest.mark.parametrize("cell", [torch.nn.GRU, torch.nn.LSTM])
 @pytest.mark.parametrize("bidirectional", [False, True])
 @pytest.mark.parametrize("with_state", [False, True])
-@pytest.mark.parametrize("inference", [False, True])  # inference: the rows run as one packed sequence
-def test_run_by_length_equals_running_each_row_alone(cell, bidirectional, with_state, inference):
+# inference: the rows run as one packed sequence ("packed") or, by length, in chunks of one row ("chunked")
+@pytest.mark.parametrize("mode", ["training", "packed", "chunked"])
+def test_run_by_length_equals_running_each_row_alone(cell, bidirectional, with_state, mode, monkeypatch):
+    import num2vec.model as model
     from num2vec.model import run_by_length
 
+    inference = mode != "training"
+    if mode == "chunked":
+        monkeypatch.setattr(model, "PACKED_ROWS", 0)
+        monkeypatch.setattr(model, "CHUNK_ROWS", 1)
     torch.manual_seed(0)
     rnn = cell(5, 7, num_layers=2, batch_first=True, bidirectional=bidirectional)
     dirs = 2 if bidirectional else 1

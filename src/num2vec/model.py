@@ -263,6 +263,10 @@ def _rnn(cfg: ModelConfig, d_in: int, hidden: int, layers: int, bidirectional: b
 
 #: inference on at most this many rows runs them in one packed call (see :func:`run_by_length`)
 PACKED_ROWS = 256
+#: inference on the CPU runs a group of rows of one length in chunks of at most this many rows: a GRU's gate
+#: tensors then stay in the core's cache (measured on the AMD EPYC: the encoder's GRU ran 1.7-2.2x faster in chunks
+#: of 128-1,024 rows than in one call on 4,096-8,192 rows)
+CHUNK_ROWS = 512
 
 
 def run_by_length(rnn: nn.RNNBase, x: torch.Tensor, lengths: torch.Tensor, state=None, outputs: bool = True):
@@ -302,8 +306,12 @@ def run_by_length(rnn: nn.RNNBase, x: torch.Tensor, lengths: torch.Tensor, state
     else:
         inits = list(torch.split(state[:, order], counts, dim=1))
     outs, hs, cs = [], [], []
+    chunked = not torch.is_grad_enabled() and x.device.type == "cpu"
     for length, xg, init in zip(group_lengths.tolist(), xs, inits):
-        o, h = rnn(xg[:, :length], init)
+        if chunked and xg.shape[0] > CHUNK_ROWS:
+            o, h = _run_in_chunks(rnn, xg[:, :length], init)
+        else:
+            o, h = rnn(xg[:, :length], init)
         if outputs:
             outs.append(F.pad(o, (0, 0, 0, L - length)))
         hs.append(h[0] if isinstance(h, tuple) else h)
@@ -313,6 +321,20 @@ def run_by_length(rnn: nn.RNNBase, x: torch.Tensor, lengths: torch.Tensor, state
     out = torch.cat(outs)[inverse] if outputs else None
     h = torch.cat(hs, dim=1)[:, inverse]
     return out, ((h, torch.cat(cs, dim=1)[:, inverse]) if cs else h)
+
+
+def _run_in_chunks(rnn: nn.RNNBase, x: torch.Tensor, state):
+    """``rnn(x, state)`` on chunks of :data:`CHUNK_ROWS` rows of a batch-first ``x (N, L, d)``, concatenated."""
+    parts = []
+    for i in range(0, x.shape[0], CHUNK_ROWS):
+        rows = slice(i, i + CHUNK_ROWS)
+        init = None if state is None else tuple(s[:, rows] for s in state) if isinstance(state, tuple) \
+            else state[:, rows]
+        parts.append(rnn(x[rows], init))
+    out = torch.cat([o for o, _ in parts])
+    if isinstance(parts[0][1], tuple):
+        return out, tuple(torch.cat(hs, dim=1) for hs in zip(*(h for _, h in parts)))
+    return out, torch.cat([h for _, h in parts], dim=1)
 
 
 def unique_rows(rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
