@@ -6,6 +6,7 @@ candidate columns). The pipeline must make batches at least 10x faster than the 
 ``--workers N`` (for a GPU) N processes share the work.
 
     python benchmarks/data_pipeline.py                 # default preset, 20 batches, 5 training steps, one thread
+    python benchmarks/data_pipeline.py --workers 2     # also: batches made by 2 worker processes together
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ def main() -> None:
     ap.add_argument("--preset", default="default")
     ap.add_argument("--batches", type=int, default=20)
     ap.add_argument("--steps", type=int, default=5, help="training steps timed (after 2 untimed)")
+    ap.add_argument("--workers", type=int, default=0,
+                    help="also time this many worker processes making batches together, as `num2vec train "
+                         "--workers N` does (a torch DataLoader); needs that many idle cores")
     args = ap.parse_args()
     torch.set_num_threads(1)
     cfg = make_config(args.preset, out_dir="/tmp/num2vec-data-pipeline", eval_size=10)
@@ -44,6 +48,24 @@ def main() -> None:
     print(f"  making a batch   {make * 1000:8.1f} ms")
     print(f"  training a step  {step * 1000:8.1f} ms")
     print(f"  ratio            {step / make:8.1f}x  (the pipeline must be >= 10x faster)")
+    if args.workers:
+        per_batch = workers_rate(batches, args.workers, args.batches)
+        print(f"  {args.workers} workers together: a batch every {per_batch * 1000:.1f} ms "
+              f"({make / per_batch:.2f}x one process)")
+
+
+def workers_rate(batches: StepBatches, workers: int, count: int) -> float:
+    """Seconds per batch when ``workers`` processes make batches ahead, as the trainer's loader does (the first
+    ``workers`` batches, which pay for the processes' start-up, are not timed)."""
+    loader = torch.utils.data.DataLoader(batches, batch_size=None, sampler=range(2000, 2000 + workers + count),
+                                         num_workers=workers, prefetch_factor=2)
+    it = iter(loader)
+    for _ in range(workers):
+        next(it)
+    t0 = time.perf_counter()
+    for _ in range(count):
+        next(it)
+    return (time.perf_counter() - t0) / count
 
 
 if __name__ == "__main__":
