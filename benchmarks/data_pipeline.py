@@ -49,23 +49,29 @@ def main() -> None:
     print(f"  training a step  {step * 1000:8.1f} ms")
     print(f"  ratio            {step / make:8.1f}x  (the pipeline must be >= 10x faster)")
     if args.workers:
-        per_batch = workers_rate(batches, args.workers, args.batches)
-        print(f"  {args.workers} workers together: a batch every {per_batch * 1000:.1f} ms "
-              f"({make / per_batch:.2f}x one process)")
+        one, together = workers_rate(batches, args.workers, args.batches)
+        print(f"  {args.workers} workers together: a batch every {together * 1000:.1f} ms, one process "
+              f"{one * 1000:.1f} ms on the same batches ({one / together:.2f}x)")
 
 
-def workers_rate(batches: StepBatches, workers: int, count: int) -> float:
-    """Seconds per batch when ``workers`` processes make batches ahead, as the trainer's loader does (the first
-    ``workers`` batches, which pay for the processes' start-up, are not timed)."""
-    loader = torch.utils.data.DataLoader(batches, batch_size=None, sampler=range(2000, 2000 + workers + count),
+def workers_rate(batches: StepBatches, workers: int, count: int, start: int = 2000) -> tuple[float, float]:
+    """Seconds per batch for the batches ``start + workers ..`` (``count`` of them) made in this process, and when
+    ``workers`` processes make them ahead, as the trainer's loader does (the first ``workers`` batches, which pay
+    for the processes' start-up, are not timed)."""
+    timed = range(start + workers, start + workers + count)
+    t0 = time.perf_counter()
+    for i in timed:
+        batches[i]
+    one = (time.perf_counter() - t0) / count
+    loader = torch.utils.data.DataLoader(batches, batch_size=None, sampler=range(start, timed.stop),
                                          num_workers=workers, prefetch_factor=2)
     it = iter(loader)
     for _ in range(workers):
         next(it)
     t0 = time.perf_counter()
-    for _ in range(count):
+    for _ in timed:
         next(it)
-    return (time.perf_counter() - t0) / count
+    return one, (time.perf_counter() - t0) / count
 
 
 if __name__ == "__main__":
