@@ -117,6 +117,25 @@ class ColumnSpec:
         """Candidate columns per target: D*K + E + R + P + Q + H + S + I."""
         return self.n_basic + self.n_extra
 
+    def column_names(self) -> list[str]:
+        """A name for each candidate column, in column order: ``difference{k}@{j}`` (∇^k x at position t - j),
+        ``extrapolation{k}``, ``ratio{k}``, ``recurrence{k}``, ``period{p}``, ``holonomic{r},{d}``,
+        ``ratio_series{k}``, ``every_other_{kind}``. Two specs name a column alike exactly when it holds the same
+        rule's candidate (what :func:`num2vec.training.warm_start` maps weights by).
+
+        >>> ColumnSpec(context_numbers=2, difference_orders=1, extrapolations=1, holonomic_fits=1).column_names()
+        ['difference1@0', 'difference1@1', 'extrapolation1', 'holonomic1,1']
+        """
+        names = [f"difference{k}@{j}" for k in range(1, self.difference_orders + 1) for j in range(self.context_numbers)]
+        names += [f"extrapolation{k}" for k in range(1, self.extrapolations + 1)]
+        names += [f"ratio{k}" for k in range(self.ratio_extrapolations)]
+        names += [f"recurrence{k}" for k in range(self.recurrence_extrapolations)]
+        names += [f"period{p}" for p in range(2, 2 + self.period_extrapolations)]
+        names += [f"holonomic{r},{d}" for r, d in HOLONOMIC_SHAPES[: self.holonomic_fits]]
+        names += [f"ratio_series{k}" for k in range(1, self.ratio_series + 1)]
+        names += [f"every_other_{kind}" for kind in INTERLEAVED_KINDS[: self.interleaved]]
+        return names
+
     @property
     def nested_only(self) -> ColumnSpec:
         """The same differences for the nested RNN and no candidate columns (sequence embeddings need no decoder)."""

@@ -413,7 +413,11 @@ def warm_start(net: Num2VecNet, folder: str) -> tuple[int, list[str]]:
     decoder's input or pattern types to the pattern head) gets the source in its
     leading block; where only the input dimension (the last) grew, the new input
     weights are set to zero, so the new inputs start ignored and the network
-    computes what the source did. Returns ``(tensors copied whole or in part,
+    computes what the source did. The decoder's input weights are matched block by
+    block by name (its digit, the last numbers' digits, each candidate column by
+    :meth:`num2vec.exact.ColumnSpec.column_names`), so columns inserted between
+    others -- period columns before the holonomic ones -- leave the others' weights
+    with their columns. Returns ``(tensors copied whole or in part,
     names of the tensors left as initialised)``.
     """
     source, _ = load_model(folder)
@@ -422,6 +426,10 @@ def warm_start(net: Num2VecNet, folder: str) -> tuple[int, list[str]]:
     with torch.no_grad():
         for name, tensor in net.state_dict().items():
             src = theirs.get(name)
+            if name == "decoder.weight_ih_l0" and src is not None and _decoder_inputs(source) != _decoder_inputs(net):
+                if _copy_by_input(tensor, src, _decoder_inputs(source), _decoder_inputs(net)):
+                    copied += 1
+                    continue
             if src is not None and src.shape == tensor.shape:
                 tensor.copy_(src)
                 copied += 1
@@ -434,6 +442,42 @@ def warm_start(net: Num2VecNet, folder: str) -> tuple[int, list[str]]:
             else:
                 skipped.append(name)
     return copied, skipped
+
+
+def _decoder_inputs(net: Num2VecNet) -> list[tuple[str, int]]:
+    """The blocks of the decoder's input, in order: (name, width) -- the previous digit, the digit columns of the
+    last K numbers, then each candidate column (:meth:`num2vec.exact.ColumnSpec.column_names`)."""
+    cfg = net.cfg
+    blocks = [("digit", cfg.d_digit)]
+    if cfg.context_numbers:
+        blocks += [(f"number@{j}", cfg.d_column) for j in range(cfg.context_numbers)]
+        blocks += [(c, cfg.d_column) for c in cfg.column_spec.column_names()]
+    return blocks
+
+
+def _copy_by_input(tensor: torch.Tensor, src: torch.Tensor, theirs: list[tuple[str, int]],
+                   ours: list[tuple[str, int]]) -> bool:
+    """Copy the input weights ``src (rows, d_in')`` into ``tensor (rows, d_in)`` block by block, matching the
+    blocks by name (a column inserted between others keeps its neighbours' weights where they were trained);
+    new blocks start at zero, so the new inputs start ignored. False (nothing copied) when the rows or a block's
+    width differ."""
+    where = {}
+    at = 0
+    for name, width in theirs:
+        where[name] = (at, width)
+        at += width
+    if src.shape[0] != tensor.shape[0] or at != src.shape[1]:
+        return False
+    if any(name in where and where[name][1] != width for name, width in ours):
+        return False
+    tensor.zero_()
+    at = 0
+    for name, width in ours:
+        if name in where:
+            start = where[name][0]
+            tensor[:, at : at + width] = src[:, start : start + width]
+        at += width
+    return True
 
 
 class RunLockedError(OSError):
