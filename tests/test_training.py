@@ -412,7 +412,7 @@ def test_warm_start_maps_decoder_inputs_by_column_when_columns_are_inserted(tmp_
     # those columns' weights along, not copy them by position
     from num2vec.model import ModelConfig, Num2VecNet, predict_numbers
     from num2vec.serialization import save_model
-    from num2vec.training import _decoder_inputs, warm_start
+    from num2vec.training import warm_start
 
     small = dict(d_digit=8, d_model=32, enc_hidden=16, nest_hidden=16, dec_hidden=16, context_numbers=2, d_column=4,
                  extrapolations=2, holonomic_fits=2, ratio_series=1, interleaved=3, max_digits=8)
@@ -426,6 +426,6 @@ def test_warm_start_maps_decoder_inputs_by_column_when_columns_are_inserted(tmp_
     assert skipped == [] and copied == len(grown.state_dict())
     seqs = [[1, 2, 6, 24, 120], [3, 5, 7, 9], [1, -2, 3, -4, 5, -6], [2, 4, 5, 7, 9, 10]]
     assert predict_numbers(grown, seqs, top_k=3) == predict_numbers(source, seqs, top_k=3)
-    blocks = _decoder_inputs(grown)
+    blocks = grown.cfg.decoder_inputs()
     at = sum(w for _, w in blocks[: [n for n, _ in blocks].index("period2")])
     assert (grown.decoder.weight_ih_l0[:, at : at + 3 * 4] == 0).all()  # the new period columns start ignored

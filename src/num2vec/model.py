@@ -141,6 +141,16 @@ class ModelConfig:
                           self.ratio_extrapolations, self.recurrence_extrapolations, self.period_extrapolations,
                           self.holonomic_fits, self.ratio_series, self.interleaved)
 
+    def decoder_inputs(self) -> list[tuple[str, int]]:
+        """The blocks of the decoder's input at each step, in order, as ``(name, width)``: the previous digit's
+        embedding, the digit columns of the last K numbers (``number@{j}``), then each candidate column
+        (:meth:`num2vec.exact.ColumnSpec.column_names`); the widths add up to the decoder's input size."""
+        blocks = [("digit", self.d_digit)]
+        if self.context_numbers:
+            blocks += [(f"number@{j}", self.d_column) for j in range(self.context_numbers)]
+            blocks += [(c, self.d_column) for c in self.column_spec.column_names()]
+        return blocks
+
     @property
     def magnitude_size(self) -> int:
         """Entries of u taken by the magnitude channel (0 without it)."""
@@ -388,8 +398,7 @@ class Num2VecNet(nn.Module):
         self.init_dec = nn.Linear(cfg.nest_hidden, cfg.dec_layers * cfg.dec_hidden)  # O^n
         self.dec_embed = _embedding(VOCAB_SIZE, cfg.d_digit, padding_idx=PAD)
         self.col_embed = _embedding(VOCAB_SIZE + 1, cfg.d_column) if cfg.context_numbers else None
-        n_cols = cfg.context_numbers + cfg.column_spec.n_columns
-        d_in = cfg.d_digit + n_cols * cfg.d_column
+        d_in = sum(width for _, width in cfg.decoder_inputs())
         self.decoder = _rnn(cfg, d_in, cfg.dec_hidden, cfg.dec_layers)
         d_out = cfg.dec_hidden
         if cfg.attention in ("digits", "both"):

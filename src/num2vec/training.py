@@ -414,8 +414,7 @@ def warm_start(net: Num2VecNet, folder: str) -> tuple[int, list[str]]:
     leading block; where only the input dimension (the last) grew, the new input
     weights are set to zero, so the new inputs start ignored and the network
     computes what the source did. The decoder's input weights are matched block by
-    block by name (its digit, the last numbers' digits, each candidate column by
-    :meth:`num2vec.exact.ColumnSpec.column_names`), so columns inserted between
+    block by name (:meth:`num2vec.model.ModelConfig.decoder_inputs`), so columns inserted between
     others -- period columns before the holonomic ones -- leave the others' weights
     with their columns. Returns ``(tensors copied whole or in part,
     names of the tensors left as initialised)``.
@@ -423,11 +422,12 @@ def warm_start(net: Num2VecNet, folder: str) -> tuple[int, list[str]]:
     source, _ = load_model(folder)
     theirs = source.state_dict()
     copied, skipped = 0, []
+    blocks = source.cfg.decoder_inputs(), net.cfg.decoder_inputs()
     with torch.no_grad():
         for name, tensor in net.state_dict().items():
             src = theirs.get(name)
-            if name == "decoder.weight_ih_l0" and src is not None and _decoder_inputs(source) != _decoder_inputs(net):
-                if _copy_by_input(tensor, src, _decoder_inputs(source), _decoder_inputs(net)):
+            if name == "decoder.weight_ih_l0" and src is not None and blocks[0] != blocks[1]:
+                if _copy_by_input(tensor, src, *blocks):
                     copied += 1
                     continue
             if src is not None and src.shape == tensor.shape:
@@ -442,17 +442,6 @@ def warm_start(net: Num2VecNet, folder: str) -> tuple[int, list[str]]:
             else:
                 skipped.append(name)
     return copied, skipped
-
-
-def _decoder_inputs(net: Num2VecNet) -> list[tuple[str, int]]:
-    """The blocks of the decoder's input, in order: (name, width) -- the previous digit, the digit columns of the
-    last K numbers, then each candidate column (:meth:`num2vec.exact.ColumnSpec.column_names`)."""
-    cfg = net.cfg
-    blocks = [("digit", cfg.d_digit)]
-    if cfg.context_numbers:
-        blocks += [(f"number@{j}", cfg.d_column) for j in range(cfg.context_numbers)]
-        blocks += [(c, cfg.d_column) for c in cfg.column_spec.column_names()]
-    return blocks
 
 
 def _copy_by_input(tensor: torch.Tensor, src: torch.Tensor, theirs: list[tuple[str, int]],
