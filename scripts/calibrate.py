@@ -25,10 +25,10 @@ import json
 import sys
 from pathlib import Path
 
-#: the numbers of terms shown in the fitting questions. Chosen on the development half alone, by a nested 5-fold
+#: the numbers of terms shown in the fitting questions. Compared on the development half alone, by a nested 5-fold
 #: cross-validation over its sequences (each outer fold's calibration fitted on the other four, scored on its
-#: questions given 10 and 5): fitting on 10 and 5 terms only gave an expected calibration error of 0.047 / 0.065,
-#: on every count from 10 down to 3 0.037 / 0.053.
+#: questions given 10 and 5; `--cv`): for the bundled model, fitting on 10 and 5 terms only gives an expected
+#: calibration error of 0.069 / 0.060, on every count from 10 down to 3 0.051 / 0.082 (the same on average).
 GIVEN = (10, 9, 8, 7, 6, 5, 4, 3)
 
 

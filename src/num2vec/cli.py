@@ -380,8 +380,8 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
 @main.command()
 @click.option("--preset", type=click.Choice(["tiny", "default", "quality"]), default="default",
               help="tiny: a small model in a few minutes of CPU, for tests; default: the bundled model's switches, "
-                   "signed terms and the length mix, 3,379 steps (about 5 s a step on one thread of a 2-core AMD "
-                   "EPYC); quality: the same plus period columns, 40,000 steps, for a GPU.")
+                   "signed terms and the length mix, 3,379 steps (about 2 s a step on one thread of a 2-core AMD "
+                   "EPYC); quality: the same, 40,000 steps, for a GPU.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("runs/default"),
               help="Run folder: checkpoint.safetensors, model/, log.jsonl.")
 @click.option("--resume", is_flag=True, help="Continue the run in --out from its checkpoint.")

@@ -179,7 +179,7 @@ class TrainConfig:
 
 _BUNDLED_MODEL = dict(nest_hidden=192, dec_hidden=192, bidirectional=True, attention="numbers", difference_orders=2,
                       nested_differences=2, extrapolations=6, ratio_extrapolations=2, recurrence_extrapolations=2,
-                      holonomic_fits=4, ratio_series=2, interleaved=3,
+                      period_extrapolations=5, holonomic_fits=4, ratio_series=2, interleaved=3,
                       pattern_classes=len(PATTERN_TYPES), number_properties=True, magnitude_channel=True)
 PRESETS: dict[str, dict] = {
     # a few minutes on one CPU thread (2.6 min on the 2-core AMD EPYC): for tests and demos
@@ -190,18 +190,18 @@ PRESETS: dict[str, dict] = {
                    d_column=8, max_digits=12),
     ),
     # the bundled model's switches -- the ablation's best (bidirectional encoder, attention over the nested outputs,
-    # difference columns, the nested RNN reading differences, extrapolation columns up to the 6th difference, ratio
-    # and recurrence columns) plus what shapes the embeddings (pattern-type head on the sequence embedding, digit
-    # properties and the magnitude channel on the number embedding); signed terms, a fifth of the batches from the
-    # length mix (start values of up to 40 digits) and a tenth with small starts (start values and constants 0..3).
-    # The model card gives the bundled model's exact command.
+    # difference columns, the nested RNN reading differences, extrapolation columns up to the 6th difference, ratio,
+    # recurrence and period columns), the holonomic, ratio-series and every-other-term columns, plus what shapes the
+    # embeddings (pattern-type head on the sequence embedding, digit properties and the magnitude channel on the
+    # number embedding); signed terms, a fifth of the batches from the length mix (start values of up to 40 digits)
+    # and a tenth with small starts (start values and constants 0..3). The model card gives the bundled model's
+    # exact command.
     "default": dict(steps=3379, max_length=12, allow_negative=True, long_share=0.2, long_digits=40, small_share=0.1,
                     distribution="all", model=_BUNDLED_MODEL),
-    # the same plus period columns (Q = 5: staircases; +0.7 / +0.3 points in the ablation), 40,000 steps: for an
-    # accelerator (`scripts/gpu_run.sh` fits it to the time there is) or a run resumed across machines
+    # the same model, 40,000 steps: for an accelerator (`scripts/gpu_run.sh` fits it to the time there is) or a run
+    # resumed across machines
     "quality": dict(steps=40000, max_length=12, checkpoint_every=500, allow_negative=True, long_share=0.2,
-                    long_digits=40, small_share=0.1, distribution="all",
-                    model=_BUNDLED_MODEL | {"period_extrapolations": 5}),
+                    long_digits=40, small_share=0.1, distribution="all", model=_BUNDLED_MODEL),
 }
 
 
