@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from benchmarks_common import cpu_name
+from benchmarks_common import cpu_name, timed
 
 
 class EncoderGroup(torch.nn.Module):
@@ -63,16 +63,6 @@ class DecoderStep(torch.nn.Module):
         return torch.log_softmax(logits, dim=-1)[:, 0], state
 
 
-def median_seconds(fn, repeats: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def compare(name: str, module, inputs: tuple, names: list[str], path: Path, dynamic: dict, cases, repeats: int):
     import onnxruntime as ort
 
@@ -86,9 +76,9 @@ def compare(name: str, module, inputs: tuple, names: list[str], path: Path, dyna
         with torch.no_grad():
             ref = module(*args)
             ref = (ref[0] if isinstance(ref, tuple) else ref).numpy()
-            t_torch = median_seconds(lambda: module(*args), repeats)  # noqa: B023
+            t_torch = timed(lambda: module(*args), repeats, warmup=1)  # noqa: B023
         out = session.run(None, feeds)[0]
-        t_ort = median_seconds(lambda: session.run(None, feeds), repeats)  # noqa: B023
+        t_ort = timed(lambda: session.run(None, feeds), repeats, warmup=1)  # noqa: B023
         finite = np.isfinite(ref)
         diff = float(np.abs(np.where(finite, ref - out, 0.0)).max())
         same_inf = bool((finite == np.isfinite(out)).all())
