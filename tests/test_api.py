@@ -24,6 +24,23 @@ def test_batched_equals_single(tiny_model):
     assert tiny_model.predict_next(seqs) == [tiny_model.predict_next(s) for s in seqs]
 
 
+def test_small_calls_in_inference_mode_answer_as_large_calls_and_leave_the_model_trainable(tiny_model, monkeypatch):
+    import num2vec.model
+
+    monkeypatch.setattr(num2vec.model, "INFERENCE_MODE_SEQUENCES", 2)  # calls of up to 2 sequences: inference_mode
+    seqs = [[k, 2 * k, 3 * k, 4 * k] for k in range(1, 6)] + [[1, 1, 2, 3, 5]]
+    large = tiny_model.predict_next(seqs)  # 6 sequences: no_grad
+    assert large == tiny_model.predict_next(seqs[:2]) + tiny_model.predict_next(seqs[2:4]) + \
+        tiny_model.predict_next(seqs[4:])
+    together, alone = tiny_model.predict_next(seqs[:3], top_k=2), [tiny_model.predict_next(s, top_k=2) for s in seqs[:3]]
+    assert [[v for v, _ in r] for r in together] == [[v for v, _ in r] for r in alone]
+    assert np.allclose([[p for _, p in r] for r in together], [[p for _, p in r] for r in alone], rtol=1e-5)
+    loss = sum(p.sum() for p in tiny_model.net.parameters())  # the weights are no inference tensors
+    loss.backward()
+    assert all(p.grad is not None for p in tiny_model.net.parameters())
+    tiny_model.net.zero_grad(set_to_none=True)
+
+
 def test_top_k_is_ranked_probabilities(tiny_model):
     cands = tiny_model.predict_next([2, 4, 6, 8], top_k=5)
     assert len(cands) == 5

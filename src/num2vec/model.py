@@ -277,6 +277,10 @@ PACKED_ROWS = 256
 #: tensors then stay in the core's cache (measured on the AMD EPYC: the encoder's GRU ran 1.7-2.2x faster in chunks
 #: of 128-1,024 rows than in one call on 4,096-8,192 rows)
 CHUNK_ROWS = 512
+#: ``predict_numbers`` on at most this many sequences runs in ``torch.inference_mode`` (less per-operation work than
+#: ``no_grad``; measured on the AMD EPYC, alternating calls: 1.10x faster for one sequence, 1.05x for 64, 1.02x for 256,
+#: 0.95x for 3,000 in batches of 512, with the same answers)
+INFERENCE_MODE_SEQUENCES = 256
 
 
 def run_by_length(rnn: nn.RNNBase, x: torch.Tensor, lengths: torch.Tensor, state=None, outputs: bool = True):
@@ -803,13 +807,14 @@ def predict_numbers(net: Num2VecNet, seqs, batch_size: int = 512, beam_size: int
         net.eval()
     to = lambda a: None if a is None else torch.from_numpy(a).to(device)  # noqa: E731
     try:
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            f = featurize([seqs[i] for i in idx], spec, last_only=True)
-            res = net.generate(to(f.tokens), to(f.lengths), to(f.n), columns=to(f.columns), diffs=to(f.diffs),
-                               beam_size=beam_size, top_k=top_k)
-            for i, cands in zip(idx, res):
-                out[i] = [(decode_tokens(tok), lp) for tok, lp in cands]
+        with torch.inference_mode(len(seqs) <= INFERENCE_MODE_SEQUENCES):  # False: no_grad alone
+            for start in range(0, len(order), batch_size):
+                idx = order[start : start + batch_size]
+                f = featurize([seqs[i] for i in idx], spec, last_only=True)
+                res = net.generate(to(f.tokens), to(f.lengths), to(f.n), columns=to(f.columns), diffs=to(f.diffs),
+                                   beam_size=beam_size, top_k=top_k)
+                for i, cands in zip(idx, res):
+                    out[i] = [(decode_tokens(tok), lp) for tok, lp in cands]
     finally:
         if was_training:
             net.train()
