@@ -118,13 +118,14 @@ def test_featurize_shapes_for_training_and_inference():
                          min_size=1, max_size=12), min_size=1, max_size=5),
        st.booleans())
 def test_the_int64_path_gives_the_exact_columns(seqs, last_only):
-    fast = featurize(seqs, FULL, last_only=last_only)
-    limit = exact.FAST_PATH_LIMIT
+    limit, batch = exact.FAST_PATH_LIMIT, exact.FAST_PATH_MIN_SEQUENCES
     try:
+        exact.FAST_PATH_MIN_SEQUENCES = 1  # every sequence below FAST_PATH_LIMIT on the int64 path
+        fast = featurize(seqs, FULL, last_only=last_only)
         exact.FAST_PATH_LIMIT = 0  # every sequence on the Python-int path
         slow = featurize(seqs, FULL, last_only=last_only)
     finally:
-        exact.FAST_PATH_LIMIT = limit
+        exact.FAST_PATH_LIMIT, exact.FAST_PATH_MIN_SEQUENCES = limit, batch
     assert np.array_equal(fast.columns, slow.columns)
     assert np.array_equal(fast.diffs, slow.diffs)
 
