@@ -33,7 +33,8 @@ BASE = dict(batch_size=128, lr=3e-3, warmup_steps=100, eval_every=10**9, checkpo
 # the nested RNN reading differences
 QUALITY = {"exclude": "targets", "model": {"bidirectional": True, "attention": "numbers", "difference_orders": 2,
                                            "pattern_classes": 6, "number_properties": True, "nested_differences": 2}}
-# on top of QUALITY: columns up to the 6th difference, then the magnitude channel (the default preset's switches)
+# on top of QUALITY: columns up to the 6th difference, then the magnitude channel; the period columns on top of those
+# are the bundled model's switches (its holonomic, ratio-series and every-other-term columns are not ablated here)
 _E6_R2_P2 = QUALITY["model"] | {"extrapolations": 6, "ratio_extrapolations": 2, "recurrence_extrapolations": 2}
 _BUNDLED = _E6_R2_P2 | {"magnitude_channel": True}
 
