@@ -67,7 +67,7 @@ def compare(name: str, module, inputs: tuple, names: list[str], path: Path, dyna
     import onnxruntime as ort
 
     torch.onnx.export(module, inputs, str(path), dynamo=False, opset_version=17, input_names=names,
-                      output_names=["out"] + (["next_state"] if len(names) > 1 else []), dynamic_axes=dynamic)
+                      output_names=["out"], dynamic_axes=dynamic)
     options = ort.SessionOptions()
     options.intra_op_num_threads = options.inter_op_num_threads = 1
     session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
