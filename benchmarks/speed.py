@@ -182,9 +182,42 @@ def predict_profile(model, seqs: list[list[int]], batch_size: int = 512) -> dict
     return {"seconds": seconds, "flops": flops, "total": total}
 
 
-def bench_predict(model, seqs: list[list[int]], threads: tuple[int, ...] = (1, 2)) -> dict:
+def numpy_profile(model, seqs: list[list[int]], batch_size: int = 512) -> dict:
+    """:func:`predict_profile` for the NumPy backend: ``featurize``, the engine's encoder, nested GRU and
+    ``generate`` are wrapped the same way (same stage names)."""
+    import num2vec.engine as engine
+
+    net = model.engine
+    t = dict.fromkeys(("featurize", "encoder", "nested", "generate"), 0.0)
+
+    def wrap(name, fn):
+        def timed_fn(*a, **k):
+            t0 = time.perf_counter()
+            out = fn(*a, **k)
+            t[name] += time.perf_counter() - t0
+            return out
+        return timed_fn
+
+    featurize = engine.featurize
+    engine.featurize = wrap("featurize", featurize)
+    net.encode_numbers, net.nested.full, net.generate = (wrap("encoder", net.encode_numbers),
+                                                         wrap("nested", net.nested.full), wrap("generate", net.generate))
+    try:
+        t0 = time.perf_counter()
+        model.predict_next(seqs, batch_size=batch_size)
+        total = time.perf_counter() - t0
+    finally:
+        engine.featurize = featurize
+        del net.encode_numbers, net.nested.full, net.generate  # the instance attributes; the methods are back
+    seconds = {"featurize": t["featurize"], "encoder": t["encoder"], "nested": t["nested"],
+               "decoder": t["generate"] - t["encoder"] - t["nested"],
+               "rest": total - t["featurize"] - t["generate"]}
+    return {"seconds": seconds, "total": total}
+
+
+def bench_predict(model, seqs: list[list[int]], threads: tuple[int, ...] = (1, 2), bf16: bool = True) -> dict:
     """Batched greedy ``predict_next`` on ``seqs`` at each thread count, one call at a time on one sequence,
-    and with ``precision="bf16"``."""
+    and with ``precision="bf16"`` (PyTorch backend)."""
     out = {}
     for n in threads:
         torch.set_num_threads(n)
@@ -201,6 +234,8 @@ def bench_predict(model, seqs: list[list[int]], threads: tuple[int, ...] = (1, 2
         single.append(time.perf_counter() - t0)
     out["single_ms"] = statistics.median(single) * 1e3
     out["single_p90_ms"] = float(np.percentile(single, 90)) * 1e3
+    if not bf16:
+        return out
     fp32 = model.predict_next(seqs)
     model.precision = "bf16"
     try:
@@ -226,7 +261,7 @@ def bench_encode(model, peak: float, count: int = 200_000) -> dict:
     torch.set_num_threads(1)
     model.threads = 1
     _, lengths = encode_batch(numbers[:1000], model.max_digits)
-    enc = model.net.encoder
+    enc = model.net.encoder  # the PyTorch module of either backend: its layer sizes
     per_number = (_rnn_flops(enc.rnn, int(lengths.sum())) + 2 * enc.proj.in_features * enc.proj.out_features * 1000) / 1000
     out["flops_per_number"] = per_number
     out["utilisation"] = per_number * out["per_s_1"] / peak
@@ -236,7 +271,9 @@ def bench_encode(model, peak: float, count: int = 200_000) -> dict:
 def bench_startup(repeats: int = 5) -> dict:
     """Whole-process wall time of CLI calls (median of ``repeats``), and of ``import torch`` alone."""
     env = dict(os.environ, OMP_NUM_THREADS="1")
-    calls = {"predict 1 2 3": ["-m", "num2vec", "predict", "1", "2", "3"], "--help": ["-m", "num2vec", "--help"],
+    calls = {"predict 1 2 3": ["-m", "num2vec", "predict", "1", "2", "3"],
+             "predict torch": ["-m", "num2vec", "predict", "--backend", "torch", "1", "2", "3"],
+             "--help": ["-m", "num2vec", "--help"],
              "--version": ["-m", "num2vec", "--version"], "import torch": ["-c", "import torch"]}
     out = {}
     for name, args in calls.items():
@@ -301,51 +338,79 @@ def cpu_description() -> str:
     return f"{cpu_name()} ({isa}), {os.cpu_count()} cores"
 
 
-def inference_report(model, peak: float) -> list[str]:
-    """The inference table: every row with its figure and, where it applies, its share of the roofline."""
+def numpy_roofline(n: int = 1024, repeats: int = 20) -> float:
+    """:func:`roofline` for NumPy's matrix product (its BLAS), one thread."""
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((n, n), dtype=np.float32), rng.standard_normal((n, n), dtype=np.float32)
+    with threadpool_limits(1, user_api="blas"):
+        a @ b
+        best = min(timed_once(lambda: a @ b) for _ in range(repeats))
+    return 2 * n**3 / best
+
+
+def timed_once(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def inference_report(models: dict, peak: float, numpy_peak: float) -> list[str]:
+    """The inference table, for the NumPy backend (the default on the CPU) and the PyTorch backend: every row
+    with its figure and, where it applies, its share of the roofline."""
     seqs = original_questions()
     torch.set_num_threads(1)
-    model.threads = 1
-    model.predict_next(seqs[:200])  # warm-up
-    prof = predict_profile(model, seqs)
-    p = bench_predict(model, seqs)
-    e = bench_encode(model, peak)
+    fast, ref = models["numpy"], models["torch"]
+    for model in (fast, ref):
+        model.threads = 1
+        model.predict_next(seqs[:200])  # warm-up
+    prof = predict_profile(ref, seqs)  # also counts the model FLOPs, the same for both backends
+    nprof = numpy_profile(fast, seqs)
+    p, pt = bench_predict(fast, seqs, bf16=False), bench_predict(ref, seqs)
+    e, et = bench_encode(fast, peak), bench_encode(ref, peak)
     st = bench_startup()
     solver = bench_solver(seqs)
-    fl = prof["flops"]
-    per_seq = sum(fl.values()) / len(seqs)
-    util = per_seq * p["batched_1"] / peak
-    lines = ["| what | measured | share of the roofline |", "| --- | --- | --- |",
-             f"| fp32 matrix product 1024³, one thread, fastest of 20 (the roofline) | {peak / 1e9:.0f} GFLOP/s | 100 % |",
-             f"| `predict_next`, 3,000 original-distribution sequences in one call, one thread | "
-             f"**{p['batched_1']:,.0f} sequences/s** ({per_seq / 1e6:.1f} MFLOP per sequence) | {util * 100:.1f} % |",
-             f"| the same, two threads | {p['batched_2']:,.0f} sequences/s | – |",
-             f"| the same, `precision=\"bf16\"` (1,000 sequences) | {p['bf16']:,.0f} sequences/s, "
-             f"{p['bf16_same'] * 100:.1f} % of the answers identical | – |",
+    per_seq = sum(prof["flops"].values()) / len(seqs)
+    util = lambda rate: f"{per_seq * rate / peak * 100:.1f} %"  # noqa: E731
+    lines = ["| what | NumPy backend (default) | PyTorch backend | share of the roofline (NumPy; PyTorch) |",
+             "| --- | --- | --- | --- |",
+             f"| fp32 matrix product 1024³, one thread, fastest of 20 (the roofline) | {numpy_peak / 1e9:.0f} GFLOP/s "
+             f"(OpenBLAS) | {peak / 1e9:.0f} GFLOP/s | shares below use the PyTorch figure |",
+             f"| `predict_next`, 3,000 original-distribution sequences in one call, one thread "
+             f"({per_seq / 1e6:.1f} MFLOP per sequence) | **{p['batched_1']:,.0f} sequences/s** | "
+             f"{pt['batched_1']:,.0f} sequences/s | {util(p['batched_1'])}; {util(pt['batched_1'])} |",
+             f"| the same, two threads | {p['batched_2']:,.0f} sequences/s | {pt['batched_2']:,.0f} sequences/s | – |",
+             f"| the same, `precision=\"bf16\"` (1,000 sequences) | – | {pt['bf16']:,.0f} sequences/s, "
+             f"{pt['bf16_same'] * 100:.1f} % of the answers identical | – |",
              f"| `predict_next`, one sequence per call (median of 300; 90th percentile) | **{p['single_ms']:.1f} ms** "
-             f"({p['single_p90_ms']:.1f} ms) | – |",
-             f"| `encode`, 200,000 distinct 9-digit numbers, one thread | **{e['per_s_1']:,.0f} numbers/s** "
-             f"({e['flops_per_number'] / 1e6:.2f} MFLOP per number) | {e['utilisation'] * 100:.1f} % |",
-             f"| the same, two threads | {e['per_s_2']:,.0f} numbers/s | – |",
-             f"| `num2vec predict 1 2 3`, whole process (median of 5) | **{st['predict 1 2 3']:.2f} s** | – |",
-             f"| `python -c 'import torch'`, whole process | {st['import torch']:.2f} s | – |",
+             f"({p['single_p90_ms']:.1f} ms) | {pt['single_ms']:.1f} ms ({pt['single_p90_ms']:.1f} ms) | – |",
+             f"| `encode`, 200,000 distinct 9-digit numbers, one thread ({e['flops_per_number'] / 1e6:.2f} MFLOP per "
+             f"number) | **{e['per_s_1']:,.0f} numbers/s** | {et['per_s_1']:,.0f} numbers/s | "
+             f"{e['utilisation'] * 100:.1f} %; {et['utilisation'] * 100:.1f} % |",
+             f"| the same, two threads | {e['per_s_2']:,.0f} numbers/s | {et['per_s_2']:,.0f} numbers/s | – |",
+             f"| `num2vec predict 1 2 3`, whole process (median of 5) | **{st['predict 1 2 3']:.2f} s** | "
+             f"{st['predict torch']:.2f} s (`--backend torch`) | – |",
+             f"| `python -c 'import torch'`, whole process | – | {st['import torch']:.2f} s | – |",
              f"| `num2vec --help` / `num2vec --version`, whole process | {st['--help']:.2f} s / "
-             f"{st['--version']:.2f} s | – |",
-             f"| the rule solver (`num2vec.solver.solve`), the same 3,000 sequences | {solver:,.0f} sequences/s | – |"]
-    total = prof["total"]
-    lines += ["", f"Where one batched `predict_next` call spends its {total:.2f} s (one thread, the 3,000 sequences, "
-              "batches of 512):", "",
-              "| stage | time | share | model FLOPs | share of the roofline |", "| --- | --- | --- | --- | --- |"]
+             f"{st['--version']:.2f} s | – | – |",
+             f"| the rule solver (`num2vec.solver.solve`), the same 3,000 sequences | {solver:,.0f} sequences/s | – | – |"]
+    lines += ["", "Where one batched `predict_next` call spends its time (one thread, the 3,000 sequences, batches of "
+              f"512): {nprof['total']:.2f} s on the NumPy backend, {prof['total']:.2f} s on the PyTorch backend.", "",
+              "| stage | NumPy | share | PyTorch | share | model FLOPs | share of the roofline (NumPy; PyTorch) |",
+              "| --- | --- | --- | --- | --- | --- | --- |"]
     names = {"featurize": "exact columns (`num2vec.exact.featurize`, Python and NumPy)",
              "encoder": "digit encoder over the distinct numbers (bidirectional GRU)",
              "nested": "nested RNN (GRU over the number embeddings)",
              "decoder": "greedy decoding (decoder GRU, attention, output MLP, grammar)",
              "rest": "the rest of the call (validation, sorting, batching, answers back to ints)"}
     for k, sec in prof["seconds"].items():
+        nsec = nprof["seconds"][k]
         f = prof["flops"].get(k)
-        rate = f"{f / sec / peak * 100:.1f} %" if f else "–"
+        rate = f"{f / nsec / peak * 100:.1f} %; {f / sec / peak * 100:.1f} %" if f else "–"
         fl_txt = f"{f / 1e9:.2f} GFLOP" if f else "–"
-        lines.append(f"| {names[k]} | {sec:.2f} s | {sec / total * 100:.0f} % | {fl_txt} | {rate} |")
+        lines.append(f"| {names[k]} | {nsec:.2f} s | {nsec / nprof['total'] * 100:.0f} % | {sec:.2f} s | "
+                     f"{sec / prof['total'] * 100:.0f} % | {fl_txt} | {rate} |")
     return lines
 
 
@@ -359,11 +424,12 @@ def main() -> None:
     torch.set_num_threads(1)
     from num2vec import Num2Vec
 
-    model = Num2Vec.from_pretrained(args.model, precision="fp32", threads=1)
-    peak = roofline()
-    lines = [f"Machine: {cpu_description()}, torch {torch.__version__}; "
+    models = {b: Num2Vec.from_pretrained(args.model, precision="fp32", threads=1, backend=b) for b in ("numpy", "torch")}
+    model = models["torch"]
+    peak, numpy_peak = roofline(), numpy_roofline()
+    lines = [f"Machine: {cpu_description()}, torch {torch.__version__}, numpy {np.__version__}; "
              f"command: `python {' '.join(sys.argv)}`", ""]
-    lines += inference_report(model, peak)
+    lines += inference_report(models, peak, numpy_peak)
     if not args.inference_only:
         lines.append("")
         for preset in ("default", "tiny"):

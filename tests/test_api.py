@@ -426,7 +426,7 @@ def test_resource_guards(tiny_model):
     assert len(tiny_model.continue_sequence([v % 5 for v in range(MAX_TERMS)], 3)) == 3
 
 
-def test_threads_are_chosen_per_call_and_restored(tiny_model, monkeypatch):
+def test_threads_are_chosen_per_call_and_restored(tiny_run, monkeypatch):
     from num2vec import api
 
     calls = []
@@ -434,7 +434,7 @@ def test_threads_are_chosen_per_call_and_restored(tiny_model, monkeypatch):
     monkeypatch.setattr(torch, "set_num_threads", lambda n: calls.append(n) or real(n))
     real(2)
     try:
-        tiny_model.predict_next([1, 2, 3])
+        Num2Vec.from_pretrained(tiny_run.out / "model", backend="torch").predict_next([1, 2, 3])
         assert torch.get_num_threads() == 2 and calls[0] == 1  # small work runs on one thread, then restored
         assert api.auto_threads(10, available=8, load=0.0) == 1
         cores = os.cpu_count()
@@ -446,15 +446,29 @@ def test_threads_are_chosen_per_call_and_restored(tiny_model, monkeypatch):
         real(1)
 
 
+def test_blas_threads_are_chosen_per_call_under_the_numpy_backend(tiny_run, monkeypatch):
+    from num2vec import api
+
+    calls = []
+    real = api._blas_threads
+    monkeypatch.setattr(api, "_blas_threads", lambda n: calls.append(n) or real(n))
+    model = Num2Vec.from_pretrained(tiny_run.out / "model", backend="numpy")
+    model.predict_next([1, 2, 3])
+    model.encode(range(3 * api.ITEMS_PER_THREAD))
+    assert calls == [1, api.auto_threads(3 * api.ITEMS_PER_THREAD)]
+    Num2Vec.from_pretrained(tiny_run.out / "model", backend="numpy", threads=2).predict_next([1, 2, 3])
+    assert calls[-1] == 2
+
+
 def test_precision_auto_is_resolved_once(tiny_run):
     from num2vec import api
 
-    model = Num2Vec.from_pretrained(tiny_run.out / "model")
+    model = Num2Vec.from_pretrained(tiny_run.out / "model", backend="torch")
     assert model.precision in ("fp32", "bf16")
     assert model.precision == ("bf16" if api.bf16_is_faster(model.net) else "fp32")
     assert api._bf16_probe.cache_info().currsize >= 1  # measured once per process and shape, then cached
     hits = api._bf16_probe.cache_info().hits
-    Num2Vec.from_pretrained(tiny_run.out / "model")
+    Num2Vec.from_pretrained(tiny_run.out / "model", backend="torch")
     assert api._bf16_probe.cache_info().hits == hits + 1
     assert Num2Vec.from_pretrained(tiny_run.out / "model", precision="fp32").precision == "fp32"
 

@@ -15,6 +15,7 @@ import pytest
 import torch
 from safetensors.torch import save
 
+import num2vec.config
 from num2vec import Num2Vec, serialization
 from num2vec.model import ModelConfig, Num2VecNet
 from num2vec.serialization import CONFIG_NAME, WEIGHTS_NAME, load_model, save_model
@@ -182,12 +183,14 @@ def test_the_table_names_real_weights(folder_factory):
     assert W in net.state_dict() and net.state_dict()[W].dim() == 2
 
 
+@pytest.mark.parametrize("backend", ["numpy", "torch"])
 @pytest.mark.parametrize("what, change, exc, msg", FOLDER_CASES, ids=[c[0] for c in FOLDER_CASES])
-def test_bad_model_folder(folder_factory, what, change, exc, msg):
+def test_bad_model_folder(folder_factory, what, change, exc, msg, backend):
+    """Both backends run the same checks and refuse a broken folder with the same one-line error."""
     folder = folder_factory()
     apply_change(folder, change)
     with pytest.raises(exc) as err:
-        Num2Vec.from_pretrained(folder)
+        Num2Vec.from_pretrained(folder, backend=backend)
     text = str(err.value)
     assert msg in text, text
     assert "\n" not in text
@@ -243,7 +246,7 @@ def test_a_newer_config_version_is_reported_before_its_unknown_fields(folder_fac
 
 def test_an_oversized_config_is_refused_unread(folder_factory, monkeypatch):
     folder = folder_factory()
-    monkeypatch.setattr(serialization, "MAX_CONFIG_BYTES", 100)
+    monkeypatch.setattr(num2vec.config, "MAX_CONFIG_BYTES", 100)
     with pytest.raises(ValueError, match=r"config.json holds \d+ bytes; a num2vec config holds at most 100"):
         load_model(folder)
 

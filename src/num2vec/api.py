@@ -23,20 +23,26 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
+from . import engine
 from .calibration import Calibration, candidate_table
-from .codec import MAX_DIGITS, as_int_list, check_fits, encode_batch, to_int
+from .codec import MAX_DIGITS, _is_tensor, as_int_list, check_fits, encode_batch, to_int
+from .config import ModelConfig
 from .exact import featurize
 from .limits import MAX_CONTINUE, MAX_TERMS, MIN_TERMS
-from .model import Num2VecNet, predict_numbers, resolve_device
-from .serialization import load_model, save_model
+
+if TYPE_CHECKING:  # PyTorch is imported where a call needs it: the NumPy backend runs without it
+    import torch
+
+    from .model import Num2VecNet
 
 #: inference precisions: exact float32, bfloat16 autocast (faster on CPUs with AVX-512 BF16 or AMX and on GPUs),
 #: or "auto": bf16 where a short timed probe on this machine finds it faster, else fp32
 PRECISIONS = ("fp32", "bf16", "auto")
+BACKENDS = ("auto", "numpy", "torch")
 #: candidates scored per chunk by :meth:`Num2Vec.most_similar`, numbers encoded per chunk by :meth:`Num2Vec.export`
 CANDIDATE_CHUNK = 1 << 16
 EXPORT_CHUNK = 1 << 16
@@ -54,11 +60,11 @@ def check_int(value: object, name: str, minimum: int = 1) -> int:
     3
     """
     v = value
-    if isinstance(v, torch.Tensor) and v.ndim == 0 and not v.is_floating_point() and not v.is_complex() \
-            and v.dtype != torch.bool:
+    if _is_tensor(v) and v.ndim == 0 and not v.is_floating_point() and not v.is_complex() \
+            and str(v.dtype) != "torch.bool":
         v = v.item()
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or v < minimum:
-        shown = repr(value) if not isinstance(value, torch.Tensor) else f"tensor of shape {tuple(value.shape)}"
+        shown = repr(value) if not _is_tensor(value) else f"tensor of shape {tuple(value.shape)}"
         what = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
         raise ValueError(f"{name}={shown} must be {what}")
     return int(v)
@@ -68,8 +74,7 @@ def auto_threads(items: int, available: int | None = None, load: float | None = 
     """CPU threads for one inference call on ``items`` numbers or sequences.
 
     One thread up to :data:`ITEMS_PER_THREAD` items, then one more per that many,
-    never more than ``available`` (default ``torch.get_num_threads()``, so a lower
-    count set by the caller is kept) nor than the cores left idle by other
+    never more than ``available`` (default: the cores, ``os.cpu_count()``) nor than the cores left idle by other
     processes: ``os.cpu_count()`` minus the 1-minute load average ``load`` (read
     from ``os.getloadavg()``), counting this process as one. Small calls gain
     nothing from more threads, and a thread that shares its core with a busy
@@ -77,7 +82,7 @@ def auto_threads(items: int, available: int | None = None, load: float | None = 
     2 threads made encoding 8,192 numbers 3x slower than 1 thread and predicting
     256 sequences 13x slower (see ``benchmarks/busy.py``).
     """
-    available = torch.get_num_threads() if available is None else available
+    available = (os.cpu_count() or 1) if available is None else available
     want = 1 + items // ITEMS_PER_THREAD
     if want > 1:
         try:
@@ -114,6 +119,7 @@ def _bf16_probe(device_type: str, d_model: int, enc_hidden: int) -> bool:
     """
     if device_type != "cpu" or native_bf16() is False:
         return False
+    import torch
     gen = torch.Generator().manual_seed(0)
     rnn = torch.nn.GRU(d_model, enc_hidden, batch_first=True)
     x = torch.randn(256, 12, d_model, generator=gen)
@@ -146,6 +152,8 @@ def bf16_is_faster(net: Num2VecNet) -> bool:
 @contextlib.contextmanager
 def _torch_threads(n: int | None) -> Iterator[None]:
     """Run the block with ``n`` PyTorch CPU threads (``None``: unchanged); the count before is restored."""
+    import torch
+
     before = torch.get_num_threads()
     if n is None or n == before:
         yield
@@ -157,6 +165,18 @@ def _torch_threads(n: int | None) -> Iterator[None]:
         torch.set_num_threads(before)
 
 
+@functools.cache
+def _threadpool_controller():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _blas_threads(n: int):
+    """Run the block with ``n`` BLAS threads (NumPy's matrix products; threadpoolctl), restored afterwards."""
+    return _threadpool_controller().limit(limits=n, user_api="blas")
+
+
 def _check_precision(precision: str) -> None:
     if precision not in PRECISIONS:
         raise ValueError(f"precision={precision!r} is unknown; choose {', '.join(PRECISIONS[:-1])} or "
@@ -165,10 +185,10 @@ def _check_precision(precision: str) -> None:
 
 def _as_array(x: object) -> object:
     """A tensor as a NumPy array (integer dtypes kept, other floats as float64); anything else unchanged."""
-    if not isinstance(x, torch.Tensor):
+    if not _is_tensor(x):
         return x
     x = x.detach().cpu()
-    if x.is_floating_point() and x.dtype not in (torch.float32, torch.float64):
+    if x.is_floating_point() and str(x.dtype) not in ("torch.float32", "torch.float64"):
         x = x.double()  # bfloat16 and float16 have no NumPy dtype; float64 holds them exactly
     return x.numpy()
 
@@ -179,7 +199,7 @@ def _pylist(chunk: list[int] | np.ndarray) -> list[int]:
 
 
 def _is_vector(x: object) -> bool:
-    return isinstance(x, (np.ndarray, torch.Tensor)) and x.ndim == 1
+    return (isinstance(x, np.ndarray) or _is_tensor(x)) and x.ndim == 1
 
 
 def bundled_model_path() -> Path:
@@ -201,49 +221,103 @@ class Num2Vec:
     floats with an integral value and strings of an optional sign and digits are
     accepted.
 
+    Two backends run the same network: ``"numpy"`` (:mod:`num2vec.engine`; no PyTorch import, less overhead per
+    call: the default on a CPU in float32) and ``"torch"`` (:mod:`num2vec.model`; GPUs, bfloat16). ``net`` is
+    always the PyTorch module (:class:`num2vec.model.Num2VecNet`, built from the same weights on first use with
+    the NumPy backend), for fine-tuning and :class:`num2vec.NumberEmbedding`.
+
     Inference is thread-safe: calls from several threads give the same results as
     serial calls. ``threads="auto"`` (the default) runs each call on
-    :func:`auto_threads` PyTorch threads and restores the count afterwards; an int
-    fixes the count; ``None`` leaves ``torch.set_num_threads`` to the caller.
+    :func:`auto_threads` threads (PyTorch's, or the BLAS library's under NumPy) and restores the count
+    afterwards; an int fixes the count; ``None`` leaves the count to the caller.
     """
 
-    def __init__(self, net: Num2VecNet, config: dict | None = None, precision: str = "fp32",
+    def __init__(self, net: Num2VecNet | engine.NumpyNet, config: dict | None = None, precision: str = "fp32",
                  threads: int | str | None = "auto"):
         _check_precision(precision)
         if threads is not None and threads != "auto":
             threads = check_int(threads, "threads")
-        self.net = net.eval()
+        self.backend = "numpy" if isinstance(net, engine.NumpyNet) else "torch"
+        if self.backend == "numpy":
+            if precision == "bf16":
+                raise ValueError("precision='bf16' needs backend='torch'; the NumPy backend computes in float32")
+            self._net, self.engine = None, net
+            self.precision = "fp32"
+        else:
+            self._net, self.engine = net.eval(), None
+            self.precision = ("bf16" if bf16_is_faster(net) else "fp32") if precision == "auto" else precision
+        self.cfg: ModelConfig = net.cfg
         self.config = config or {"model": net.cfg.to_dict()}
-        self.precision = ("bf16" if bf16_is_faster(net) else "fp32") if precision == "auto" else precision
         self.threads = threads
         self._lock = threading.Lock()
+        self._net_lock = threading.Lock()
         cal = self.config.get("calibration")
         #: maps the decoder's probabilities to calibrated ones (None: the model has none; raw probabilities)
         self.calibration: Calibration | None = None if cal is None else Calibration.from_dict(cal)
 
+    @property
+    def net(self) -> Num2VecNet:
+        """The PyTorch module (:class:`num2vec.model.Num2VecNet`); with the NumPy backend built from the same
+        weights on first use."""
+        if self._net is None:
+            import torch
+
+            from .model import Num2VecNet
+            from .serialization import load_state
+
+            with self._net_lock:
+                if self._net is None:
+                    net = Num2VecNet(self.cfg)
+                    load_state(net, {k: torch.from_numpy(v) for k, v in self.engine.weights.items()}, "weights")
+                    self._net = net.eval()
+        return self._net
+
+    def _no_grad(self):
+        """``torch.no_grad()`` for the PyTorch backend; nothing for NumPy's."""
+        if self.backend == "numpy":
+            return contextlib.nullcontext()
+        import torch
+
+        return torch.no_grad()
+
     def _autocast(self):
         """bf16 autocast for ``precision="bf16"`` (matrix products in bfloat16; results returned as float32)."""
-        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.precision == "bf16")
+        if self.precision != "bf16":
+            return contextlib.nullcontext()
+        import torch
+
+        return torch.autocast(self.device.type, dtype=torch.bfloat16)
 
     def _threads(self, items: int):
-        """The PyTorch thread count for a call on ``items`` numbers or sequences (see ``threads``)."""
-        if self.threads is None or self.device.type != "cpu":
-            return _torch_threads(None)
-        return _torch_threads(auto_threads(items) if self.threads == "auto" else self.threads)
+        """The thread count for a call on ``items`` numbers or sequences (see ``threads``)."""
+        if self.threads is None:
+            return contextlib.nullcontext()
+        if self.backend == "numpy":
+            return _blas_threads(auto_threads(items) if self.threads == "auto" else self.threads)
+        if self.device.type != "cpu":
+            return contextlib.nullcontext()
+        import torch  # a lower count set by the caller is kept
+
+        return _torch_threads(auto_threads(items, torch.get_num_threads()) if self.threads == "auto" else self.threads)
 
     def __repr__(self) -> str:
-        cfg = self.net.cfg
+        cfg = self.cfg
+        params = sum(v.size for v in self.engine.weights.values()) if self.backend == "numpy" else \
+            sum(p.numel() for p in self.net.parameters())
         return (f"Num2Vec(vector_size={self.vector_size}, max_digits={self.max_digits}, "
-                f"negative={cfg.allow_negative}, cell={cfg.cell!r}, device={str(self.device)!r}, "
-                f"precision={self.precision!r}, parameters={sum(p.numel() for p in self.net.parameters()):,})")
+                f"negative={cfg.allow_negative}, cell={cfg.cell!r}, backend={self.backend!r}, "
+                f"device={str(self.device)!r}, precision={self.precision!r}, parameters={params:,})")
 
     # --- loading and saving -------------------------------------------------------
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, device: str = "cpu", precision: str = "auto",
-                        threads: int | str | None = "auto") -> Num2Vec:
+                        threads: int | str | None = "auto", backend: str = "auto") -> Num2Vec:
         """Load a saved model folder; no ``path``: the bundled default model. Never downloads anything.
 
-        ``precision="auto"`` (the default) picks bfloat16 autocast where a timed
+        ``backend``: ``"numpy"`` runs inference in NumPy (:mod:`num2vec.engine`: no PyTorch import, about half
+        the time of a single ``predict_next`` call), ``"torch"`` in PyTorch; ``"auto"`` (the default) takes NumPy
+        on the CPU in float32 for the models it runs (GRU cells; every bundled model) and PyTorch otherwise.
+        ``precision="auto"`` (the default) picks bfloat16 autocast (PyTorch) where a timed
         probe of about 0.1 s (once per process, only on CPUs with bfloat16
         arithmetic) finds it clearly faster -- on AVX-512 BF16 or AMX it gave about
         1.7x the throughput and identical predictions on 2000 held-out sequences --
@@ -251,19 +325,45 @@ class Num2Vec:
         ``threads``: see :class:`Num2Vec`. Raises ``FileNotFoundError`` for a
         missing folder and ``ValueError`` for unknown options or broken files.
         """
-
         _check_precision(precision)
+        if backend not in BACKENDS:
+            raise ValueError(f"backend={backend!r} is unknown; choose {', '.join(BACKENDS)}")
+        if device not in ("auto", "cpu", "cuda"):
+            raise ValueError(f"device={device!r} is unknown; choose auto, cpu or cuda")
         folder = Path(path) if path is not None else bundled_model_path()
+        if backend == "numpy" and device != "cpu":
+            raise ValueError(f"backend='numpy' runs on the CPU; device={device!r} needs backend='torch'")
+        if backend == "numpy" and precision == "bf16":
+            raise ValueError("precision='bf16' needs backend='torch'; the NumPy backend computes in float32")
+        if backend == "auto" and device == "cpu" and (precision == "fp32" or (precision == "auto"
+                                                                              and native_bf16() is False)):
+            from .config import read_config
+
+            why = engine.unsupported(ModelConfig.from_dict(read_config(folder)["model"])) if folder.is_dir() else None
+            backend = "numpy" if why is None else "torch"
+        if backend == "numpy":
+            net, config = engine.NumpyNet.from_folder(folder)
+            return cls(net, config, precision="fp32", threads=threads)
+        from .model import resolve_device
+        from .serialization import load_model
+
         net, config = load_model(folder, device=resolve_device(device))
         return cls(net, config, precision=precision, threads=threads)
 
     def save_pretrained(self, path: str | Path) -> Path:
         """Write ``config.json``, ``model.safetensors`` and a model card ``README.md`` into ``path``."""
+        from .serialization import save_model
+
         extra = {k: v for k, v in self.config.items() if k != "model"}
         return save_model(self.net, path, card=model_card(self.config), extra=extra)
 
     @property
     def device(self) -> torch.device:
+        """Where the network runs (``torch.device``; the NumPy backend runs on the CPU)."""
+        if self.backend == "numpy":
+            import torch
+
+            return torch.device("cpu")
         return next(self.net.parameters()).device
 
     @property
@@ -274,7 +374,7 @@ class Num2Vec:
     @property
     def vector_size(self) -> int:
         """Size ``d`` of a number embedding (gensim's name; also :attr:`embedding_dim` and :attr:`dim`)."""
-        return self.net.cfg.d_model
+        return self.cfg.d_model
 
     embedding_dim = vector_size  # PyTorch's name
     dim = vector_size
@@ -285,7 +385,7 @@ class Num2Vec:
 
     def __contains__(self, number: object) -> bool:
         """Whether ``model[number]`` gives a vector: an integer this model reads (its digit count, its sign)."""
-        if isinstance(number, (np.ndarray, torch.Tensor)) and number.ndim != 0:
+        if (isinstance(number, np.ndarray) or _is_tensor(number)) and number.ndim != 0:
             return False
         try:
             self._check_number(to_int(number))
@@ -296,7 +396,7 @@ class Num2Vec:
     # --- validation ------------------------------------------------------------------
     def _check_number(self, v: int) -> int:
         check_fits(v)
-        if v < 0 and not self.net.cfg.allow_negative:
+        if v < 0 and not self.cfg.allow_negative:
             raise ValueError(f"{v} is negative, but this model was trained on non-negative numbers only")
         return v
 
@@ -325,8 +425,8 @@ class Num2Vec:
             if not seqs:
                 raise ValueError("the sequence is empty: give at least "
                                  f"{MIN_TERMS} numbers")
-            nested = [_is_vector(s) or (isinstance(s, Iterable) and not isinstance(s, (str, bytes, np.ndarray,
-                                                                                      torch.Tensor)))
+            nested = [_is_vector(s) or (isinstance(s, Iterable) and not isinstance(s, (str, bytes, np.ndarray))
+                                        and not _is_tensor(s))
                       for s in seqs]
             if all(nested):
                 single = False
@@ -409,7 +509,14 @@ class Num2Vec:
         n_cand = max(k, RERANK_CANDIDATES) if top_k and self.calibration is not None else k
         beam = beam_size or (max(k, 4) if top_k else 1)
         with self._lock, self._threads(sum(map(len, batch))), self._autocast():
-            res = predict_numbers(self.net, batch, batch_size=batch_size, beam_size=max(beam, n_cand), top_k=n_cand)
+            if self.backend == "numpy":
+                res = engine.predict_numbers(self.engine, batch, batch_size=batch_size, beam_size=max(beam, n_cand),
+                                             top_k=n_cand)
+            else:
+                from .model import predict_numbers
+
+                res = predict_numbers(self.net, batch, batch_size=batch_size, beam_size=max(beam, n_cand),
+                                      top_k=n_cand)
         if top_k is None:
             return [r[0][0] for r in res]
         return [self._rank(seq, r)[:k] for seq, r in zip(batch, res)]
@@ -464,7 +571,11 @@ class Num2Vec:
         out = np.empty((len(inverse), self.dim), dtype=np.float32)
         self._encode_into(out, uniq, inverse, batch_size, show_progress_bar, normalize_embeddings)
         emb = out[0] if single else out
-        return torch.from_numpy(emb) if convert_to_tensor else emb
+        if convert_to_tensor:
+            import torch
+
+            return torch.from_numpy(emb)
+        return emb
 
     def _distinct(self, numbers) -> tuple[bool, Sequence[int] | np.ndarray, np.ndarray]:
         """Validate ``numbers``; returns ``(single, distinct values, inverse index (N,))``."""
@@ -492,17 +603,21 @@ class Num2Vec:
 
         order = np.argsort(inverse, kind="stable")  # positions grouped by distinct value
         starts = np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=len(uniq)))])
-        with self._lock, self._threads(len(uniq)), torch.no_grad(), self._autocast():
+        with self._lock, self._threads(len(uniq)), self._no_grad(), self._autocast():
             for a in tqdm(range(0, len(uniq), batch_size), disable=not progress, desc="encode"):
                 b = min(a + batch_size, len(uniq))
                 tokens, lengths = encode_batch(uniq[a:b])
-                u = self.net.encode_numbers(torch.from_numpy(tokens).to(self.device),
-                                            torch.from_numpy(lengths).to(self.device))
-                u = u.float()
-                if normalize:
-                    u = torch.nn.functional.normalize(u, dim=-1)
+                if self.backend == "numpy":
+                    u = self.engine.encode_numbers(tokens, lengths)
+                else:
+                    import torch
+
+                    u = self.net.encode_numbers(torch.from_numpy(tokens).to(self.device),
+                                                torch.from_numpy(lengths).to(self.device)).float().cpu().numpy()
+                if normalize:  # as torch.nn.functional.normalize: u / max(|u|, 1e-12)
+                    u = u / np.maximum(np.linalg.norm(u, axis=-1, keepdims=True), np.float32(1e-12))
                 pos = order[starts[a] : starts[b]]  # every input position holding one of uniq[a:b]
-                out[pos] = u.cpu().numpy()[inverse[pos] - a]
+                out[pos] = u[inverse[pos] - a]
 
     def encode_sequences(self, seqs, batch_size: int = 512, kind: str = "state") -> np.ndarray:
         """Sequence embeddings, ``(N, d)`` (one sequence in -> ``(d,)``).
@@ -516,19 +631,26 @@ class Num2Vec:
         batch_size = check_int(batch_size, "batch_size")
         if kind not in ("state", "pattern"):
             raise ValueError(f"kind={kind!r} is unknown; choose state or pattern")
-        if kind == "pattern" and self.net.pattern_head is None:
+        if kind == "pattern" and not self.cfg.pattern_classes:
             raise ValueError("kind='pattern' needs a model with a pattern head (pattern_classes > 0)")
         batch, single = self.check_sequences(seqs)
         out = []
-        with self._lock, self._threads(sum(map(len, batch))), torch.no_grad(), self._autocast():
+        with self._lock, self._threads(sum(map(len, batch))), self._no_grad(), self._autocast():
             for start in range(0, len(batch), batch_size):
                 tokens, lengths, n, diffs, _ = featurize(batch[start : start + batch_size],
-                                                         self.net.cfg.column_spec.nested_only)
+                                                         self.cfg.column_spec.nested_only)
+                if self.backend == "numpy":
+                    s = self.engine.encode_context(tokens, lengths, diffs)
+                    last = s[np.arange(len(n)), n - 1]  # (b, nest_hidden)
+                    out.append(self.engine.pattern_embedding(last) if kind == "pattern" else last)
+                    continue
+                import torch
+
                 to = lambda a: None if a is None else torch.from_numpy(a).to(self.device)  # noqa: E731
                 _, _, s = self.net.encode_context(to(tokens), to(lengths), to(diffs))
                 last = s[torch.arange(len(n), device=self.device), to(n) - 1]  # (b, nest_hidden)
-                out.append((self.net.pattern_embedding(last) if kind == "pattern" else last).float().cpu())
-        emb = torch.cat(out).numpy()
+                out.append((self.net.pattern_embedding(last) if kind == "pattern" else last).float().cpu().numpy())
+        emb = np.concatenate(out).astype(np.float32, copy=False)
         return emb[0] if single else emb
 
     def _chunks(self, numbers, size: int, name: str = "numbers") -> Iterator[list[int] | np.ndarray]:
@@ -680,11 +802,11 @@ class Num2Vec:
         """``positive`` or ``negative`` -> (unit vectors, the integer keys among them)."""
         if items is None:
             return [], []
-        if _is_vector(items) and (isinstance(items, torch.Tensor) and items.is_floating_point()
+        if _is_vector(items) and (_is_tensor(items) and items.is_floating_point()
                                   or isinstance(items, np.ndarray) and items.dtype.kind == "f"):
             items = [items]  # one float vector, as gensim takes one
         elif isinstance(items, (str, bytes, numbers.Number)) or (
-                isinstance(items, (np.ndarray, torch.Tensor)) and items.ndim == 0) or not isinstance(items, Iterable):
+                (isinstance(items, np.ndarray) or _is_tensor(items)) and items.ndim == 0) or not isinstance(items, Iterable):
             items = [items]
         vectors, keys = [], []
         for item in items:

@@ -107,10 +107,16 @@ model_option = click.option("--model", "model_path", type=click.Path(path_type=P
                             help="A saved model folder. [default: the bundled model]")
 
 
-def _load(model_path, device, precision: str = "auto"):
+backend_option = click.option("--backend", type=click.Choice(["auto", "numpy", "torch"]), default="auto",
+                              show_default=True,
+                              help="Inference engine. numpy: no PyTorch import, faster single answers (CPU, fp32); "
+                                   "torch: GPUs and bf16; auto: numpy on the CPU in fp32, else torch.")
+
+
+def _load(model_path, device, precision: str = "auto", threads: int = 1, backend: str = "auto"):
     from .api import Num2Vec
 
-    return Num2Vec.from_pretrained(model_path, device=device, precision=precision)
+    return Num2Vec.from_pretrained(model_path, device=device, precision=precision, threads=threads, backend=backend)
 
 
 def _check_output(path: Path) -> None:
@@ -160,8 +166,9 @@ def main() -> None:
 @device_option
 @precision_option
 @threads_option
+@backend_option
 @_errors
-def predict(numbers, file, count, top_k, beam_size, min_confidence, model_path, device, precision, threads):
+def predict(numbers, file, count, top_k, beam_size, min_confidence, model_path, device, precision, threads, backend):
     """Predict what comes next in an integer sequence.
 
     \b
@@ -202,8 +209,7 @@ def predict(numbers, file, count, top_k, beam_size, min_confidence, model_path, 
         seq = parse_numbers(" ".join(numbers))
         from .codec import int_to_str  # past 4,300 digits str(int) refuses; answers may be that long
 
-        _setup(threads)
-        model = _load(model_path, device, precision)
+        model = _load(model_path, device, precision, threads, backend)
         if count == 1:
             ranked = model.predict_next(seq, top_k=top_k or 1, beam_size=beam_size or (None if top_k else 1),
                                         min_confidence=min_confidence)
@@ -214,7 +220,7 @@ def predict(numbers, file, count, top_k, beam_size, min_confidence, model_path, 
         else:
             click.echo(" ".join(map(int_to_str, model.continue_sequence(seq, count, beam_size=beam_size))))
         return
-    _predict_file(file, count, top_k, beam_size, min_confidence, model_path, device, precision, threads)
+    _predict_file(file, count, top_k, beam_size, min_confidence, model_path, device, precision, threads, backend)
 
 
 #: lines of ``predict --file`` read, predicted and printed together
@@ -240,12 +246,11 @@ def _lines(fh) -> Iterator[str]:
         yield from physical.splitlines() or [""]
 
 
-def _predict_file(file, count, top_k, beam_size, min_confidence, model_path, device, precision, threads):
+def _predict_file(file, count, top_k, beam_size, min_confidence, model_path, device, precision, threads, backend):
     import itertools
 
     fh = _open_text(file)
-    _setup(threads)
-    model = _load(model_path, device, precision)
+    model = _load(model_path, device, precision, threads, backend)
     bad = 0
     lines = enumerate(_lines(fh), start=1)
     try:
@@ -314,8 +319,9 @@ def _predict_lines(model, seqs: dict[int, list[int]], count, top_k, beam_size, m
 @device_option
 @precision_option
 @threads_option
+@backend_option
 @_errors
-def embed(numbers, range_, output, fmt, normalize, model_path, device, precision, threads):
+def embed(numbers, range_, output, fmt, normalize, model_path, device, precision, threads, backend):
     """Print or save the embeddings of NUMBERS (or of a --range).
 
     \b
@@ -338,8 +344,7 @@ def embed(numbers, range_, output, fmt, normalize, model_path, device, precision
         values = parse_numbers(" ".join(numbers))
     if output is not None:
         _check_output(output)
-    _setup(threads)
-    model = _load(model_path, device, precision)
+    model = _load(model_path, device, precision, threads, backend)
     if output is None:
         model._validate(values)  # an error before the first line
         for chunk in model._chunks(values, 4096):
@@ -533,9 +538,10 @@ def train(preset, out_dir, resume, overwrite, steps, batch_size, lr, seed, distr
 @device_option
 @precision_option
 @threads_option
+@backend_option
 @_errors
 def evaluate(count, distribution, length, max_value, beam_size, top_k, signed, crossing_zero, real, given, as_json,
-             model_path, device, precision, threads):
+             model_path, device, precision, threads, backend):
     """Next-term accuracy on held-out generated sequences, beside the rule-based solver.
 
     \b
@@ -550,8 +556,7 @@ def evaluate(count, distribution, length, max_value, beam_size, top_k, signed, c
 
     from .evaluation import evaluate_catalog, evaluate_model, format_catalog_report, format_report
 
-    _setup(threads)
-    model = _load(model_path, device, precision)
+    model = _load(model_path, device, precision, threads, backend)
     if real:
         report = evaluate_catalog(model, given=given)
         click.echo(json.dumps(report, indent=2) if as_json else format_catalog_report(report))
@@ -568,8 +573,9 @@ def evaluate(count, distribution, length, max_value, beam_size, top_k, signed, c
 @model_option
 @device_option
 @threads_option
+@backend_option
 @_errors
-def classify(numbers, k, show, model_path, device, threads):
+def classify(numbers, k, show, model_path, device, threads, backend):
     """Name the pattern type of an integer sequence: by an exact rule, else by its nearest labelled sequences.
 
     \b
@@ -580,8 +586,7 @@ def classify(numbers, k, show, model_path, device, threads):
     if not numbers:
         raise ValueError("no numbers given: try 'num2vec classify 1 4 9 16 25'")
     seq = parse_numbers(" ".join(numbers))
-    _setup(threads)
-    match = _load(model_path, device).classify(seq, k=k)
+    match = _load(model_path, device, threads=threads, backend=backend).classify(seq, k=k)
     family = f"generator family: {match.family}, {match.family_share:.0%}"
     if match.source == "rule":
         click.echo(f"{match.pattern}\tby an exact rule (the {len(match.neighbours)} nearest neighbours say "
@@ -601,8 +606,9 @@ def classify(numbers, k, show, model_path, device, threads):
 @model_option
 @device_option
 @threads_option
+@backend_option
 @_errors
-def plot(kind, output, html, model_path, device, threads):
+def plot(kind, output, html, model_path, device, threads, backend):
     """Draw a t-SNE map of embeddings. KIND: digits100, path100, digits1000, path1000 or sequences.
 
     \b
@@ -617,8 +623,7 @@ def plot(kind, output, html, model_path, device, threads):
     for path in (output, html):
         if path is not None:
             _check_output(path)
-    _setup(threads)
-    model = _load(model_path, device)
+    model = _load(model_path, device, threads=threads, backend=backend)
     try:
         scatter = make_map(model, kind)
         written = [save(scatter, path) for save, path in ((save_png, output), (save_html, html)) if path is not None]

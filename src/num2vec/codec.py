@@ -346,3 +346,33 @@ def encode_sequences(seqs: Sequence[Sequence[int]],
     tokens[rows, cols] = tok
     lengths[rows, cols] = lens
     return tokens, lengths, n_numbers
+
+
+def fill_allowed_next(allow, n_digits, last_digit, neg, max_out, allow_negative: bool):
+    """The output grammar of a decoder writing a number: mark in ``allow (N, VOCAB_SIZE)`` (bool, all False on
+    entry; a NumPy array or a PyTorch tensor) the tokens that may come next after ``n_digits (N,)`` digits, the
+    last one ``last_digit``, with ``neg (N,)`` once ``<neg>`` is written, for answers of at most ``max_out (N,)``
+    digits. Digits come first (least significant first), then ``<neg>`` for a negative number, then ``<eos>``; the
+    most significant digit is not a leading zero and -0 is not written. Returns ``allow``.
+
+    >>> import numpy as np
+    >>> allow = np.zeros((1, VOCAB_SIZE), dtype=bool)
+    >>> rows = fill_allowed_next(allow, np.array([2]), np.array([0]), np.array([False]), np.array([3]), True)
+    >>> [TOKEN_NAMES[t] for t in np.nonzero(rows[0])[0]]   # after "0", "0" (a number ending ...00): only a digit
+    ['1', '2', '3', '4', '5', '6', '7', '8', '9']
+    """
+    can_digit = ~neg & (n_digits < max_out)
+    allow[:, :10] = can_digit[:, None]
+    # the last digit that fits is the most significant one: it cannot be a leading zero
+    allow[:, 0] &= ~((n_digits == max_out - 1) & (n_digits > 0))
+    # a number may end once it has a digit and no leading zero: "0" alone, or a non-zero top digit
+    can_end = (n_digits == 1) | ((n_digits > 1) & (last_digit != 0))
+    allow[:, EOS] = can_end | neg
+    if allow_negative:
+        allow[:, NEG] = can_end & ~neg & ~((n_digits == 1) & (last_digit == 0))
+    return allow
+
+
+def until_eos(tokens: list[int]) -> list[int]:
+    """A generated token row up to and including its ``<eos>``."""
+    return tokens[: tokens.index(EOS) + 1] if EOS in tokens else tokens

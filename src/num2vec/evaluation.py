@@ -27,13 +27,13 @@ def evaluate_model(model, count: int = 3000, distribution: str = "mixed", length
     from .solver import solve
 
     signed = signed or crossing_zero
-    if signed and not model.net.cfg.allow_negative:
+    if signed and not model.cfg.allow_negative:
         raise ValueError("signed sequences need a model trained with negative numbers (train --negative)")
     if samples is None:
         gc = GeneratorConfig(length, length, max_value, signed, distribution)
         samples = heldout("test", count, gc)
     if crossing_zero:
-        if not model.net.cfg.allow_negative:
+        if not model.cfg.allow_negative:
             raise ValueError("crossing_zero needs a model trained with negative numbers (train --negative)")
         samples = [s for s in samples if min(s.terms) < 0 < max(s.terms)]
         if not samples:
@@ -80,7 +80,7 @@ def evaluate_lengths(model, count: int = 100, signed: tuple[bool, ...] = (False,
     from .data import LENGTH_BANDS, LENGTH_FAMILIES, length_heldout
     from .solver import solve
 
-    signs = tuple(s for s in signed if not s or model.net.cfg.allow_negative)
+    signs = tuple(s for s in signed if not s or model.cfg.allow_negative)
     cells = length_heldout(count=count, signed=signs)
     keys = list(cells)
     given = [list(s.terms[:-1]) for k in keys for s in cells[k]]

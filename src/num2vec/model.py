@@ -27,152 +27,22 @@ input tokens is replaced by the model's own predictions from a first pass.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .codec import EOS, NEG, PAD, SOS, VOCAB_SIZE
-from .exact import MISSING, ColumnSpec
-
-CONFIG_VERSION = 1
-ATTENTION_CHOICES = ("none", "digits", "numbers", "both")
-MAX_DIFFERENCE_ORDER = 3
-# extrapolation columns go further: with 7 given terms the 6th difference exists once, so a degree-6 polynomial's
-# next term is x_t + ∇x_t + ... + ∇^6 x_t
-MAX_EXTRAPOLATION_ORDER = 6
-# periods 2..7 of the first differences (7 given terms hold 6 differences)
-MAX_PERIOD_EXTRAPOLATIONS = 6
-
-
-@dataclass
-class ModelConfig:
-    """Sizes and switches of :class:`Num2VecNet` (saved as JSON next to the weights)."""
-
-    cell: str = "gru"  # "gru" or "lstm", for all three RNNs
-    d_digit: int = 32  # digit embedding size (E)
-    d_model: int = 128  # number embedding size (u_i)
-    enc_hidden: int = 128
-    enc_layers: int = 1
-    bidirectional: bool = False  # bidirectional encoder
-    nest_hidden: int = 256  # sequence embedding size (s^n)
-    nest_layers: int = 1
-    dec_hidden: int = 256
-    dec_layers: int = 1
-    context_numbers: int = 8  # K: previous numbers whose digit columns feed the decoder
-    d_column: int = 16  # embedding size of one column token
-    difference_orders: int = 0  # D: the decoder also reads digit columns of the last K 1st..D-th differences
-    nested_differences: int = 0  # the nested RNN also reads the embeddings of the 1st..N-th differences at each step
-    # E: the decoder also reads digit columns of the extrapolations x_t + ∇x_t + ... + ∇^k x_t, k = 1..E (the next
-    # term if the k-th difference stays constant), so that a polynomial's next term is copied, not added up
-    extrapolations: int = 0
-    # R: and of the next term if the k-th difference keeps its ratio, k = 0..R-1 (x_t^2 / x_{t-1} for k = 0, a
-    # geometric sequence; x_t + (∇x_t)^2 / ∇x_{t-1} for k = 1, an affine recurrence a(n) = p a(n-1) + q), where exact
-    ratio_extrapolations: int = 0
-    # P: and of the next term if the k-th difference follows y(n) = p y(n-1) + q y(n-2) with integers p, q fitted to
-    # its last four values, k = 0..P-1 (Fibonacci-like recurrences; k = 1 adds a constant term), where exact
-    recurrence_extrapolations: int = 0
-    # Q: and of x_t + ∇x_{t+1-p} for periods p = 2..Q+1, the next term if the first differences repeat with period p
-    # (staircases (a n + b) // d step in a repeating rhythm; cycles with a drift)
-    period_extrapolations: int = 0
-    # H: and of the next term by the exact P-recursive fit of each of the first H shapes (order, degree) of
-    # num2vec.exact.HOLONOMIC_SHAPES (factorials, Catalan numbers, derangements, ...), where one verified fit exists
-    holonomic_fits: int = 0
-    # S: and of x_t times the next ratio x_{t+1}/x_t when the k-th difference of the ratio series is constant, k = 1..S
-    ratio_series: int = 0
-    # I: and of the first I every-other-term rules (num2vec.exact.INTERLEAVED_KINDS): interleavings, alternating signs
-    interleaved: int = 0
-    pattern_classes: int = 0  # > 0: an auxiliary head predicts the pattern type from the nested state
-    pattern_dim: int = 64  # the head's hidden layer: the "pattern embedding" that `classify` compares
-    number_properties: bool = False  # auxiliary linear heads read digit properties of |n| from u (see NUMBER_PROPERTIES)
-    # the last 2 + max_digits entries of u are a fixed magnitude channel (see magnitude_features): sign, log10(|n|+1)
-    # and the soft scale indicators (|n|+1) / (|n|+1 + 10^k), k = 0..max_digits-1; the encoder learns the rest
-    magnitude_channel: bool = False
-    attention: str = "none"  # "none", "digits", "numbers" or "both"
-    dropout: float = 0.0
-    max_digits: int = 20
-    allow_negative: bool = False  # trained on negative numbers
-    version: int = CONFIG_VERSION
-
-    def __post_init__(self) -> None:
-        if self.cell not in ("gru", "lstm"):
-            raise ValueError(f"cell={self.cell!r} is unknown; choose gru or lstm")
-        if self.attention not in ATTENTION_CHOICES:
-            raise ValueError(
-                f"attention={self.attention!r} is unknown; choose one of {', '.join(ATTENTION_CHOICES)}"
-            )
-        for name in ("d_digit", "d_model", "enc_hidden", "enc_layers", "nest_hidden",
-                     "nest_layers", "dec_hidden", "dec_layers", "max_digits"):
-            if int(getattr(self, name)) < 1:
-                raise ValueError(f"{name}={getattr(self, name)} must be at least 1")
-        if self.context_numbers < 0:
-            raise ValueError(f"context_numbers={self.context_numbers} must be >= 0")
-        if self.pattern_classes < 0:
-            raise ValueError(f"pattern_classes={self.pattern_classes} must be >= 0")
-        if self.pattern_dim < 1:
-            raise ValueError(f"pattern_dim={self.pattern_dim} must be at least 1")
-        if not 0 <= self.difference_orders <= MAX_DIFFERENCE_ORDER:
-            raise ValueError(f"difference_orders={self.difference_orders} must be in 0..{MAX_DIFFERENCE_ORDER}")
-        if not 0 <= self.nested_differences <= MAX_DIFFERENCE_ORDER:
-            raise ValueError(f"nested_differences={self.nested_differences} must be in 0..{MAX_DIFFERENCE_ORDER}")
-        if not 0 <= self.extrapolations <= MAX_EXTRAPOLATION_ORDER:
-            raise ValueError(f"extrapolations={self.extrapolations} must be in 0..{MAX_EXTRAPOLATION_ORDER}")
-        if self.magnitude_channel and self.d_model <= self.magnitude_size + 8:
-            raise ValueError(f"d_model={self.d_model} is too small for the magnitude channel: it must exceed "
-                             f"{self.magnitude_size + 8} (2 + max_digits magnitude entries and 8 learned ones)")
-        for name in ("ratio_extrapolations", "recurrence_extrapolations"):
-            if not 0 <= getattr(self, name) <= MAX_DIFFERENCE_ORDER:
-                raise ValueError(f"{name}={getattr(self, name)} must be in 0..{MAX_DIFFERENCE_ORDER}")
-        if not 0 <= self.period_extrapolations <= MAX_PERIOD_EXTRAPOLATIONS:
-            raise ValueError(f"period_extrapolations={self.period_extrapolations} must be in "
-                             f"0..{MAX_PERIOD_EXTRAPOLATIONS}")
-        self.column_spec  # noqa: B018  (ColumnSpec checks holonomic_fits, ratio_series, interleaved)
-        for name in ("difference_orders", "extrapolations", "ratio_extrapolations", "recurrence_extrapolations",
-                     "period_extrapolations", "holonomic_fits", "ratio_series", "interleaved"):
-            if getattr(self, name) and not self.context_numbers:
-                raise ValueError(f"{name} > 0 needs context_numbers > 0 (its features are digit columns)")
-
-    @property
-    def column_spec(self) -> ColumnSpec:
-        """Which candidate columns and differences the data pipeline computes for this model (:mod:`num2vec.exact`)."""
-        return ColumnSpec(self.context_numbers, self.difference_orders, self.nested_differences, self.extrapolations,
-                          self.ratio_extrapolations, self.recurrence_extrapolations, self.period_extrapolations,
-                          self.holonomic_fits, self.ratio_series, self.interleaved)
-
-    def decoder_inputs(self) -> list[tuple[str, int]]:
-        """The blocks of the decoder's input at each step, in order, as ``(name, width)``: the previous digit's
-        embedding, the digit columns of the last K numbers (``number@{j}``), then each candidate column
-        (:meth:`num2vec.exact.ColumnSpec.column_names`); the widths add up to the decoder's input size."""
-        blocks = [("digit", self.d_digit)]
-        if self.context_numbers:
-            blocks += [(f"number@{j}", self.d_column) for j in range(self.context_numbers)]
-            blocks += [(c, self.d_column) for c in self.column_spec.column_names()]
-        return blocks
-
-    @property
-    def magnitude_size(self) -> int:
-        """Entries of u taken by the magnitude channel (0 without it)."""
-        return 2 + self.max_digits if self.magnitude_channel else 0
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> ModelConfig:
-        version = d.get("version", CONFIG_VERSION)
-        if version > CONFIG_VERSION:
-            raise ValueError(
-                f"model config version {version} is newer than this num2vec understands "
-                f"({CONFIG_VERSION}); upgrade num2vec"
-            )
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ValueError(f"model config has unknown keys {unknown}")
-        return cls(**d)
-
+from .codec import EOS, NEG, PAD, SOS, VOCAB_SIZE, fill_allowed_next, until_eos
+from .config import (  # noqa: F401  (re-exported: the configuration belongs to the network)
+    ATTENTION_CHOICES,
+    CONFIG_VERSION,
+    MAX_DIFFERENCE_ORDER,
+    MAX_EXTRAPOLATION_ORDER,
+    MAX_PERIOD_EXTRAPOLATIONS,
+    ModelConfig,
+)
+from .exact import MISSING
 
 # what the auxiliary property head reads from a number embedding u (of |n|): five classifications and one
 # regression (log10); the heads are linear, so a trained u holds these properties linearly
@@ -752,22 +622,13 @@ class Num2VecNet(nn.Module):
         best = scores.gather(1, order)  # (B, top_k)
         rows = seqs.view(B, beam, J).cpu().gather(1, order[:, :, None].expand(-1, -1, J))  # (B, top_k, J)
         finite = torch.isfinite(best).tolist()
-        return [[(_until_eos(r), s) for r, s, ok in zip(rr, ss, ff) if ok]
+        return [[(until_eos(r), s) for r, s, ok in zip(rr, ss, ff) if ok]
                 for rr, ss, ff in zip(rows.tolist(), best.tolist(), finite)]
 
     def _grammar(self, n_digits, last_digit, neg, max_out: torch.Tensor):
         """Additive mask ``(BK, V)`` of the tokens allowed next, for answers of at most ``max_out (BK,)`` digits."""
-        BK = n_digits.shape[0]
-        allow = torch.zeros(BK, VOCAB_SIZE, dtype=torch.bool, device=n_digits.device)
-        can_digit = ~neg & (n_digits < max_out)
-        allow[:, :10] = can_digit[:, None]
-        # the last digit that fits is the most significant one: it cannot be a leading zero
-        allow[:, 0] &= ~((n_digits == max_out - 1) & (n_digits > 0))
-        # a number may end once it has a digit and no leading zero: "0" alone, or a non-zero top digit
-        can_end = (n_digits == 1) | ((n_digits > 1) & (last_digit != 0))
-        allow[:, EOS] = can_end | neg
-        if self.cfg.allow_negative:
-            allow[:, NEG] = can_end & ~neg & ~((n_digits == 1) & (last_digit == 0))
+        allow = torch.zeros(n_digits.shape[0], VOCAB_SIZE, dtype=torch.bool, device=n_digits.device)
+        fill_allowed_next(allow, n_digits, last_digit, neg, max_out, self.cfg.allow_negative)
         return torch.where(allow, 0.0, float("-inf"))
 
 
@@ -780,11 +641,6 @@ def resolve_device(device: str) -> torch.device:
     if device == "cuda" and not torch.cuda.is_available():
         raise ValueError("device='cuda' was requested but no CUDA GPU is available; use --device cpu or auto")
     return torch.device(device)
-
-
-def _until_eos(tokens: list[int]) -> list[int]:
-    """A generated token row up to and including its ``<eos>``."""
-    return tokens[: tokens.index(EOS) + 1] if EOS in tokens else tokens
 
 
 @torch.no_grad()

@@ -115,7 +115,7 @@ _cache_lock = threading.Lock()
 
 def embedding_kind(model: Num2Vec) -> str:
     """The sequence embedding ``classify`` compares: ``"pattern"`` for models with a pattern head, else ``"state"``."""
-    return "pattern" if model.net.pattern_head is not None else "state"
+    return "pattern" if model.cfg.pattern_classes else "state"
 
 
 def reference_embeddings(model: Num2Vec, length: int = REFERENCE_LENGTH, kind: str | None = None) -> np.ndarray:

@@ -17,7 +17,6 @@ and they must be finite.
 from __future__ import annotations
 
 import json
-import math
 import os
 import tempfile
 from pathlib import Path
@@ -26,61 +25,26 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load, load_file, save
 
-from .exact import HOLONOMIC_SHAPES, INTERLEAVED_KINDS
-from .model import (
-    ATTENTION_CHOICES,
-    CONFIG_VERSION,
-    MAX_DIFFERENCE_ORDER,
-    MAX_EXTRAPOLATION_ORDER,
-    MAX_PERIOD_EXTRAPOLATIONS,
+from .config import (  # noqa: F401  (re-exported: a model folder's files and their checks)
+    CARD_NAME,
+    CONFIG_NAME,
+    MAX_CONFIG_BYTES,
+    MAX_CONFIG_DEPTH,
+    MAX_HEADER_BYTES,
+    MODEL_SCHEMA,
+    WEIGHTS_NAME,
     ModelConfig,
-    Num2VecNet,
+    _shown,
+    pickle_hint,
+    read_config,
+    read_safetensors_header,
+    validate_model_config,
 )
+from .config import check_weights_header as _check_header
+from .model import Num2VecNet
 
-CONFIG_NAME = "config.json"
-WEIGHTS_NAME = "model.safetensors"
-CARD_NAME = "README.md"
 TEMP_SUFFIX = ".tmp"  # atomic_write's temporary files: ".<target name>.<random>.tmp" next to the target
 
-MAX_CONFIG_BYTES = 16 * 2**20  # config.json larger than this is refused unread
-MAX_CONFIG_DEPTH = 32  # nesting of JSON objects and arrays in config.json
-MAX_HEADER_BYTES = 16 * 2**20  # a safetensors header (JSON) larger than this is refused unread
-
-_WIDTH = (1, 4096)
-# field of the "model" section -> (type, allowed values): a (low, high) range for int and float, a tuple of
-# choices for str; float ranges are [low, high)
-MODEL_SCHEMA: dict[str, tuple[type, tuple]] = {
-    "cell": (str, ("gru", "lstm")),
-    "d_digit": (int, _WIDTH),
-    "d_model": (int, _WIDTH),
-    "enc_hidden": (int, _WIDTH),
-    "enc_layers": (int, (1, 8)),
-    "bidirectional": (bool, ()),
-    "nest_hidden": (int, _WIDTH),
-    "nest_layers": (int, (1, 8)),
-    "dec_hidden": (int, _WIDTH),
-    "dec_layers": (int, (1, 8)),
-    "context_numbers": (int, (0, 64)),
-    "d_column": (int, _WIDTH),
-    "difference_orders": (int, (0, MAX_DIFFERENCE_ORDER)),
-    "nested_differences": (int, (0, MAX_DIFFERENCE_ORDER)),
-    "extrapolations": (int, (0, MAX_EXTRAPOLATION_ORDER)),
-    "ratio_extrapolations": (int, (0, MAX_DIFFERENCE_ORDER)),
-    "recurrence_extrapolations": (int, (0, MAX_DIFFERENCE_ORDER)),
-    "period_extrapolations": (int, (0, MAX_PERIOD_EXTRAPOLATIONS)),
-    "holonomic_fits": (int, (0, len(HOLONOMIC_SHAPES))),
-    "ratio_series": (int, (0, 2)),
-    "interleaved": (int, (0, len(INTERLEAVED_KINDS))),
-    "pattern_classes": (int, (0, 256)),
-    "pattern_dim": (int, _WIDTH),
-    "number_properties": (bool, ()),
-    "magnitude_channel": (bool, ()),
-    "attention": (str, ATTENTION_CHOICES),
-    "dropout": (float, (0.0, 1.0)),
-    "max_digits": (int, (1, 1000)),
-    "allow_negative": (bool, ()),
-    "version": (int, (1, 10**6)),
-}
 
 # safetensors dtype names -> torch dtypes (those a num2vec file may hold)
 _DTYPES = {"F64": torch.float64, "F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16,
@@ -123,10 +87,6 @@ def remove_stale_temp_files(folder: str | os.PathLike, names: tuple[str, ...]) -
     return removed
 
 
-def _pickle_hint(head: bytes) -> str:
-    return " (it looks like a pickle; num2vec never unpickles files)" if head[:1] == b"\x80" or head[:2] == b"PK" else ""
-
-
 def _read_safetensors(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
     """Tensors and metadata of a safetensors file; refuses anything else with a clear error."""
     if not path.is_file():
@@ -135,38 +95,10 @@ def _read_safetensors(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, st
     try:
         tensors = load(data)
     except (SafetensorError, ValueError, RuntimeError) as exc:
-        raise ValueError(f"{path} is not a valid safetensors file{_pickle_hint(data)}: {exc}") from None
+        raise ValueError(f"{path} is not a valid safetensors file{pickle_hint(data)}: {exc}") from None
     header_len = int.from_bytes(data[:8], "little")
     meta = json.loads(data[8 : 8 + header_len]).get("__metadata__", {}) or {}
     return tensors, meta
-
-
-def read_safetensors_header(path: str | os.PathLike) -> tuple[dict, int]:
-    """The JSON header of a safetensors file and the offset where its data starts, reading nothing else.
-
-    Raises ``ValueError`` naming the file when it is not a safetensors file (a
-    pickle gets a hint) or its header is larger than :data:`MAX_HEADER_BYTES`.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} does not exist")
-    size = path.stat().st_size
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-        n = int.from_bytes(head, "little")
-        bad = f"{path} is not a valid safetensors file{_pickle_hint(head)}"
-        if len(head) < 8:
-            raise ValueError(f"{bad}: it holds {size} bytes, fewer than the 8 of the header length")
-        if n > MAX_HEADER_BYTES or 8 + n > size:
-            raise ValueError(f"{bad}: it declares a {n}-byte header in a {size}-byte file")
-        raw = fh.read(n)
-    try:
-        header = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
-        raise ValueError(f"{bad}: its header is not valid JSON") from None
-    if not isinstance(header, dict):
-        raise ValueError(f"{bad}: its header is not a JSON object")
-    return header, 8 + n
 
 
 def _dtype_name(dtype: torch.dtype) -> str:
@@ -174,103 +106,10 @@ def _dtype_name(dtype: torch.dtype) -> str:
 
 
 def check_weights_header(path: str | os.PathLike, expected: dict[str, torch.Tensor]) -> None:
-    """Check a safetensors file's header against ``expected`` (name -> tensor, e.g. on the ``meta`` device).
-
-    Every expected tensor must be present with its dtype and shape, no other
-    tensor may be, and the data must be exactly the expected tensors laid end to
-    end: a file of any other size is refused before its data is read. Raises
-    ``ValueError`` naming the file and the tensor.
-    """
-    path = Path(path)
-    header, data_start = read_safetensors_header(path)
-    header.pop("__metadata__", None)
-    missing = sorted(set(expected) - set(header))
-    unexpected = sorted(set(header) - set(expected))
-    if missing or unexpected:
-        raise ValueError(f"{path} does not match the model config: missing {missing[:5]}, unexpected {unexpected[:5]}")
-    spans = []
-    for name, want in expected.items():
-        entry = header[name]
-        if not isinstance(entry, dict):
-            raise ValueError(f"{path}: the header entry of tensor {name} is not a JSON object")
-        dtype, shape, offsets = entry.get("dtype"), entry.get("shape"), entry.get("data_offsets")
-        want_dtype = _dtype_name(want.dtype)
-        if dtype != want_dtype:
-            raise ValueError(f"{path}: tensor {name} has dtype {dtype}, the model needs {want_dtype} ({want.dtype})")
-        if not (isinstance(shape, list) and all(type(d) is int for d in shape)) or tuple(shape) != tuple(want.shape):
-            raise ValueError(f"{path}: weight {name} has shape {tuple(shape) if isinstance(shape, list) else shape}, "
-                             f"the config needs {tuple(want.shape)}")
-        nbytes = want.numel() * want.element_size()
-        if not (isinstance(offsets, list) and len(offsets) == 2 and all(type(o) is int for o in offsets)
-                and offsets[1] - offsets[0] == nbytes):
-            raise ValueError(f"{path}: tensor {name} has data_offsets {offsets}, its shape and dtype need "
-                             f"{nbytes} bytes")
-        spans.append((offsets[0], offsets[1], name))
-    end = 0
-    for begin, stop, name in sorted(spans):
-        if begin != end:
-            raise ValueError(f"{path}: the data of tensor {name} starts at byte {begin}, not where the previous "
-                             f"tensor ends ({end})")
-        end = stop
-    size = path.stat().st_size
-    if size != data_start + end:
-        raise ValueError(f"{path} holds {size} bytes, but its header and the tensors of this config take "
-                         f"{data_start + end}: refused unread")
-
-
-def validate_model_config(model: object, source: str | os.PathLike = CONFIG_NAME) -> None:
-    """Check the ``model`` section of a config against :data:`MODEL_SCHEMA`, allocating nothing.
-
-    Integer fields must be JSON integers (not ``48.0`` or ``"48"``), switches
-    ``true``/``false``, ``dropout`` a number in [0, 1); missing fields take
-    their defaults. Raises ``ValueError`` naming ``source`` and the field.
-    """
-    if not isinstance(model, dict):
-        raise ValueError(f"{source}: field model must be an object of model settings, got {_shown(model)}")
-    version = model.get("version", CONFIG_VERSION)
-    if type(version) is int and version > CONFIG_VERSION:
-        raise ValueError(f"{source}: model config version {version} is newer than this num2vec understands "
-                         f"({CONFIG_VERSION}); upgrade num2vec")
-    for key, value in model.items():
-        if key not in MODEL_SCHEMA:
-            raise ValueError(f"{source}: field model.{_shown(key, 42)[1:-1]} is unknown; known fields: "
-                             f"{', '.join(MODEL_SCHEMA)}")
-        kind, allowed = MODEL_SCHEMA[key]
-        where = f"{source}: field model.{key} must be"
-        if kind is bool:
-            if type(value) is not bool:
-                raise ValueError(f"{where} true or false, got {_shown(value)}")
-        elif kind is str:
-            if value not in allowed or type(value) is not str:
-                raise ValueError(f"{where} one of {', '.join(map(json.dumps, allowed))}, got {_shown(value)}")
-        elif kind is int:
-            lo, hi = allowed
-            if type(value) is not int or not lo <= value <= hi:
-                raise ValueError(f"{where} an integer in {lo}..{hi}, got {_shown(value)}")
-        else:
-            lo, hi = allowed
-            if type(value) not in (int, float) or not (math.isfinite(value) and lo <= value < hi):
-                raise ValueError(f"{where} a number in [{lo:g}, {hi:g}), got {_shown(value)}")
-
-
-def _shown(value: object, limit: int = 60) -> str:
-    """``value`` as JSON, shortened for an error message."""
-    try:
-        text = json.dumps(value)
-    except (TypeError, ValueError, RecursionError):
-        text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _json_depth(value: object) -> int:
-    """Nesting depth of parsed JSON (a scalar: 0), without recursion."""
-    depth, level = 0, [(value, 0)]
-    while level:
-        node, d = level.pop()
-        if isinstance(node, dict | list):
-            depth = max(depth, d + 1)
-            level.extend((child, d + 1) for child in (node.values() if isinstance(node, dict) else node))
-    return depth
+    """:func:`num2vec.config.check_weights_header` for the tensors ``expected`` (name -> tensor, e.g. on the
+    ``meta`` device)."""
+    want = {name: (_dtype_name(t.dtype), tuple(t.shape), t.numel() * t.element_size()) for name, t in expected.items()}
+    _check_header(path, want)
 
 
 def save_model(net: Num2VecNet, folder: str | os.PathLike, card: str | None = None, extra: dict | None = None) -> Path:
@@ -284,36 +123,6 @@ def save_model(net: Num2VecNet, folder: str | os.PathLike, card: str | None = No
     if card is not None:
         atomic_write(folder / CARD_NAME, card.encode())
     return folder
-
-
-def read_config(folder: str | os.PathLike) -> dict:
-    """The parsed ``config.json`` of a model folder, its ``model`` section checked by :func:`validate_model_config`.
-
-    Raises ``FileNotFoundError`` when it is missing and ``ValueError`` naming the
-    file (and the field) when it is larger than :data:`MAX_CONFIG_BYTES`, not
-    JSON, nested deeper than :data:`MAX_CONFIG_DEPTH` or not a valid config.
-    """
-    path = Path(folder) / CONFIG_NAME
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} does not exist: a num2vec model folder holds {CONFIG_NAME} and {WEIGHTS_NAME}")
-    size = path.stat().st_size
-    if size > MAX_CONFIG_BYTES:
-        raise ValueError(f"{path} holds {size} bytes; a num2vec config holds at most {MAX_CONFIG_BYTES}")
-    try:
-        config = json.loads(path.read_bytes())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path} is not valid JSON: {exc}") from None
-    except RecursionError:
-        config = None
-        depth = MAX_CONFIG_DEPTH + 1
-    else:
-        depth = _json_depth(config)
-    if depth > MAX_CONFIG_DEPTH:
-        raise ValueError(f"{path} nests JSON objects and arrays deeper than {MAX_CONFIG_DEPTH} levels")
-    if not isinstance(config, dict) or "model" not in config:
-        raise ValueError(f"{path} has no 'model' section: not a num2vec config")
-    validate_model_config(config["model"], path)
-    return config
 
 
 def load_model(folder: str | os.PathLike, device: str | torch.device = "cpu") -> tuple[Num2VecNet, dict]:
