@@ -113,6 +113,15 @@ def magnitude_features(tokens: np.ndarray, max_digits: int) -> np.ndarray:
     return np.concatenate([sign[:, None], np.tanh(log10 / max_digits)[:, None], scales], axis=1).astype(np.float32)
 
 
+def _linear(x: np.ndarray, w_t: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+    """``x (..., d_in) @ w_t (d_in, d_out) + b`` as one matrix product: ``np.matmul`` on a 3-D ``x`` would run one
+    small product per leading index."""
+    y = x.reshape(-1, x.shape[-1]) @ w_t
+    if b is not None:
+        y += b
+    return y.reshape(*x.shape[:-1], w_t.shape[1])
+
+
 def _pad_last(a: np.ndarray, width: int, value: int) -> np.ndarray:
     """``a (..., n)`` padded with ``value`` to ``(..., width)`` along its last axis (``np.pad`` costs more on small
     arrays)."""
@@ -153,7 +162,7 @@ class _GRULayer:
 
     def inputs(self, x: np.ndarray) -> np.ndarray:
         """W_ih x + b_ih for inputs ``(..., d_in)`` -> ``(..., 3H)``, for every step at once."""
-        return x @ self.w_ih_t + self.b_ih
+        return _linear(x, self.w_ih_t, self.b_ih)
 
     def step(self, gi: np.ndarray, h: np.ndarray) -> np.ndarray:
         """One step from input gates ``gi (N, 3H)`` and states ``h (N, H)`` -> new states ``(N, H)``."""
@@ -348,12 +357,12 @@ class NumpyNet:
         if self.pattern_head is None:
             raise ValueError("this model has no pattern head (pattern_classes=0): it has no pattern embeddings")
         w, b = self.pattern_head[0]
-        return _gelu(s @ w + b)
+        return _gelu(_linear(s, w, b))
 
     # --- decoder ------------------------------------------------------------------------
-    def _column_gates(self, tokens: np.ndarray, t: np.ndarray, L_out: int, candidates: np.ndarray | None):
-        """The first decoder layer's input product of the digit columns at each step, ``(B, L_out, 3H)``
-        (see :meth:`num2vec.model.Num2VecNet._columns`), or None for a model without columns."""
+    def _column_inputs(self, tokens: np.ndarray, t: np.ndarray, L_out: int, candidates: np.ndarray | None):
+        """The digit-column embeddings the decoder reads at each step, ``(B, L_out, (K + C) * d_column)`` (see
+        :meth:`num2vec.model.Num2VecNet._columns`), or None for a model without columns."""
         if self.col_embed is None:
             return None
         K = self.cfg.context_numbers
@@ -375,7 +384,7 @@ class NumpyNet:
                 cand = np.concatenate([cand, np.broadcast_to(fill, (B, C, L_out - Lc))], axis=-1)
             cols = np.concatenate([cols, cand[..., :L_out]], axis=1)  # (B, K + C, L_out)
         emb = self.col_embed[cols.transpose(0, 2, 1)]  # (B, L_out, K + C, d_column)
-        return emb.reshape(B, L_out, -1) @ self.dec_col_w  # (B, L_out, 3H)
+        return emb.reshape(B, L_out, -1)
 
     def _logits(self, z: np.ndarray, keys: np.ndarray | None, key_mask: np.ndarray | None) -> np.ndarray:
         """Decoder outputs ``z (M, H_d)`` -> logits ``(M, V)``: attention over the nested states ``keys (M, T, H)``
@@ -410,7 +419,7 @@ class NumpyNet:
             real = (columns != PAD) & (columns != MISSING)
             max_out = np.maximum(max_out, real.sum(-1).max(-1) + 1)
         J = int(max_out.max()) + 2
-        col_gates = self._column_gates(tokens, t, J, columns)  # (B, J, 3H) or None
+        col_in = self._column_inputs(tokens, t, J, columns)  # (B, J, (K + C) * d_column) or None
         s_t = s[np.arange(B), t]  # (B, Hn)
         h0 = np.tanh(s_t @ self.init_dec_t + self.init_dec_b).reshape(B, cfg.dec_layers, cfg.dec_hidden)
         state = [np.ascontiguousarray(h0[:, k]) for k in range(cfg.dec_layers)]  # per layer (B, H)
@@ -433,16 +442,24 @@ class NumpyNet:
         done = np.zeros(BK, dtype=bool)
         finished = np.full(VOCAB_SIZE, -np.inf, dtype=np.float32)
         finished[PAD] = 0.0
+        every = np.arange(BK)
         for j in range(J):
-            gi = self.dec_token_gates[prev]  # (BK, 3H)
-            if col_gates is not None:
-                gi = gi + col_gates[seq_of, j]
+            # greedy decoding runs the network on the answers still being written only; a finished one takes <pad>
+            # at no cost (a beam keeps every hypothesis: a finished one may still be overtaken)
+            a = every if beam > 1 else np.nonzero(~done)[0]
+            gi = self.dec_token_gates[prev[a]]  # (A, 3H)
+            if col_in is not None:
+                gi += col_in[seq_of[a], j] @ self.dec_col_w
+            h = None
             for k, dirs in enumerate(self.decoder.layers):
                 if k:
-                    gi = dirs[0].inputs(state[k - 1])
-                state[k] = dirs[0].step(gi, state[k])
-            logp = _log_softmax(self._logits(state[-1], keys, kmask))  # (BK, V)
-            logp = np.where(done[:, None], finished, logp + self._grammar(n_digits, last_digit, neg, max_out))
+                    gi = dirs[0].inputs(h)
+                h = dirs[0].step(gi, state[k][a])
+                state[k][a] = h
+            out = _log_softmax(self._logits(h, None if keys is None else keys[a], kmask[a]))  # (A, V)
+            out += self._grammar(n_digits[a], last_digit[a], neg[a], max_out[a])
+            logp = np.broadcast_to(finished, (BK, VOCAB_SIZE)).copy()
+            logp[a] = np.where(done[a, None], finished, out)
             cand = (scores[:, None] + logp).reshape(B, beam * VOCAB_SIZE)
             if beam == 1:
                 where = cand.argmax(axis=1)[:, None]  # (B, 1)
