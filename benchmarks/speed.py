@@ -396,7 +396,10 @@ def inference_report(models: dict, peak: float, numpy_peak: float) -> list[str]:
              f"{st['--version']:.2f} s | – | – |",
              f"| the rule solver (`num2vec.solver.solve`), the same 3,000 sequences | {solver:,.0f} sequences/s | – | – |"]
     lines += ["", "Where one batched `predict_next` call spends its time (one thread, the 3,000 sequences, batches of "
-              f"512): {nprof['total']:.2f} s on the NumPy backend, {prof['total']:.2f} s on the PyTorch backend.", "",
+              f"512): {nprof['total']:.2f} s on the NumPy backend, {prof['total']:.2f} s on the PyTorch backend. "
+              "Model FLOPs count the work as PyTorch executes it (every answer of a batch at every decoder step); "
+              "the NumPy backend's greedy decoding skips the answers already written, so its decoder share is an "
+              "effective rate.", "",
               "| stage | NumPy | share | PyTorch | share | model FLOPs | share of the roofline (NumPy; PyTorch) |",
               "| --- | --- | --- | --- | --- | --- | --- |"]
     names = {"featurize": "exact columns (`num2vec.exact.featurize`, Python and NumPy)",

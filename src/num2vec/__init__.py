@@ -9,13 +9,14 @@ integer. See README.md for the whole story.
 Modules, each depending only on those before it:
 ``codec`` (integers <-> digit tokens) -> ``exact`` (exact arithmetic: the
 candidate columns, for integers of any size) -> ``data`` (sequence generator) ->
-``model`` (the network) -> ``serialization`` (safe files) -> ``training`` ->
+``config`` (the model's configuration and a folder's checks) -> ``model`` (the network, PyTorch) / ``engine``
+(its inference in NumPy) -> ``serialization`` (safe files) -> ``training`` ->
 ``api`` (:class:`Num2Vec`) -> ``embeddings`` / ``patterns`` / ``plots`` /
 ``evaluation`` / ``probes`` (what is built on the API) -> ``cli``.
 ``solver`` (rule-based reference) and ``catalog`` (real sequences) stand alone.
 
 The public classes are imported on first use, so ``import num2vec`` (and the
-command line's ``--help``) does not load PyTorch.
+command line's ``--help``) does not load PyTorch; the NumPy backend (``num2vec predict``) never does.
 """
 
 from __future__ import annotations

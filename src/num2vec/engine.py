@@ -44,6 +44,8 @@ from .config import CONFIG_NAME, WEIGHTS_NAME, ModelConfig, check_weights_header
 from .exact import MISSING, featurize
 
 _LN10 = math.log(10.0)
+#: the encoder runs its rows in chunks of at most this many, so that a step's gate arrays stay in the core's cache
+CHUNK_ROWS = 256
 
 
 def unsupported(cfg: ModelConfig) -> str | None:
@@ -56,14 +58,6 @@ def unsupported(cfg: ModelConfig) -> str | None:
 
 
 # --- elementwise functions (float32 in, float32 out) ---------------------------------------------
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + e^-x) as (1 + tanh(x / 2)) / 2: no overflow for large |x|, and fewer passes over the array."""
-    y = np.tanh(x * np.float32(0.5))
-    y *= np.float32(0.5)
-    y += np.float32(0.5)
-    return y
-
-
 def _erf(x: np.ndarray) -> np.ndarray:
     """erf(x) by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7, below float32's resolution of erf near 1)."""
     t = 1.0 / (1.0 + 0.3275911 * np.abs(x))
@@ -165,13 +159,24 @@ class _GRULayer:
         return _linear(x, self.w_ih_t, self.b_ih)
 
     def step(self, gi: np.ndarray, h: np.ndarray) -> np.ndarray:
-        """One step from input gates ``gi (N, 3H)`` and states ``h (N, H)`` -> new states ``(N, H)``."""
+        """One step from input gates ``gi (N, 3H)`` and states ``h (N, H)`` -> new states ``(N, H)`` (three arrays
+        allocated; the rest in place)."""
         H = self.H
-        gh = h @ self.w_hh_t + self.b_hh  # (N, 3H)
-        rz = _sigmoid(gi[:, : 2 * H] + gh[:, : 2 * H])
-        n = np.tanh(gi[:, 2 * H :] + rz[:, :H] * gh[:, 2 * H :])
-        z = rz[:, H:]
-        return n + z * (h - n)
+        gh = h @ self.w_hh_t  # (N, 3H)
+        gh += self.b_hh
+        rz = gi[:, : 2 * H] + gh[:, : 2 * H]
+        rz *= np.float32(0.5)  # sigmoid(x) = (1 + tanh(x / 2)) / 2
+        np.tanh(rz, out=rz)
+        rz *= np.float32(0.5)
+        rz += np.float32(0.5)
+        n = gh[:, 2 * H :]
+        n *= rz[:, :H]
+        n += gi[:, 2 * H :]
+        np.tanh(n, out=n)
+        out = h - n  # h' = (1 - z) n + z h = n + z (h - n)
+        out *= rz[:, H:]
+        out += n
+        return out
 
 
 class _GRU:
@@ -321,8 +326,11 @@ class NumpyNet:
         """Token rows ``(N, L)`` with ``lengths (N,)`` > 0 -> number embeddings u ``(N, d_model)`` float32."""
         if tokens.shape[0] == 0:
             return np.zeros((0, self.cfg.d_model), dtype=np.float32)
-        _, finals = self.enc_rnn.by_length(tokens, lengths, self.enc_tables)
-        final = finals[0] if len(finals) == 1 else np.concatenate(finals, axis=-1)  # (N, dirs*H)
+        finals = []  # per chunk of rows: each direction's final states
+        for i in range(0, tokens.shape[0], CHUNK_ROWS):
+            finals.append(self.enc_rnn.by_length(tokens[i : i + CHUNK_ROWS], lengths[i : i + CHUNK_ROWS],
+                                                 self.enc_tables)[1])
+        final = np.concatenate([np.concatenate(f, axis=-1) for f in finals])  # (N, dirs*H)
         u = final @ self.enc_proj_t + self.enc_proj_b
         if self.cfg.magnitude_channel:
             u = np.concatenate([u, magnitude_features(tokens, self.cfg.max_digits)], axis=-1)
