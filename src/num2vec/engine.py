@@ -466,16 +466,18 @@ class NumpyNet:
                 state[k][a] = h
             out = _log_softmax(self._logits(h, None if keys is None else keys[a], kmask[a]))  # (A, V)
             out += self._grammar(n_digits[a], last_digit[a], neg[a], max_out[a])
-            logp = np.broadcast_to(finished, (BK, VOCAB_SIZE)).copy()
-            logp[a] = np.where(done[a, None], finished, out)
-            cand = (scores[:, None] + logp).reshape(B, beam * VOCAB_SIZE)
-            if beam == 1:
-                where = cand.argmax(axis=1)[:, None]  # (B, 1)
+            if beam == 1:  # the running rows' best token; the finished ones take <pad> at no cost
+                cand = scores[a, None] + out  # (A, V)
+                best = cand.argmax(axis=1)
+                tok = np.full(BK, PAD, dtype=np.int64)
+                tok[a] = best
+                scores[a] = cand[np.arange(len(a)), best]
             else:
+                logp = np.where(done[:, None], finished, out)  # every hypothesis runs: a is all of them
+                cand = (scores[:, None] + logp).reshape(B, beam * VOCAB_SIZE)
                 where = np.argsort(-cand, axis=1, kind="stable")[:, :beam]  # (B, beam)
-            top = np.take_along_axis(cand, where, axis=1)
-            tok, scores = (where % VOCAB_SIZE).reshape(-1), top.reshape(-1)
-            if beam > 1:
+                tok = (where % VOCAB_SIZE).reshape(-1)
+                scores = np.take_along_axis(cand, where, axis=1).reshape(-1)
                 src = ((where // VOCAB_SIZE) + (np.arange(B) * beam)[:, None]).reshape(-1)
                 seqs, n_digits, last_digit, neg, done = seqs[src], n_digits[src], last_digit[src], neg[src], done[src]
                 state = [h[src] for h in state]
