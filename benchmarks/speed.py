@@ -3,7 +3,7 @@
 generation, and how cost grows with digits and sequence length.
 
     python benchmarks/speed.py --output runs/speed.md --plot docs/cost_growth.png
-    python benchmarks/speed.py --inference-only          # the inference table alone (about a minute)
+    python benchmarks/speed.py --inference-only          # the inference table alone (about 5 minutes)
 
 Every figure is the median of timed repeats after warm-up, with one PyTorch
 thread unless a row says otherwise; the machine should be otherwise idle. Model FLOPs are counted
