@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from num2vec import calibration
 from num2vec.calibration import FEATURES, UNPROPOSED_LOG_P, Calibration, candidate_table, features, fit, reliability
 
 
@@ -12,7 +13,8 @@ def test_features_are_finite_for_certain_and_hopeless_answers():
              "from_decoder": [True, True, True, False]}
     f = features(table)
     assert f.shape == (4, len(FEATURES)) and np.isfinite(f).all()
-    assert f[0, 0] == 20.0 and f[3, 0] == -20.0 and abs(f[2, 0]) < 1e-12  # logit clipped; logit(0.5) = 0
+    clip = calibration._LOGIT_CLIP
+    assert f[0, 0] == clip and f[3, 0] == -clip and abs(f[2, 0]) < 1e-12  # logit clipped; logit(0.5) = 0
     assert f[:, 2].tolist() == [1.0, 0.0, 0.0, 1.0] and f[:, 4].tolist() == [1.0, 0.0, 0.0, 1.0]
     assert f[:, 5].tolist() == [1.0, 0.0, 0.0, 0.0] and f[:, 6].tolist() == [1.0, 1.0, 1.0, 0.0]
 

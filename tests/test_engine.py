@@ -46,9 +46,9 @@ def test_beam_candidates_and_calibrated_probabilities_match_pytorch(bundled):
     a = torch_model.predict_next(seqs, top_k=3)
     b = numpy_model.predict_next(seqs, top_k=3)
     assert [[v for v, _ in r] for r in a] == [[v for v, _ in r] for r in b]
-    # a log-probability near 0 is at float32's resolution (about 1e-7 per digit): the calibration's logit feature
-    # of a near-certain answer, -log(-log p), moves with it, by up to about 0.005 in calibrated probability
-    assert max(abs(p - q) for x, y in zip(a, b) for (_, p), (_, q) in zip(x, y)) < 0.01
+    # logits agree to float32 rounding, and the calibration clips the logit of a near-certain answer, where a
+    # log-probability near 0 is rounding noise (num2vec.calibration._LOGIT_CLIP)
+    assert max(abs(p - q) for x, y in zip(a, b) for (_, p), (_, q) in zip(x, y)) < 1e-3
 
 
 def test_embeddings_match_pytorch(bundled):

@@ -16,10 +16,11 @@ What it runs, step for step as :meth:`num2vec.model.Num2VecNet.generate` does:
    over the nested states (``attention="numbers"``), the output MLP (exact erf GELU), the output grammar, greedy
    or beam search.
 
-The decoder's input product ``W_ih x_j`` is split by block: the previous token's part is a table lookup
-``(V, 3H)`` and the columns' part is one matrix product for every step at once. Sums run in another order than
-PyTorch's, so logits differ by float32 rounding (about 1e-6); ``tests/test_engine.py`` checks that the answers
-are the same on thousands of sequences.
+The input product ``W_ih x`` of a GRU that reads tokens is a table lookup ``(V, 3H)`` (the encoder's; the
+decoder's previous-token block); the decoder's column block is one matrix product per step over the answers still
+being written (greedy decoding drops an answer once it has ended). Sums run in another order than PyTorch's, so
+logits differ by float32 rounding (about 1e-5); ``tests/test_engine.py`` checks that the answers are the same on
+thousands of sequences.
 
 Supported: GRU cells, ``attention`` "none" or "numbers" (the bundled architecture). :func:`unsupported` names
 what a configuration needs that this engine lacks; such models run on PyTorch.
