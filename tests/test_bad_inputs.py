@@ -76,6 +76,12 @@ API_CASES = [
      "vectors of shape (3, 4) do not match 2 numbers"),
     ("unknown precision", "Num2Vec.from_pretrained(precision='fp8')", ValueError,
      "precision='fp8' is unknown; choose fp32, bf16 or auto"),
+    ("unknown backend", "Num2Vec.from_pretrained(backend='onnx')", ValueError,
+     "backend='onnx' is unknown; choose auto, numpy, torch"),
+    ("bf16 on the NumPy backend", "Num2Vec.from_pretrained(backend='numpy', precision='bf16')", ValueError,
+     "precision='bf16' needs backend='torch'"),
+    ("a GPU on the NumPy backend", "Num2Vec.from_pretrained(backend='numpy', device='cuda')", ValueError,
+     "backend='numpy' runs on the CPU; device='cuda' needs backend='torch'"),
 ]
 
 # (what, CLI arguments after `num2vec`, message fragment); every one exits with status 2 and prints one line
@@ -102,6 +108,9 @@ CLI_CASES = [
     ("unknown option", "generate --frobnicate", "No such option '--frobnicate'"),
     ("bad --range", "embed --range 5 1", "STOP must be greater than START"),
     ("unknown --precision", "predict --precision fp8 1 2", "'fp8' is not one of 'auto', 'fp32', 'bf16'"),
+    ("unknown --backend", "predict --backend onnx 1 2", "'onnx' is not one of 'auto', 'numpy', 'torch'"),
+    ("--precision bf16 on the NumPy backend", "predict --backend numpy --precision bf16 1 2",
+     "precision='bf16' needs backend='torch'"),
     ("-n > 100", "predict -n 101 1 2", "-n 101: at most 100 terms per sequence"),
     ("more than 1000 terms", "predict " + " ".join(map(str, range(1001))), "has 1001 numbers; at most 1000"),
     ("--difference-orders out of range", "train --difference-orders 7", "7 is not in the range 0<=x<=3"),
