@@ -125,11 +125,22 @@ def test_net_of_the_numpy_backend_is_the_pytorch_module_with_the_same_weights(bu
         assert torch.equal(net.state_dict()[name], value), name
 
 
-def test_predict_on_the_command_line_does_not_import_torch():
-    code = ("import sys\nfrom num2vec.cli import main\nsys.argv = ['num2vec', 'predict', '--top-k', '2', '1', '2', '6', "
-            "'24', '120', '720']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print(json.dumps('torch' in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", "import json\n" + code], capture_output=True, text=True, check=True)
+@pytest.mark.parametrize("bf16_cpu", [False, True])
+def test_predict_on_the_command_line_does_not_import_torch(bf16_cpu):
+    """Also on a CPU with bfloat16 arithmetic: one answer is computed in fp32 by the NumPy backend."""
+    code = f"""
+import json, sys
+import num2vec.api
+num2vec.api.native_bf16 = lambda: {bf16_cpu}
+from num2vec.cli import main
+sys.argv = ["num2vec", "predict", "--top-k", "2", "1", "2", "6", "24", "120", "720"]
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps("torch" in sys.modules))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     lines = out.stdout.split("\n")
     assert lines[0].split("\t")[0] == "5040"
     assert json.loads(lines[-2]) is False

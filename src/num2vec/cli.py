@@ -210,6 +210,9 @@ def predict(numbers, file, count, top_k, beam_size, min_confidence, model_path, 
         seq = parse_numbers(" ".join(numbers))
         from .codec import int_to_str  # past 4,300 digits str(int) refuses; answers may be that long
 
+        if precision == "auto" and device == "cpu" and backend != "torch":
+            # one sequence gains nothing from bf16, and the NumPy backend answers it without PyTorch's import
+            precision = "fp32"
         model = _load(model_path, device, precision, threads, backend)
         if count == 1:
             ranked = model.predict_next(seq, top_k=top_k or 1, beam_size=beam_size or (None if top_k else 1),
