@@ -446,18 +446,22 @@ def test_threads_are_chosen_per_call_and_restored(tiny_run, monkeypatch):
         real(1)
 
 
-def test_blas_threads_are_chosen_per_call_under_the_numpy_backend(tiny_run, monkeypatch):
-    from num2vec import api
+def test_worker_threads_are_chosen_per_call_under_the_numpy_backend(tiny_run, monkeypatch):
+    """The NumPy backend runs one BLAS thread per worker and splits a large call over auto_threads workers."""
+    from num2vec import api, engine
 
-    calls = []
-    real = api._blas_threads
-    monkeypatch.setattr(api, "_blas_threads", lambda n: calls.append(n) or real(n))
+    blas, workers = [], []
+    real_blas, real_map = api._blas_threads, engine._map
+    monkeypatch.setattr(api, "_blas_threads", lambda n: blas.append(n) or real_blas(n))
+    monkeypatch.setattr(engine, "_map", lambda fn, items, w: workers.append(w) or real_map(fn, items, w))
     model = Num2Vec.from_pretrained(tiny_run.out / "model", backend="numpy")
     model.predict_next([1, 2, 3])
+    assert blas == [1] and set(workers) == {1}
     model.encode(range(3 * api.ITEMS_PER_THREAD))
-    assert calls == [1, api.auto_threads(3 * api.ITEMS_PER_THREAD)]
+    assert blas == [1, 1] and workers[-1] == api.auto_threads(3 * api.ITEMS_PER_THREAD)
+    workers.clear()
     Num2Vec.from_pretrained(tiny_run.out / "model", backend="numpy", threads=2).predict_next([1, 2, 3])
-    assert calls[-1] == 2
+    assert workers[0] == 2  # the call's batches; the encoder inside a batch runs on its worker
 
 
 def test_precision_auto_is_resolved_once(tiny_run):

@@ -51,6 +51,18 @@ def test_beam_candidates_and_calibrated_probabilities_match_pytorch(bundled):
     assert max(abs(p - q) for x, y in zip(a, b) for (_, p), (_, q) in zip(x, y)) < 1e-3
 
 
+def test_worker_threads_give_the_serial_results(bundled):
+    _, numpy_model = bundled
+    net = numpy_model.engine
+    seqs = _sequences(700, 15, signed=True)
+    serial = engine.predict_numbers(net, seqs, batch_size=128, beam_size=2, top_k=2)
+    assert engine.predict_numbers(net, seqs, batch_size=128, beam_size=2, top_k=2, workers=3) == serial
+    from num2vec.codec import encode_batch
+
+    tokens, lengths = encode_batch(list(range(-3000, 3000, 7)) + [10 ** 30 + 1])
+    np.testing.assert_array_equal(net.encode_numbers(tokens, lengths, workers=2), net.encode_numbers(tokens, lengths))
+
+
 def test_embeddings_match_pytorch(bundled):
     torch_model, numpy_model = bundled
     numbers = [0, 1, -1, 7, 10, 99, 12345, -98765, 2 ** 63, 10 ** 40 + 1, -(10 ** 75)]

@@ -228,8 +228,9 @@ class Num2Vec:
 
     Inference is thread-safe: calls from several threads give the same results as
     serial calls. ``threads="auto"`` (the default) runs each call on
-    :func:`auto_threads` threads (PyTorch's, or the BLAS library's under NumPy) and restores the count
-    afterwards; an int fixes the count; ``None`` leaves the count to the caller.
+    :func:`auto_threads` threads (PyTorch's; under NumPy, worker threads that each take a share of the call's
+    batches, with one BLAS thread each) and restores the count afterwards; an int fixes the count; ``None``
+    leaves the count to the caller.
     """
 
     def __init__(self, net: Num2VecNet | engine.NumpyNet, config: dict | None = None, precision: str = "fp32",
@@ -289,16 +290,23 @@ class Num2Vec:
         return torch.autocast(self.device.type, dtype=torch.bfloat16)
 
     def _threads(self, items: int):
-        """The thread count for a call on ``items`` numbers or sequences (see ``threads``)."""
+        """The thread count for a call on ``items`` numbers or sequences (see ``threads``). The NumPy backend
+        runs its matrix products on one BLAS thread each and splits a call's work over :meth:`_workers` threads."""
         if self.threads is None:
             return contextlib.nullcontext()
         if self.backend == "numpy":
-            return _blas_threads(auto_threads(items) if self.threads == "auto" else self.threads)
+            return _blas_threads(1)
         if self.device.type != "cpu":
             return contextlib.nullcontext()
         import torch  # a lower count set by the caller is kept
 
         return _torch_threads(auto_threads(items, torch.get_num_threads()) if self.threads == "auto" else self.threads)
+
+    def _workers(self, items: int) -> int:
+        """Worker threads of a NumPy-backend call on ``items`` numbers or sequences (see ``threads``)."""
+        if self.threads is None:
+            return 1
+        return auto_threads(items) if self.threads == "auto" else self.threads
 
     def __repr__(self) -> str:
         cfg = self.cfg
@@ -511,7 +519,7 @@ class Num2Vec:
         with self._lock, self._threads(sum(map(len, batch))), self._autocast():
             if self.backend == "numpy":
                 res = engine.predict_numbers(self.engine, batch, batch_size=batch_size, beam_size=max(beam, n_cand),
-                                             top_k=n_cand)
+                                             top_k=n_cand, workers=self._workers(sum(map(len, batch))))
             else:
                 from .model import predict_numbers
 
@@ -603,12 +611,13 @@ class Num2Vec:
 
         order = np.argsort(inverse, kind="stable")  # positions grouped by distinct value
         starts = np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=len(uniq)))])
+        workers = self._workers(len(uniq))
         with self._lock, self._threads(len(uniq)), self._no_grad(), self._autocast():
             for a in tqdm(range(0, len(uniq), batch_size), disable=not progress, desc="encode"):
                 b = min(a + batch_size, len(uniq))
                 tokens, lengths = encode_batch(uniq[a:b])
                 if self.backend == "numpy":
-                    u = self.engine.encode_numbers(tokens, lengths)
+                    u = self.engine.encode_numbers(tokens, lengths, workers=workers)
                 else:
                     import torch
 

@@ -33,9 +33,11 @@ what a configuration needs that this engine lacks; such models run on PyTorch.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +49,20 @@ from .exact import MISSING, featurize
 _LN10 = math.log(10.0)
 #: the encoder runs its rows in chunks of at most this many, so that a step's gate arrays stay in the core's cache
 CHUNK_ROWS = 256
+
+
+@functools.cache
+def _pool(workers: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="num2vec")
+
+
+def _map(fn: Callable, items: list, workers: int) -> list:
+    """``[fn(x) for x in items]``, on ``workers`` threads when there are several: NumPy releases the GIL in its
+    array operations and matrix products, so independent chunks of work run in parallel (with one BLAS thread
+    each). The results are those of the serial loop, in order."""
+    if workers <= 1 or len(items) <= 1:
+        return [fn(x) for x in items]
+    return list(_pool(workers).map(fn, items))
 
 
 def unsupported(cfg: ModelConfig) -> str | None:
@@ -323,14 +339,16 @@ class NumpyNet:
             raise ValueError(f"{path}: {exc}") from None
 
     # --- encoder and nested RNN -----------------------------------------------------------
-    def encode_numbers(self, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        """Token rows ``(N, L)`` with ``lengths (N,)`` > 0 -> number embeddings u ``(N, d_model)`` float32."""
+    def encode_numbers(self, tokens: np.ndarray, lengths: np.ndarray, workers: int = 1) -> np.ndarray:
+        """Token rows ``(N, L)`` with ``lengths (N,)`` > 0 -> number embeddings u ``(N, d_model)`` float32.
+
+        Rows run in chunks of :data:`CHUNK_ROWS`, on ``workers`` threads (see :func:`_map`)."""
         if tokens.shape[0] == 0:
             return np.zeros((0, self.cfg.d_model), dtype=np.float32)
-        finals = []  # per chunk of rows: each direction's final states
-        for i in range(0, tokens.shape[0], CHUNK_ROWS):
-            finals.append(self.enc_rnn.by_length(tokens[i : i + CHUNK_ROWS], lengths[i : i + CHUNK_ROWS],
-                                                 self.enc_tables)[1])
+        # per chunk of rows: each direction's final states
+        finals = _map(lambda i: self.enc_rnn.by_length(tokens[i : i + CHUNK_ROWS], lengths[i : i + CHUNK_ROWS],
+                                                       self.enc_tables)[1],
+                      list(range(0, tokens.shape[0], CHUNK_ROWS)), workers)
         final = np.concatenate([np.concatenate(f, axis=-1) for f in finals])  # (N, dirs*H)
         u = final @ self.enc_proj_t + self.enc_proj_b
         if self.cfg.magnitude_channel:
@@ -558,17 +576,21 @@ def _check_shapes(cfg: ModelConfig, w: dict[str, np.ndarray]) -> None:
 
 
 def predict_numbers(net: NumpyNet, seqs: Sequence[Sequence[int]], batch_size: int = 512, beam_size: int = 1,
-                    top_k: int = 1) -> list[list[tuple[int, float]]]:
+                    top_k: int = 1, workers: int = 1) -> list[list[tuple[int, float]]]:
     """Next-number candidates ``[(int, log_prob), ...]`` for each validated integer sequence, as
-    :func:`num2vec.model.predict_numbers` (batches of ``batch_size`` sequences sorted by length and size)."""
+    :func:`num2vec.model.predict_numbers` (batches of ``batch_size`` sequences sorted by length and size; the
+    batches on ``workers`` threads, see :func:`_map`)."""
     spec = net.cfg.column_spec
     order = sorted(range(len(seqs)), key=lambda i: (len(seqs[i]), max((abs(v) for v in seqs[i]), default=0)))
-    out: list = [None] * len(seqs)
-    for start in range(0, len(order), batch_size):
-        idx = order[start : start + batch_size]
+
+    def run(idx: list[int]) -> list:
         f = featurize([seqs[i] for i in idx], spec, last_only=True)
-        res = net.generate(f.tokens, f.lengths, f.n, columns=f.columns, diffs=f.diffs, beam_size=beam_size,
-                           top_k=top_k)
+        return net.generate(f.tokens, f.lengths, f.n, columns=f.columns, diffs=f.diffs, beam_size=beam_size,
+                            top_k=top_k)
+
+    batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+    out: list = [None] * len(seqs)
+    for idx, res in zip(batches, _map(run, batches, workers)):
         for i, cands in zip(idx, res):
             out[i] = [(decode_tokens(tok), lp) for tok, lp in cands]
     return out
