@@ -102,8 +102,8 @@ precision_option = click.option("--precision", type=click.Choice(["auto", "fp32"
                                 help="bf16: bfloat16 autocast, ~1.7x faster on CPUs with AVX-512 BF16; fp32 is exact; "
                                      "auto: bf16 where a short timed probe finds it faster on this CPU, else fp32.")
 threads_option = click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
-                              help="CPU threads (PyTorch's, or the BLAS library's on the NumPy backend). One is fastest "
-                                   "on a busy or 2-core machine.")
+                              help="CPU threads (PyTorch's, or worker threads on the NumPy backend). One is fastest on a "
+                                   "busy or 2-core machine.")
 model_option = click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
                             help="A saved model folder. [default: the bundled model]")
 
