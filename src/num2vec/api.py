@@ -516,10 +516,11 @@ class Num2Vec:
         # a calibrated model ranks at least RERANK_CANDIDATES candidates of the beam by calibrated probability
         n_cand = max(k, RERANK_CANDIDATES) if top_k and self.calibration is not None else k
         beam = beam_size or (max(k, 4) if top_k else 1)
-        with self._lock, self._threads(sum(map(len, batch))), self._autocast():
+        items = sum(map(len, batch))
+        with self._lock, self._threads(items), self._autocast():
             if self.backend == "numpy":
                 res = engine.predict_numbers(self.engine, batch, batch_size=batch_size, beam_size=max(beam, n_cand),
-                                             top_k=n_cand, workers=self._workers(sum(map(len, batch))))
+                                             top_k=n_cand, workers=self._workers(items))
             else:
                 from .model import predict_numbers
 

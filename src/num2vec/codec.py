@@ -376,3 +376,20 @@ def fill_allowed_next(allow, n_digits, last_digit, neg, max_out, allow_negative:
 def until_eos(tokens: list[int]) -> list[int]:
     """A generated token row up to and including its ``<eos>``."""
     return tokens[: tokens.index(EOS) + 1] if EOS in tokens else tokens
+
+
+def unique_token_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct token rows ``(U, L)`` int64 of ``rows (R, L)``, in lexicographic order, and ``inverse (R,)``, as
+    ``np.unique(rows, axis=0, return_inverse=True)``: the rows are compared as byte strings (tokens are below 256),
+    about 10x faster.
+
+    >>> rows, inverse = unique_token_rows(np.array([[3, 10], [1, 10], [3, 10]]))
+    >>> rows.tolist(), inverse.tolist()
+    ([[1, 10], [3, 10]], [1, 0, 1])
+    """
+    if rows.shape[0] == 0:
+        return rows.astype(np.int64), np.zeros(0, dtype=np.int64)
+    a = np.ascontiguousarray(rows.astype(np.uint8))  # (R, L)
+    keys = a.view(np.dtype((np.void, a.shape[1]))).ravel()  # (R,): one memcmp-ordered key per row
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    return distinct.view(np.uint8).reshape(-1, a.shape[1]).astype(np.int64), inverse.reshape(-1).astype(np.int64)

@@ -42,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .codec import EOS, NEG, PAD, SOS, VOCAB_SIZE, decode_tokens, fill_allowed_next, until_eos
+from .codec import EOS, NEG, PAD, SOS, VOCAB_SIZE, decode_tokens, fill_allowed_next, unique_token_rows, until_eos
 from .config import CONFIG_NAME, WEIGHTS_NAME, ModelConfig, check_weights_header, read_config
 from .exact import MISSING, featurize
 
@@ -124,6 +124,7 @@ def magnitude_features(tokens: np.ndarray, max_digits: int) -> np.ndarray:
     return np.concatenate([sign[:, None], np.tanh(log10 / max_digits)[:, None], scales], axis=1).astype(np.float32)
 
 
+# --- array helpers ------------------------------------------------------------------------------
 def _linear(x: np.ndarray, w_t: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
     """``x (..., d_in) @ w_t (d_in, d_out) + b`` as one matrix product: ``np.matmul`` on a 3-D ``x`` would run one
     small product per leading index."""
@@ -141,17 +142,6 @@ def _pad_last(a: np.ndarray, width: int, value: int) -> np.ndarray:
     out = np.full((*a.shape[:-1], width), value, dtype=a.dtype)
     out[..., : a.shape[-1]] = a
     return out
-
-
-def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct token rows ``(U, L)`` of ``rows (R, L)`` in lexicographic order and ``inverse (R,)``
-    (as :func:`num2vec.model.unique_rows`)."""
-    if rows.shape[0] == 0:
-        return rows, np.zeros(0, dtype=np.int64)
-    a = np.ascontiguousarray(rows.astype(np.uint8))
-    keys = a.view(np.dtype((np.void, a.shape[1]))).ravel()
-    distinct, inverse = np.unique(keys, return_inverse=True)
-    return distinct.view(np.uint8).reshape(-1, a.shape[1]).astype(np.int64), inverse.reshape(-1).astype(np.int64)
 
 
 # --- the recurrent cell -----------------------------------------------------------------------
@@ -370,7 +360,7 @@ class NumpyNet:
             width = max(L, diffs.shape[-1])
             rows_in = np.concatenate([_pad_last(rows_in, width, PAD),
                                       _pad_last(diffs.reshape(N * B * T, -1).astype(np.int64), width, PAD)])
-        rows, inverse = unique_rows(rows_in)
+        rows, inverse = unique_token_rows(rows_in)
         row_len = (rows != PAD).sum(-1)
         valid = row_len > 0
         u = np.zeros((rows.shape[0], self.cfg.d_model), dtype=np.float32)
