@@ -10,9 +10,12 @@ predicted. Three predictors run on the same inputs:
 
 model
     ``Num2Vec.predict_next(terms, top_k=3)`` (beam search, beam 4): top-1 is the
-    most likely answer, top-3 counts a hit among the three. Inputs the model
-    refuses (a negative term, or one with more digits than it reads) raise
-    ``ValueError``: they count as wrong and are reported as "refused".
+    most likely answer, top-3 counts a hit among the three. With a calibration
+    (the bundled model has one) these are the decoder's and the exact rules'
+    candidates ranked by calibrated probability (:mod:`num2vec.calibration`).
+    Inputs the model refuses raise ``ValueError``: they count as wrong and are
+    reported as "refused". The column "decoder" is the network alone:
+    ``predict_next(terms)``, greedy decoding, no ranking.
 solver
     :func:`num2vec.solver.solve`, the project's rule solver. It gives one answer
     or none, so its top-3 equals its top-1.
@@ -113,13 +116,15 @@ def sympy_candidates(shown: list[int], timeout: float) -> dict:
             "seconds": time.perf_counter() - start}
 
 
-def model_top3(model, shown: list[int]) -> tuple[list[int] | None, list[float] | None, str]:
-    """The model's three best answers, their probabilities (calibrated when the model has a calibration), status."""
+def model_top3(model, shown: list[int]) -> tuple[list[int] | None, list[float] | None, int | None, str]:
+    """The model's three best answers, their probabilities (calibrated when the model has a calibration), the
+    decoder's greedy answer, status."""
     try:
         ranked = model.predict_next(shown, top_k=3)
-    except ValueError as e:  # too many digits for this model
-        return None, None, f"refused: {e}"[:200]
-    return [v for v, _ in ranked], [round(p, 6) for _, p in ranked], "ok"
+        greedy = model.predict_next(shown)
+    except ValueError as e:  # a term the model does not read
+        return None, None, None, f"refused: {e}"[:200]
+    return [v for v, _ in ranked], [round(p, 6) for _, p in ranked], greedy, "ok"
 
 
 # ---------------------------------------------------------------------------
@@ -137,7 +142,7 @@ def run(sequences, model, given_list: list[int], sympy_timeout: float, use_sympy
             terms = seq.terms(g + 1)
             shown, want = terms[:g], terms[g]
             t0 = time.perf_counter()
-            top3, probs, model_status = model_top3(model, shown)
+            top3, probs, greedy, model_status = model_top3(model, shown)
             t1 = time.perf_counter()
             solved = explain(shown)
             t2 = time.perf_counter()
@@ -148,7 +153,7 @@ def run(sequences, model, given_list: list[int], sympy_timeout: float, use_sympy
             times[g]["sympy"] += sym["seconds"]
             rows.append({
                 "name": seq.name, "category": seq.category, "given": g, "shown": shown, "want": want,
-                "model": top3, "model_p": probs, "model_status": model_status,
+                "model": top3, "model_p": probs, "decoder": greedy, "model_status": model_status,
                 "solver": None if solved is None else solved[0], "solver_rule": None if solved is None else solved[1],
                 "sympy": sym["candidates"][:3], "sympy_recurrence": sym["by_guesser"]["recurrence"][:1],
                 "sympy_guess": sym["by_guesser"]["guess"][:3], "sympy_status": sym["status"],
@@ -179,7 +184,8 @@ def summarise(rows: list[dict], given_list: list[int], categories: list[str]) ->
             n = len(rs)
             if not n:
                 continue
-            entry = {"n": n, "model_refused": sum(r["model"] is None for r in rs)}
+            entry = {"n": n, "model_refused": sum(r["model"] is None for r in rs),
+                     "decoder_top1": sum(r.get("decoder") == r["want"] for r in rs) / n}
             for m in METHODS:
                 entry[f"{m}_top1"] = sum(_hits(r, m, 1) for r in rs) / n
                 entry[f"{m}_top3"] = sum(_hits(r, m, 3) for r in rs) / n
@@ -224,7 +230,8 @@ def format_tables(result: dict) -> str:
         "per sequence.",
         "",
         "Exact-match accuracy (%) of the next term. The solver gives one answer, so its top-3 is its top-1. "
-        "'refused': sequences the model does not read (negative terms, or more digits than it reads), "
+        "'decoder': the network alone (greedy decoding); the model's top-1 and top-3 rank the decoder's and the "
+        "exact rules' candidates by calibrated probability. 'refused': sequences the model does not read, "
         "counted as wrong.",
         "",
     ]
@@ -236,13 +243,15 @@ def format_tables(result: dict) -> str:
             f"Time: model {t['model']:.1f} s, solver {t['solver']:.2f} s, sympy {t['sympy']:.1f} s "
             f"({table['all']['sympy_timeouts']} sympy timeouts).",
             "",
-            "| category | n | model top-1 | model top-3 | refused | solver | sympy top-1 | sympy top-3 | any top-1 |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| category | n | model top-1 | model top-3 | decoder | refused | solver | sympy top-1 | sympy top-3 "
+            "| any top-1 |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for key, e in table.items():
             name = f"**{key}**" if key == "all" else key
             lines.append(
-                f"| {name} | {e['n']} | {_pct(e['model_top1'])} | {_pct(e['model_top3'])} | {e['model_refused']} | "
+                f"| {name} | {e['n']} | {_pct(e['model_top1'])} | {_pct(e['model_top3'])} | {_pct(e['decoder_top1'])} | "
+                f"{e['model_refused']} | "
                 f"{_pct(e['solver_top1'])} | {_pct(e['sympy_top1'])} | {_pct(e['sympy_top3'])} | {_pct(e['any_top1'])} |")
         a = table["all"]
         lines += ["", f"sympy's guessers alone (top-1): find_simple_recurrence_vector {_pct(a['sympy_recurrence_top1'])} %, "
@@ -259,12 +268,12 @@ def format_console(result: dict) -> str:
     lines = []
     for g, table in result["summary"].items():
         lines.append(f"given {g} -> term {int(g) + 1}")
-        lines.append(f"{'category':<20} {'n':>4} {'mod@1':>6} {'mod@3':>6} {'refus':>5} {'solver':>6} "
-                     f"{'sym@1':>6} {'sym@3':>6}")
+        lines.append(f"{'category':<20} {'n':>4} {'mod@1':>6} {'mod@3':>6} {'dec@1':>6} {'refus':>5} "
+                     f"{'solver':>6} {'sym@1':>6} {'sym@3':>6}")
         for key, e in table.items():
             lines.append(f"{key:<20} {e['n']:>4} {_pct(e['model_top1']):>6} {_pct(e['model_top3']):>6} "
-                         f"{e['model_refused']:>5} {_pct(e['solver_top1']):>6} {_pct(e['sympy_top1']):>6} "
-                         f"{_pct(e['sympy_top3']):>6}")
+                         f"{_pct(e['decoder_top1']):>6} {e['model_refused']:>5} {_pct(e['solver_top1']):>6} "
+                         f"{_pct(e['sympy_top1']):>6} {_pct(e['sympy_top3']):>6}")
         c = table["all"].get("calibration")
         if c:
             conf = "-" if c["confident_accuracy"] is None else _pct(c["confident_accuracy"]).strip()

@@ -159,7 +159,10 @@ def main(argv: list[str] | None = None) -> int:
         for fit_given in ([10, 5], args.given):
             r = nested_cv(by_given, fit_given)
             print(f"fitted on given {fit_given}: dev nested-CV ECE given 10 {r[10]['ece']:.3f}, given 5 "
-                  f"{r[5]['ece']:.3f}")
+                  f"{r[5]['ece']:.3f}; top-1 given 10 {r[10]['accuracy']:.3f}, given 5 {r[5]['accuracy']:.3f}")
+            for g in (10, 5):
+                print(f"  given {g} bins (count, mean p, accuracy):",
+                      " ".join(f"({b['count']}, {b['mean_p']:.2f}, {b['accuracy']:.2f})" for b in r[g]["bins"]))
         return 0
     data = collect(model, dev, args.given)
     cal = fit_calibration(data, fitted_on(len(dev), args.given, data))

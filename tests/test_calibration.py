@@ -10,13 +10,18 @@ from num2vec.calibration import FEATURES, UNPROPOSED_LOG_P, Calibration, candida
 def test_features_are_finite_for_certain_and_hopeless_answers():
     table = {"log_p": [0.0, -1e-30, np.log(0.5), -800.0], "support": [0, 3, 1, 0], "n_terms": [5, 10, 10, 2],
              "solver_agrees": [True, False, False, True], "first": [True, False, False, False],
-             "from_decoder": [True, True, True, False]}
+             "from_decoder": [True, True, True, False], "known": [False, True, False, False],
+             "known_rivals": [1, 0, 1, 1], "digits": [5, 30, 30, 0], "distinct": [1, 10, 10, 0]}
     f = features(table)
     assert f.shape == (4, len(FEATURES)) and np.isfinite(f).all()
     clip = calibration._LOGIT_CLIP
     assert f[0, 0] == clip and f[3, 0] == -clip and abs(f[2, 0]) < 1e-12  # logit clipped; logit(0.5) = 0
     assert f[:, 2].tolist() == [1.0, 0.0, 0.0, 1.0] and f[:, 4].tolist() == [1.0, 0.0, 0.0, 1.0]
     assert f[:, 5].tolist() == [1.0, 0.0, 0.0, 0.0] and f[:, 6].tolist() == [1.0, 1.0, 1.0, 0.0]
+    named = dict(zip(FEATURES, f.T))
+    assert named["known"].tolist() == [0.0, 1.0, 0.0, 0.0] and np.allclose(named["known/terms"], [0, 0.1, 0, 0])
+    assert np.allclose(named["logit_p/terms"], f[:, 0] / [5, 10, 10, 2])
+    assert np.allclose(named["known*log_digits"], [0, np.log(30), 0, 0])
 
 
 def test_candidate_table_adds_the_rules_answers_the_decoder_missed():
@@ -26,6 +31,17 @@ def test_candidate_table_adds_the_rules_answers_the_decoder_missed():
     i = table["value"].index(720)
     assert not table["from_decoder"][i] and table["support"][i] >= 2 and table["log_p"][i] == UNPROPOSED_LOG_P
     assert all(len(v) == len(table["value"]) for v in table.values())
+    assert table["digits"][0] == 1 + 1 + 1 + 2 + 3 and table["distinct"][0] == 5
+
+
+def test_candidate_table_adds_the_integer_functions_answers():
+    # the primes: the decoder's guesses miss 31, the set rule gives it; Euler's totient phi(1..10), then phi(11)
+    table = candidate_table([2, 3, 5, 7, 11, 13, 17, 19, 23, 29], [(37, np.log(0.5)), (29, np.log(0.2))])
+    i = table["value"].index(31)
+    assert table["known"][i] and not table["from_decoder"][i] and table["known_rivals"][i] == 0
+    assert not table["known"][0] and table["known_rivals"][0] == 1
+    table = candidate_table([1, 1, 2, 2, 4, 2, 6, 4, 6, 4], [(6, np.log(0.5))])
+    assert 10 in table["value"] and table["known"][table["value"].index(10)]
 
 
 def test_fit_learns_that_rule_support_makes_answers_right():
@@ -33,7 +49,9 @@ def test_fit_learns_that_rule_support_makes_answers_right():
     n = 2000
     support = rng.integers(0, 4, n)
     table = {"log_p": np.log(rng.uniform(0.5, 1.0, n)), "support": support, "n_terms": np.full(n, 10),
-             "solver_agrees": np.zeros(n, bool), "first": np.ones(n, bool), "from_decoder": np.ones(n, bool)}
+             "solver_agrees": np.zeros(n, bool), "first": np.ones(n, bool), "from_decoder": np.ones(n, bool),
+             "known": np.zeros(n, bool), "known_rivals": np.zeros(n), "digits": np.full(n, 20),
+             "distinct": np.full(n, 10)}
     correct = rng.uniform(size=n) < np.where(support > 0, 0.95, 0.2)
     cal = fit(table, correct, fitted_on="synthetic")
     p = cal.probability(table)
@@ -52,7 +70,7 @@ def test_reliability_of_an_overconfident_model():
 
 
 @pytest.mark.parametrize("bad, msg", [({"features": ["x"], "weights": [1], "bias": 0}, "features must be"),
-                                      ({"features": list(FEATURES), "weights": [1, 2], "bias": 0}, "2 values"),
+                                      ({"features": list(FEATURES), "weights": [1, 2], "bias": 0}, "2 weights for"),
                                       ({"features": list(FEATURES), "bias": 0}, "malformed")])
 def test_malformed_calibrations_are_refused(bad, msg):
     with pytest.raises(ValueError, match=msg):
@@ -65,7 +83,7 @@ def calibrated(tiny_model):
     import copy
 
     model = copy.copy(tiny_model)
-    model.calibration = Calibration(weights=(0.0, 6.0, -3.0, 0.0, 0.0, 0.0, 0.0), bias=0.0)
+    model.calibration = Calibration(weights=(0.0, 6.0, -3.0) + (0.0,) * (len(FEATURES) - 3), bias=0.0)
     return model
 
 
@@ -76,7 +94,7 @@ def test_min_confidence_answers_none_below_it(calibrated):
     assert [v for v, _ in ranked] == [8] and ranked[0][1] > 0.9
     assert calibrated.predict_next([5, 6, 7], min_confidence=0.0) == calibrated.predict_next([5, 6, 7])
     # a calibration that trusts nothing: every answer is below the threshold
-    calibrated.calibration = Calibration(weights=(0.0,) * 7, bias=-5.0)
+    calibrated.calibration = Calibration(weights=(0.0,) * len(FEATURES), bias=-5.0)
     assert calibrated.predict_next([5, 6, 7], min_confidence=0.5) is None
     assert calibrated.predict_next([[5, 6, 7], [1, 2, 3]], min_confidence=0.5) == [None, None]
     assert calibrated.predict_next([5, 6, 7], top_k=2, min_confidence=0.5) == []
@@ -123,7 +141,8 @@ def _questions(seed: int, count: int = 400):
         lp = [float(rng.uniform(-0.5, 0) if right == 0 else rng.uniform(-2, -0.3)), -2.5, -3.0]
         table = {"value": [1, 2, 3], "log_p": lp, "support": [int(rng.integers(0, 4)) for _ in range(3)],
                  "n_terms": [n_terms] * 3, "solver_agrees": [False] * 3, "first": [True, False, False],
-                 "from_decoder": [True] * 3}
+                 "from_decoder": [True] * 3, "known": [False] * 3, "known_rivals": [0] * 3,
+                 "digits": [n_terms * 2] * 3, "distinct": [n_terms] * 3}
         for k, v in table.items():
             tables.setdefault(k, []).extend(v)
         correct += [i == right for i in range(3)]
@@ -153,9 +172,19 @@ def test_the_top_recalibration_is_fitted_on_first_choices_and_keeps_the_ranking(
     assert again == stacked and np.allclose(again.probability(one), stacked.probability(one))
 
 
+def test_a_calibration_of_the_first_features_reads_with_zero_weights_for_the_others():
+    stored = {"features": list(FEATURES[:7]), "weights": [1, 2, 3, 4, 5, 6, 7], "bias": 0.5}
+    cal = Calibration.from_dict(stored)
+    assert cal.weights == (1, 2, 3, 4, 5, 6, 7) + (0.0,) * (len(FEATURES) - 7) and cal.bias == 0.5
+    with pytest.raises(ValueError, match="3 weights for 7 features"):
+        Calibration.from_dict({**stored, "weights": [1, 2, 3]})
+    with pytest.raises(ValueError, match="features must be"):
+        Calibration.from_dict({**stored, "features": list(FEATURES[1:8])})
+
+
 def test_a_calibration_without_top_reads_as_the_identity():
-    d = Calibration(weights=(1.0,) + (0.0,) * 6, bias=0.0).to_dict()
+    d = Calibration(weights=(1.0,) + (0.0,) * (len(FEATURES) - 1), bias=0.0).to_dict()
     d.pop("top")
     assert Calibration.from_dict(d).top == (1.0, 0.0, 0.0)
     with pytest.raises(ValueError, match="top"):
-        Calibration(weights=(1.0,) + (0.0,) * 6, bias=0.0, top=(-1.0, 0.0, 0.0))
+        Calibration(weights=(1.0,) + (0.0,) * (len(FEATURES) - 1), bias=0.0, top=(-1.0, 0.0, 0.0))

@@ -35,6 +35,22 @@ def test_p_recursive_and_interleaved_sequences(bundled, seq, want):
 
 
 @pytest.mark.parametrize("seq, want", [
+    ([2, 3, 5, 7, 11, 13, 17, 19, 23, 29], 31),  # primes
+    ([1, 1, 2, 2, 4, 2, 6, 4, 6, 4], 10),  # Euler's totient phi(n)
+    ([1, 2, 2, 3, 2, 4, 2, 4, 3, 4], 2),  # number of divisors tau(n)
+    ([1, 2, 3, 5, 6, 7, 10, 11, 13, 14], 15),  # squarefree numbers
+    ([4, 6, 9, 10, 14, 15, 21, 22, 25, 26], 33),  # semiprimes
+    ([17, 41, 73, 89, 97, 113, 137, 193, 233, 241], 257),  # primes = 1 (mod 8)
+    ([2, 5, 10, 17, 28, 41, 58, 77, 100, 129], 160),  # partial sums of the primes
+    ([1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2], 3),  # digit sum of n
+])
+def test_arithmetic_functions_and_integer_sets(bundled, seq, want):
+    """num2vec.integer_functions' candidates, ranked by the calibration (what `num2vec predict` prints)."""
+    (value, p), *_ = bundled.predict_next(seq, top_k=3)
+    assert value == want and p > 0.5
+
+
+@pytest.mark.parametrize("seq, want", [
     ([1, 2, 3], 4),
     ([1, 2, 3, 4, 5], 6),  # the first 5 natural numbers: a question of the real-sequence benchmark (never trained)
     ([1, 2, 3, 4, 5, 6], 7),

@@ -9,8 +9,10 @@ term, by logistic regression (Platt scaling, Platt 1999, with extra features).
 The candidates of a question (:func:`candidate_table`) are the decoder's
 (beam search's best three) and those of exact rules the decoder did not
 propose: the rule solver's answer (:func:`num2vec.solver.solve`: periods,
-finite differences, linear recurrences, staircases) and the holonomic fits of
-:mod:`num2vec.exact`. The features of each (:data:`FEATURES`):
+finite differences, linear recurrences, staircases), the holonomic fits of
+:mod:`num2vec.exact`, and the answers of the arithmetic and digit functions and
+integer sets of :mod:`num2vec.integer_functions`. The features of each
+(:data:`FEATURES`):
 
 * ``logit(p)`` of the decoder's probability, clipped to [-10, 10] (-10 for a
   candidate the decoder did not propose);
@@ -20,7 +22,15 @@ finite differences, linear recurrences, staircases) and the holonomic fits of
   whether ``support`` is zero;
 * ``log(terms given)``;
 * whether the rule solver gives the same answer;
-* whether it is the decoder's first choice, and whether the decoder proposed it.
+* whether it is the decoder's first choice, and whether the decoder proposed it;
+* whether a rule of :mod:`num2vec.integer_functions` gives it, and ``log(1 + rivals)``,
+  ``rivals`` the number of other answers those rules give;
+* how much the sequence says: ``log`` of the number of decimal digits of its terms
+  and of its distinct terms, and the interactions of the evidence with them
+  (``logit(p)``, support, solver agreement and the integer-function match divided by
+  the terms given; the match times log digits). Many rules agree on a few small
+  terms (0, 1, 1, 1, 1 is the start of a dozen functions), so the same evidence
+  is worth less on a short sequence of small numbers.
 
 :meth:`num2vec.Num2Vec.predict_next` with ``top_k`` or ``min_confidence`` ranks
 the candidates by calibrated probability. The calibration is fitted on the
@@ -32,7 +42,7 @@ equal-width bins) and the accuracy of the answers given with p >= 0.9.
 >>> table = candidate_table([1, 2, 3, 4], [(5, np.log(0.8)), (6, np.log(0.1))])
 >>> table["value"], table["support"], table["solver_agrees"], table["from_decoder"]
 ([5, 6], [8, 1], [True, False], [True, True])
->>> cal = Calibration(weights=(1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), bias=0.0)   # identity on logit(p)
+>>> cal = Calibration(weights=(1.0,) + (0.0,) * 16, bias=0.0)   # identity on logit(p)
 >>> np.round(cal.probability(table), 3).tolist()
 [0.8, 0.1]
 """
@@ -45,7 +55,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 #: the features, in weight order
-FEATURES = ("logit_p", "log1p_support", "no_support", "log_terms", "solver_agrees", "first", "from_decoder")
+FEATURES = ("logit_p", "log1p_support", "no_support", "log_terms", "solver_agrees", "first", "from_decoder",
+            "known", "log1p_known_rivals", "logit_p/terms", "log1p_support/terms", "no_support/terms",
+            "solver_agrees/terms", "known/terms", "log_digits", "log_distinct", "known*log_digits")
 #: the decoder's logit(p) is clipped to +-this (p = 1 - 4.5e-5 at the top): a float32 log-probability near 0 is
 #: resolved to about 1e-7 per decoded digit, so a near-certain answer's logit past this is rounding noise (two
 #: inference backends whose logits agree to 1e-5 gave calibrated probabilities 0.004 apart with a clip of 20).
@@ -61,11 +73,14 @@ def candidate_table(seq: Sequence[int], decoded: Sequence[tuple[int, float]]) ->
 
     ``decoded``: the decoder's candidates ``[(value, log-prob), ...]``, most likely
     first. Candidates of exact rules that the decoder did not propose (the rule
-    solver's answer, the holonomic fits' predictions) follow, with log-probability
+    solver's answer, the holonomic fits' predictions, the answers of
+    :func:`num2vec.integer_functions.next_terms`) follow, with log-probability
     :data:`UNPROPOSED_LOG_P`. Keys: ``value``, ``log_p``, ``support``, ``n_terms``,
-    ``solver_agrees``, ``first``, ``from_decoder``.
+    ``solver_agrees``, ``first``, ``from_decoder``, ``known``, ``known_rivals``,
+    ``digits`` (decimal digits of the terms, signs not counted), ``distinct`` (distinct terms).
     """
     from .exact import HOLONOMIC_SHAPES, SUPPORT_SPEC, rule_candidates, rule_support
+    from .integer_functions import next_terms
     from .solver import solve
 
     values = [v for v, _ in decoded]
@@ -73,7 +88,8 @@ def candidate_table(seq: Sequence[int], decoded: Sequence[tuple[int, float]]) ->
     solved = solve(seq)
     rules = rule_candidates(seq)
     holonomic = rules[SUPPORT_SPEC.n_basic: SUPPORT_SPEC.n_basic + len(HOLONOMIC_SHAPES)]
-    extra = [solved, *holonomic]
+    known = sorted(set(next_terms(seq).values()))
+    extra = [solved, *holonomic, *known]
     for v in extra:
         if v is not None and v not in values:
             values.append(v)
@@ -82,20 +98,29 @@ def candidate_table(seq: Sequence[int], decoded: Sequence[tuple[int, float]]) ->
     return {"value": values, "log_p": log_p, "support": rule_support(seq, values, rules),
             "n_terms": [len(seq)] * len(values),
             "solver_agrees": [v == solved for v in values], "first": [i == 0 for i in range(len(values))],
-            "from_decoder": [i < proposed for i in range(len(values))]}
+            "from_decoder": [i < proposed for i in range(len(values))],
+            "known": [v in known for v in values],
+            "known_rivals": [len(known) - (v in known) for v in values],
+            "digits": [sum(len(str(abs(t))) for t in seq)] * len(values),
+            "distinct": [len(set(seq))] * len(values)}
 
 
 def features(table: dict[str, Sequence]) -> np.ndarray:
-    """The calibration features ``(N, 7)`` (:data:`FEATURES`) of the N candidates of a :func:`candidate_table`
+    """The calibration features ``(N, 17)`` (:data:`FEATURES`) of the N candidates of a :func:`candidate_table`
     (or of several questions' tables concatenated key by key)."""
     lp = np.minimum(np.asarray(table["log_p"], dtype=np.float64), 0.0)
     # logit(p) = log p - log(1 - p), computed stably near p = 1
-    logit = lp - np.log(-np.expm1(np.minimum(lp, -1e-12)))
+    logit = np.clip(lp - np.log(-np.expm1(np.minimum(lp, -1e-12))), -_LOGIT_CLIP, _LOGIT_CLIP)
     s = np.asarray(table["support"], dtype=np.float64)
-    n = np.asarray(table["n_terms"], dtype=np.float64)
+    n = np.maximum(np.asarray(table["n_terms"], dtype=np.float64), 1.0)
     flag = lambda key: np.asarray(table[key], dtype=np.float64)  # noqa: E731
-    return np.stack([np.clip(logit, -_LOGIT_CLIP, _LOGIT_CLIP), np.log1p(s), (s == 0).astype(np.float64),
-                     np.log(np.maximum(n, 1.0)), flag("solver_agrees"), flag("first"), flag("from_decoder")], axis=1)
+    known, solver = flag("known"), flag("solver_agrees")
+    log_digits = np.log(np.maximum(flag("digits"), 1.0))
+    evidence = np.stack([logit, np.log1p(s), (s == 0).astype(np.float64), np.log(n), solver, flag("first"),
+                         flag("from_decoder"), known, np.log1p(flag("known_rivals"))], axis=1)
+    per_term = np.stack([logit, np.log1p(s), (s == 0).astype(np.float64), solver, known], axis=1) / n[:, None]
+    size = np.stack([log_digits, np.log(np.maximum(flag("distinct"), 1.0)), known * log_digits], axis=1)
+    return np.concatenate([evidence, per_term, size], axis=1)
 
 
 @dataclass(frozen=True)
@@ -144,11 +169,19 @@ class Calibration:
 
     @classmethod
     def from_dict(cls, d: dict) -> Calibration:
-        """Read a stored calibration; ``ValueError`` when it is malformed."""
-        if not isinstance(d, dict) or list(d.get("features", [])) != list(FEATURES):
+        """Read a stored calibration; ``ValueError`` when it is malformed.
+
+        A calibration fitted on the first features of :data:`FEATURES` only (as
+        stored before the later ones existed) reads with weight 0 for the others."""
+        stored = list(d.get("features", [])) if isinstance(d, dict) else []
+        if not stored or stored != list(FEATURES[:len(stored)]):
             raise ValueError(f"calibration: features must be {list(FEATURES)}")
         try:
-            return cls(tuple(float(w) for w in d["weights"]), float(d["bias"]), str(d.get("fitted_on", "")),
+            weights = [float(w) for w in d["weights"]]
+            if len(weights) != len(stored):
+                raise ValueError(f"calibration: {len(weights)} weights for {len(stored)} features")
+            weights += [0.0] * (len(FEATURES) - len(stored))
+            return cls(tuple(weights), float(d["bias"]), str(d.get("fitted_on", "")),
                        tuple(float(w) for w in d.get("top", (1.0, 0.0, 0.0))))
         except (KeyError, TypeError) as exc:
             raise ValueError(f"calibration: malformed ({exc})") from None

@@ -1,0 +1,449 @@
+"""Arithmetic and digit functions of the index, and sets of integers with a property, as next-term rules.
+
+Many sequences people meet are not built from their own earlier terms, which
+is all that :mod:`num2vec.exact` reads, but from a function of the position
+(Euler's totient phi(n), the number of divisors tau(n), the digit sum of n...)
+or from a property (the primes, the squarefree numbers, the primes that are
+1 mod 8...). This module recognises both kinds, exactly, and says what comes
+next; :mod:`num2vec.calibration` ranks its answers beside the decoder's.
+
+* **Index functions** (:data:`INDEX_FUNCTIONS`): the sequence is ``f(o), f(o+1),
+  ...`` for a function ``f`` of the table and an offset ``o`` in
+  :data:`OFFSETS`, or the partial sums ``F(n) = f(1) + ... + f(n)`` of one. The
+  functions are the classical arithmetic functions (Hardy & Wright, *An
+  Introduction to the Theory of Numbers*, ch. 16-19; Apostol, *Introduction to
+  Analytic Number Theory*, ch. 2), the partition functions, and functions of
+  the digits in a base. 1, 1, 2, 2, 4, 2, 6, 4, 6 is phi(1..9), so phi(10) = 4
+  comes next.
+* **Integer sets** (:func:`integer_sets`): the sequence is strictly
+  increasing and lists, without a gap, the members of a set ``S`` between its
+  first and last term; ``S`` is one of :data:`PROPERTIES` (prime, squarefree,
+  semiprime, k-smooth, palindrome...), its complement, two properties at once,
+  or a property with a residue condition ``n = r (mod m)`` or ``gcd(n, m) = 1``
+  for m up to :data:`MAX_MODULUS`. The answer is the next member. 97, 113, 137,
+  193, 233, 241 are the primes = 1 (mod 8) from 97 on (101, 103, 107... are
+  not), so 257 comes next. Arithmetic progressions are left to the other rules
+  (3, 5, 7 are primes, but 9 comes next).
+
+Arithmetic progressions (constant sequences included) are left to the other
+rules altogether: 1, 2, 3, 4 are also the digit sums of 1..4 in base 5, but 5,
+not 1, comes next.
+
+The set rules are also tried on the first differences, for the partial sums
+of a set's members (2, 5, 10, 17, 28 are the sums of the first primes).
+
+The rules are exact and verified on every given term, so a match on a long
+sequence is strong evidence; on a short one several rules can match, and their
+answers all become candidates. Values are Python integers; the set rules apply
+to sequences of non-negative terms up to :data:`SET_LIMIT`, the index functions
+to positions up to :data:`INDEX_LIMIT` (both far beyond what a given prefix
+reaches), and nothing else is tried: a sequence outside them simply gets no
+candidate from this module.
+
+>>> next_terms([1, 1, 2, 2, 4, 2, 6, 4, 6])["phi"]
+4
+>>> next_terms([97, 113, 137, 193, 233, 241])["prime & n = 1 (mod 8)"]
+257
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cache, lru_cache
+from math import gcd, isqrt
+
+import numpy as np
+
+#: the set rules apply to sequences whose terms, and next member, are at most this
+SET_LIMIT = 2**20
+#: the index functions are evaluated at positions up to this
+INDEX_LIMIT = 10_000
+#: the first position ``o`` tried: the sequence is f(o), f(o+1), ...
+OFFSETS = (0, 1, 2)
+#: residue conditions ``n = r (mod m)`` and ``gcd(n, m) = 1`` are tried for 2 <= m <= this
+MAX_MODULUS = 12
+#: the fewest terms a rule is matched against
+MIN_TERMS = 4
+
+
+# --- factorisation -----------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=4)
+def _spf(limit: int) -> np.ndarray:
+    """Smallest prime factor of every n < ``limit`` (sieve of Eratosthenes; 0 and 1 map to themselves)."""
+    spf = np.arange(limit, dtype=np.int64)
+    for p in range(2, isqrt(limit - 1) + 1):
+        if spf[p] == p:
+            block = spf[p * p::p]
+            np.copyto(block, p, where=block == np.arange(p * p, limit, p))
+    return spf
+
+
+def _spf_table(n: int) -> np.ndarray:
+    """A smallest-prime-factor table covering 0..n (sizes are powers of two, so that few are built)."""
+    size = 1 << max(10, int(n).bit_length())
+    return _spf(size)
+
+
+def factorize(n: int) -> dict[int, int]:
+    """``{prime: exponent}`` of ``1 <= n <= SET_LIMIT * 2`` (``{}`` for 1).
+
+    >>> factorize(360)
+    {2: 3, 3: 2, 5: 1}
+    """
+    spf = _spf_table(n)
+    out: dict[int, int] = {}
+    while n > 1:
+        p = int(spf[n])
+        out[p] = out.get(p, 0) + 1
+        n //= p
+    return out
+
+
+@lru_cache(maxsize=1)
+def _primes(count: int = 1300) -> list[int]:
+    """The first ``count`` primes (enough for the n-th prime at every position a rule reaches)."""
+    spf = _spf_table(11_000)
+    return [int(p) for p in np.nonzero(spf[2:] == np.arange(2, len(spf)))[0] + 2][:count]
+
+
+# --- index functions ---------------------------------------------------------------------------------------------
+
+def _multiplicative(prime_power: Callable[[int, int], int]) -> Callable[[int], int | None]:
+    """The multiplicative function with ``f(p^e) = prime_power(p, e)``; defined for n >= 1."""
+    def f(n: int) -> int | None:
+        if n < 1:
+            return None
+        out = 1
+        for p, e in factorize(n).items():
+            out *= prime_power(p, e)
+        return out
+    return f
+
+
+def _additive(prime_power: Callable[[int, int], int]) -> Callable[[int], int | None]:
+    """The additive function with ``f(p^e) = prime_power(p, e)``; defined for n >= 1."""
+    def f(n: int) -> int | None:
+        return None if n < 1 else sum(prime_power(p, e) for p, e in factorize(n).items())
+    return f
+
+
+def _carmichael(n: int) -> int | None:
+    """Carmichael's lambda: the exponent of the multiplicative group mod n."""
+    if n < 1:
+        return None
+    out = 1
+    for p, e in factorize(n).items():
+        lam = 2 ** (e - 2) if p == 2 and e >= 3 else (p - 1) * p ** (e - 1)
+        out = out * lam // gcd(out, lam)
+    return out
+
+
+def _pillai(n: int) -> int | None:
+    """Pillai's function: the sum of gcd(k, n) for k = 1..n; multiplicative, (e + 1) p^e - e p^(e-1) at p^e."""
+    if n < 1:
+        return None
+    out = 1
+    for p, e in factorize(n).items():
+        out *= (e + 1) * p**e - e * p ** (e - 1)
+    return out
+
+
+def _digits(n: int, base: int) -> list[int]:
+    out = []
+    while n:
+        n, d = divmod(n, base)
+        out.append(d)
+    return out or [0]
+
+
+def _prime_pi(n: int) -> int | None:
+    if n < 0:
+        return None
+    spf = _spf_table(n)
+    return int(np.count_nonzero(spf[2:n + 1] == np.arange(2, n + 1)))
+
+
+def _nth_prime(n: int) -> int | None:
+    primes = _primes()
+    return primes[n - 1] if 1 <= n <= len(primes) else None
+
+
+@lru_cache(maxsize=1)
+def _partition_table(limit: int = 400) -> tuple[list[int], list[int]]:
+    """p(n), the partitions of n, and q(n), its partitions into distinct parts, for n < ``limit``: the
+    coefficients of the products of 1 / (1 - x^k) and of (1 + x^k) over k >= 1."""
+    p, q = [1] + [0] * (limit - 1), [1] + [0] * (limit - 1)
+    for k in range(1, limit):
+        for n in range(k, limit):  # parts of size k used any number of times
+            p[n] += p[n - k]
+        for n in range(limit - 1, k - 1, -1):  # a part of size k used at most once
+            q[n] += q[n - k]
+    return p, q
+
+
+def _table_lookup(index: int) -> Callable[[int], int | None]:
+    def f(n: int) -> int | None:
+        table = _partition_table()[index]
+        return table[n] if 0 <= n < len(table) else None
+    return f
+
+
+def _nonneg(f: Callable[[int], int]) -> Callable[[int], int | None]:
+    return lambda n: None if n < 0 else f(n)
+
+
+def _positive(f: Callable[[int], int]) -> Callable[[int], int | None]:
+    return lambda n: None if n < 1 else f(n)
+
+
+#: name -> f(n) (None where f is not defined). Arithmetic functions: Hardy & Wright ch. 16-18, Apostol ch. 2.
+INDEX_FUNCTIONS: dict[str, Callable[[int], int | None]] = {
+    "tau": _multiplicative(lambda p, e: e + 1),                      # number of divisors
+    "sigma": _multiplicative(lambda p, e: (p ** (e + 1) - 1) // (p - 1)),
+    "sigma_2": _multiplicative(lambda p, e: (p ** (2 * e + 2) - 1) // (p * p - 1)),
+    "sigma_3": _multiplicative(lambda p, e: (p ** (3 * e + 3) - 1) // (p**3 - 1)),
+    "phi": _multiplicative(lambda p, e: (p - 1) * p ** (e - 1)),     # Euler's totient
+    "jordan_2": _multiplicative(lambda p, e: (p * p - 1) * p ** (2 * e - 2)),
+    "dedekind_psi": _multiplicative(lambda p, e: (p + 1) * p ** (e - 1)),
+    "mobius": _multiplicative(lambda p, e: -1 if e == 1 else 0),
+    "liouville": _multiplicative(lambda p, e: (-1) ** e),
+    "radical": _multiplicative(lambda p, e: p),
+    "core": _multiplicative(lambda p, e: p ** (e % 2)),             # squarefree part
+    "omega": _additive(lambda p, e: 1),                              # distinct prime factors
+    "big_omega": _additive(lambda p, e: e),                          # prime factors with multiplicity
+    "sopf": _additive(lambda p, e: p),
+    "sopfr": _additive(lambda p, e: p * e),
+    "gpf": _positive(lambda n: max(factorize(n), default=1)),        # greatest prime factor (1 for 1)
+    "lpf": _positive(lambda n: min(factorize(n), default=1)),        # least prime factor (1 for 1)
+    "carmichael": _carmichael,
+    "pillai": _pillai,
+    "prime_pi": _prime_pi,
+    "prime": _nth_prime,
+    "2-adic valuation": _positive(lambda n: (n & -n).bit_length() - 1),
+    "odd part": _positive(lambda n: n // (n & -n)),
+    "largest power of 2 <= n": _positive(lambda n: 1 << (n.bit_length() - 1)),
+    "binary zeros": _nonneg(lambda n: _digits(n, 2).count(0)),
+    "gray code": _nonneg(lambda n: n ^ (n >> 1)),
+    "digit reversal": _nonneg(lambda n: int(str(n)[::-1])),
+    "partitions": _table_lookup(0),
+    "distinct partitions": _table_lookup(1),
+    **{f"digit sum base {b}": _nonneg(lambda n, b=b: sum(_digits(n, b))) for b in range(2, 11)},
+    **{f"digits base {b}": _nonneg(lambda n, b=b: len(_digits(n, b))) for b in range(2, 11)},
+    **{f"n in base {b}": _nonneg(lambda n, b=b: int("".join(map(str, _digits(n, b)[::-1])))) for b in range(2, 10)},
+}
+
+
+@cache
+def _index_values(name: str, start: int, count: int) -> tuple[int | None, ...]:
+    f = INDEX_FUNCTIONS[name]
+    return tuple(f(n) for n in range(start, start + count))
+
+
+@cache
+def _partial_sums(name: str, count: int) -> tuple[int | None, ...]:
+    """F(n) = f(1) + ... + f(n) for n = 0..count-1 (None from the first undefined f)."""
+    out: list[int | None] = [0]
+    for v in _index_values(name, 1, count - 1):
+        out.append(None if v is None or out[-1] is None else out[-1] + v)
+    return tuple(out)
+
+
+def _arithmetic_progression(x: Sequence[int]) -> bool:
+    return len({b - a for a, b in zip(x, x[1:])}) <= 1
+
+
+def index_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` of the index functions that give every term of ``x`` (at least :data:`MIN_TERMS`, not
+    an arithmetic progression).
+
+    A rule is named by its function, with the offset when it is not 1 and ``"partial sums of"``
+    for F(n) = f(1) + ... + f(n):
+
+    >>> index_rules([1, 2, 2, 3, 2, 4, 2, 4])
+    {'tau': 3}
+    >>> index_rules([1, 2, 4, 6, 10, 12, 18, 22])["partial sums of phi"]
+    28
+    """
+    out: dict[str, int] = {}
+    n = len(x)
+    if n < MIN_TERMS or not all(isinstance(v, int) for v in x) or _arithmetic_progression(x):
+        return out
+    for o in OFFSETS:
+        if o + n >= INDEX_LIMIT:
+            break
+        suffix = "" if o == 1 else f" (from n = {o})"
+        for name in INDEX_FUNCTIONS:
+            vals = _index_values(name, o, n + 1)
+            if vals[n] is not None and all(a == b for a, b in zip(x, vals)):
+                out[name + suffix] = vals[n]
+            sums = _partial_sums(name, o + n + 1)[o:]
+            if sums[n] is not None and all(a == b for a, b in zip(x, sums)):
+                out["partial sums of " + name + suffix] = sums[n]
+    return out
+
+
+# --- integer sets ------------------------------------------------------------------------------------------------
+
+def _facts(n: np.ndarray) -> dict[str, np.ndarray]:
+    """Per value of ``n`` (non-negative, int64): Omega, omega, tau, sigma, greatest and least prime factor, largest
+    and smallest exponent, and whether a prime = 3 (mod 4) divides it to an odd power -- by peeling smallest prime
+    factors off all values at once."""
+    spf = _spf_table(int(n.max(initial=1)))
+    m = np.maximum(n, 1)
+    size = len(n)
+    big_omega, omega = np.zeros(size, np.int64), np.zeros(size, np.int64)
+    tau, sigma = np.ones(size, np.int64), np.ones(size, np.int64)
+    gpf, lpf = np.ones(size, np.int64), np.where(n > 1, spf[m], 1)
+    max_e, min_e = np.zeros(size, np.int64), np.full(size, 1 << 30, np.int64)
+    odd3 = np.zeros(size, bool)
+    last, e, part = np.zeros(size, np.int64), np.zeros(size, np.int64), np.ones(size, np.int64)
+
+    def close(idx: np.ndarray) -> None:  # the prime last[idx] is done: fold its exponent into the products
+        tau[idx] *= e[idx] + 1
+        sigma[idx] *= part[idx]
+        max_e[idx] = np.maximum(max_e[idx], e[idx])
+        min_e[idx] = np.minimum(min_e[idx], e[idx])
+        odd3[idx] |= (last[idx] % 4 == 3) & (e[idx] % 2 == 1)
+
+    while True:
+        act = np.nonzero(m > 1)[0]
+        if not len(act):
+            break
+        p = spf[m[act]]
+        new = act[p != last[act]]
+        close(new[last[new] > 0])
+        omega[new] += 1
+        e[new], part[new] = 0, 1
+        last[act] = p
+        e[act] += 1
+        part[act] = part[act] * p + 1
+        big_omega[act] += 1
+        gpf[act] = np.maximum(gpf[act], p)
+        m[act] //= p
+    close(np.nonzero(last > 0)[0])
+    min_e[last == 0] = 0
+    return {"n": n, "Omega": big_omega, "omega": omega, "tau": tau, "sigma": sigma, "gpf": gpf, "lpf": lpf,
+            "max_e": max_e, "min_e": min_e, "odd3": odd3}
+
+
+def _digit_sum(n: np.ndarray, base: int = 10) -> np.ndarray:
+    out, m = np.zeros_like(n), n.copy()
+    while m.any():
+        m, d = np.divmod(m, base)
+        out += d
+    return out
+
+
+def _palindrome(n: np.ndarray, base: int) -> np.ndarray:
+    rev, m = np.zeros_like(n), n.copy()
+    while m.any():
+        live = m > 0
+        m, d = np.divmod(m, base)
+        rev = np.where(live, rev * base + d, rev)
+    return rev == n
+
+
+def _perfect_power(n: np.ndarray) -> np.ndarray:
+    out = n == 1
+    for k in range(2, max(2, int(n.max(initial=1)).bit_length()) + 1):
+        r = np.round(np.power(np.maximum(n, 1).astype(np.float64), 1.0 / k)).astype(np.int64)
+        out |= ((r - 1) ** k == n) | (r**k == n) | ((r + 1) ** k == n)
+    return out & (n >= 1)
+
+
+#: property name -> membership of the values of a :func:`_facts` table
+PROPERTIES: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
+    "prime": lambda f: f["Omega"] == 1,
+    "prime power": lambda f: f["omega"] == 1,
+    "squarefree": lambda f: (f["n"] >= 1) & (f["max_e"] <= 1),
+    "semiprime": lambda f: f["Omega"] == 2,
+    "squarefree semiprime": lambda f: (f["Omega"] == 2) & (f["omega"] == 2),
+    "3-almost prime": lambda f: f["Omega"] == 3,
+    "4-almost prime": lambda f: f["Omega"] == 4,
+    "sphenic": lambda f: (f["Omega"] == 3) & (f["omega"] == 3),
+    **{f"{k} divisors": (lambda f, k=k: f["tau"] == k) for k in (3, 4, 6, 8)},
+    **{f"{k}-smooth": (lambda f, k=k: (f["n"] >= 1) & (f["gpf"] <= k)) for k in (3, 5, 7)},
+    "powerful": lambda f: (f["n"] >= 1) & (f["min_e"] != 1),
+    "perfect power": lambda f: _perfect_power(f["n"]),
+    "palindrome": lambda f: _palindrome(f["n"], 10),
+    "binary palindrome": lambda f: _palindrome(f["n"], 2),
+    "harshad": lambda f: (f["n"] >= 1) & (f["n"] % np.maximum(_digit_sum(f["n"]), 1) == 0),
+    "sum of two squares": lambda f: (f["n"] >= 0) & ~f["odd3"],
+    "abundant": lambda f: (f["n"] >= 1) & (f["sigma"] > 2 * f["n"]),
+    "deficient": lambda f: (f["n"] >= 1) & (f["sigma"] < 2 * f["n"]),
+}
+#: properties whose complement (among n >= 1) is tried too
+COMPLEMENTED = ("prime", "prime power", "squarefree", "perfect power", "palindrome", "sum of two squares")
+
+
+def integer_sets(first: int) -> dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]]:
+    """Every set a sequence starting at ``first`` is tried against: name -> membership over the values of a
+    :func:`_facts` table. Properties, complements, pairs of properties, and a property or none with a residue
+    condition that ``first`` meets."""
+    names = list(PROPERTIES)
+    sets = dict(PROPERTIES)
+    for name in COMPLEMENTED:
+        sets["not " + name] = lambda f, name=name: (f["n"] >= 1) & ~PROPERTIES[name](f)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            sets[f"{a} & {b}"] = lambda f, a=a, b=b: PROPERTIES[a](f) & PROPERTIES[b](f)
+    for m in range(2, MAX_MODULUS + 1):
+        r = first % m
+        if gcd(first, m) == 1:
+            sets[f"gcd(n, {m}) = 1"] = lambda f, m=m: (np.gcd(f["n"], m) == 1) & (f["n"] >= 1)
+        for name in names:
+            sets[f"{name} & n = {r} (mod {m})"] = lambda f, name=name, m=m, r=r: PROPERTIES[name](f) & (f["n"] % m == r)
+    return sets
+
+
+def set_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{set: next member}`` of the integer sets whose consecutive members from ``x[0]`` to ``x[-1]`` are exactly
+    the terms of ``x``: at least :data:`MIN_TERMS` terms, strictly increasing, non-negative, at most
+    :data:`SET_LIMIT`, and not an arithmetic progression. The next member is searched among the next
+    4 g + 64 integers, g the largest gap between terms, up to :data:`SET_LIMIT`.
+
+    >>> set_rules([2, 3, 5, 7, 11, 13])["prime"]
+    17
+    >>> set_rules([6, 10, 14, 15, 21, 22])["squarefree semiprime"]
+    26
+    """
+    n = len(x)
+    if n < MIN_TERMS or not all(isinstance(v, int) for v in x) or x[0] < 0 or x[-1] > SET_LIMIT:
+        return {}
+    steps = [b - a for a, b in zip(x, x[1:])]
+    if min(steps) <= 0 or _arithmetic_progression(x):
+        return {}
+    terms = np.asarray(x, dtype=np.int64)
+    at_terms = _facts(terms)
+    sets = {name: member for name, member in integer_sets(x[0]).items() if member(at_terms).all()}
+    if not sets:
+        return {}
+    lo, hi = x[0], min(SET_LIMIT + 1, x[-1] + 4 * max(steps) + 64)
+    window = _facts(np.arange(lo, hi, dtype=np.int64))  # the terms, their gaps and room for the next member
+    wanted = np.zeros(hi - lo, bool)
+    wanted[terms - lo] = True
+    upto = x[-1] - lo + 1
+    out = {}
+    for name, member in sets.items():
+        inside = member(window)
+        if np.array_equal(inside[:upto], wanted[:upto]):
+            after = np.nonzero(inside[upto:])[0]
+            if len(after):
+                out[name] = int(lo + upto + after[0])
+    return out
+
+
+def next_terms(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` of every rule of this module that gives every term of ``x``: :func:`index_rules`,
+    :func:`set_rules`, and the set rules on the first differences (``x`` is ``x[0]`` plus the partial sums of
+    a set's members, as the partial sums of the primes are); empty when none does.
+
+    >>> next_terms([2, 5, 10, 17, 28, 41])["partial sums of prime"]
+    58
+    """
+    out = {**index_rules(x), **set_rules(x)}
+    if len(x) > MIN_TERMS and all(isinstance(v, int) for v in x):
+        steps = [b - a for a, b in zip(x, x[1:])]
+        out.update({f"partial sums of {name}": x[-1] + v for name, v in set_rules(steps).items()})
+    return out

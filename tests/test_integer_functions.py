@@ -1,0 +1,190 @@
+"""num2vec.integer_functions against brute-force definitions."""
+
+from math import gcd
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from num2vec import integer_functions as itf
+
+
+def divisors(n):
+    return [d for d in range(1, n + 1) if n % d == 0]
+
+
+def is_prime(n):
+    return n >= 2 and all(n % d for d in range(2, int(n**0.5) + 1))
+
+
+def prime_factors(n):  # with multiplicity
+    out, d = [], 2
+    while n > 1:
+        while n % d == 0:
+            out.append(d)
+            n //= d
+        d += 1
+    return out
+
+
+def carmichael(n):
+    units = [a for a in range(1, n + 1) if gcd(a, n) == 1]
+    return next(m for m in range(1, n + 1) if all(pow(a, m, n) == 1 % n for a in units))
+
+
+def partitions(n, largest=None, distinct=False):
+    largest = n if largest is None else largest
+    if n == 0:
+        return 1
+    return sum(partitions(n - k, k - 1 if distinct else k, distinct) for k in range(1, min(n, largest) + 1))
+
+
+def digits(n, b):
+    return [int(c, 36) for c in np.base_repr(n, b)]
+
+
+BRUTE = {
+    "tau": lambda n: len(divisors(n)),
+    "sigma": lambda n: sum(divisors(n)),
+    "sigma_2": lambda n: sum(d**2 for d in divisors(n)),
+    "sigma_3": lambda n: sum(d**3 for d in divisors(n)),
+    "phi": lambda n: sum(gcd(k, n) == 1 for k in range(1, n + 1)),
+    "jordan_2": lambda n: sum(gcd(gcd(a, b), n) == 1 for a in range(n) for b in range(n)),
+    "dedekind_psi": lambda n: round(n * np.prod([1 + 1 / p for p in set(prime_factors(n))])),
+    "mobius": lambda n: 0 if any(n % (d * d) == 0 for d in range(2, n + 1)) else (-1) ** len(prime_factors(n)),
+    "liouville": lambda n: (-1) ** len(prime_factors(n)),
+    "radical": lambda n: int(np.prod(sorted(set(prime_factors(n))))),
+    "core": lambda n: min(n // (d * d) for d in range(1, n + 1) if n % (d * d) == 0),
+    "omega": lambda n: len(set(prime_factors(n))),
+    "big_omega": lambda n: len(prime_factors(n)),
+    "sopf": lambda n: sum(set(prime_factors(n))),
+    "sopfr": lambda n: sum(prime_factors(n)),
+    "gpf": lambda n: max(prime_factors(n), default=1),
+    "lpf": lambda n: min(prime_factors(n), default=1),
+    "carmichael": carmichael,
+    "pillai": lambda n: sum(gcd(k, n) for k in range(1, n + 1)),
+    "prime_pi": lambda n: sum(map(is_prime, range(n + 1))),
+    "prime": lambda n: [p for p in range(2, 200) if is_prime(p)][n - 1],
+    "2-adic valuation": lambda n: len(bin(n)) - len(bin(n).rstrip("0")),
+    "odd part": lambda n: int(bin(n).rstrip("0"), 2),
+    "largest power of 2 <= n": lambda n: max(2**k for k in range(n.bit_length()) if 2**k <= n),
+    "binary zeros": lambda n: bin(n)[2:].count("0"),
+    "gray code": lambda n: n ^ (n // 2),
+    "digit reversal": lambda n: int(str(n)[::-1]),
+    "partitions": lambda n: partitions(n),
+    "distinct partitions": lambda n: partitions(n, distinct=True),
+    **{f"digit sum base {b}": (lambda n, b=b: sum(digits(n, b))) for b in range(2, 11)},
+    **{f"digits base {b}": (lambda n, b=b: len(digits(n, b))) for b in range(2, 11)},
+    **{f"n in base {b}": (lambda n, b=b: int(np.base_repr(n, b))) for b in range(2, 10)},
+}
+
+
+def test_every_index_function_has_a_reference():
+    assert set(BRUTE) == set(itf.INDEX_FUNCTIONS)
+
+
+@pytest.mark.parametrize("name", sorted(itf.INDEX_FUNCTIONS))
+def test_index_function_values(name):
+    f = itf.INDEX_FUNCTIONS[name]
+    first = 1 if f(0) is None else 0
+    assert f(-1) is None
+    for n in range(first, 36):
+        assert f(n) == BRUTE[name](n), (name, n)
+
+
+@pytest.mark.parametrize("name", sorted(itf.INDEX_FUNCTIONS))
+def test_index_rules_recognise_every_function(name):
+    f = itf.INDEX_FUNCTIONS[name]
+    for o in itf.OFFSETS:
+        terms = [f(n) for n in range(o, o + 11)]
+        if None in terms or itf._arithmetic_progression(terms[:10]):
+            continue
+        suffix = "" if o == 1 else f" (from n = {o})"
+        assert itf.index_rules(terms[:10])[name + suffix] == terms[10]
+        sums = list(np.cumsum([f(n) for n in range(1, o + 11)]))
+        sums = [0, *sums][o:o + 11]
+        if not itf._arithmetic_progression(sums[:10]):
+            assert itf.index_rules([int(v) for v in sums[:10]])["partial sums of " + name + suffix] == sums[10]
+
+
+def test_facts_match_factorisations():
+    n = np.arange(0, 3000, dtype=np.int64)
+    facts = itf._facts(n)
+    for v in range(1, 3000):
+        pf = prime_factors(v)
+        exps = [pf.count(p) for p in set(pf)]
+        assert facts["Omega"][v] == len(pf) and facts["omega"][v] == len(set(pf))
+        assert facts["tau"][v] == len(divisors(v)) and facts["sigma"][v] == sum(divisors(v))
+        assert facts["gpf"][v] == max(pf, default=1) and facts["lpf"][v] == min(pf, default=1)
+        assert facts["max_e"][v] == max(exps, default=0) and facts["min_e"][v] == min(exps, default=0)
+        assert facts["odd3"][v] == any(p % 4 == 3 and pf.count(p) % 2 for p in set(pf))
+
+
+REFERENCE_SETS = {
+    "prime": is_prime,
+    "prime power": lambda n: len(set(prime_factors(n))) == 1,
+    "squarefree": lambda n: n >= 1 and all(n % (d * d) for d in range(2, n + 1)),
+    "semiprime": lambda n: len(prime_factors(n)) == 2,
+    "sphenic": lambda n: len(prime_factors(n)) == 3 == len(set(prime_factors(n))),
+    "4 divisors": lambda n: len(divisors(n)) == 4 if n else False,
+    "5-smooth": lambda n: n >= 1 and max(prime_factors(n), default=1) <= 5,
+    "powerful": lambda n: n >= 1 and all(n % (p * p) == 0 for p in set(prime_factors(n))),
+    "perfect power": lambda n: n == 1 or any(round(n ** (1 / k)) ** k == n for k in range(2, 12)),
+    "palindrome": lambda n: str(n) == str(n)[::-1],
+    "binary palindrome": lambda n: bin(n)[2:] == bin(n)[2:][::-1],
+    "harshad": lambda n: n >= 1 and n % sum(map(int, str(n))) == 0,
+    "sum of two squares": lambda n: any(int((n - a * a) ** 0.5) ** 2 == n - a * a for a in range(int(n**0.5) + 1)),
+    "abundant": lambda n: n >= 1 and sum(divisors(n)) > 2 * n,
+    "not prime": lambda n: n >= 1 and not is_prime(n),
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.sampled_from(sorted(REFERENCE_SETS)), start=st.integers(0, 3000), count=st.integers(4, 10))
+def test_set_rules_give_the_next_member(name, start, count):
+    member = REFERENCE_SETS[name]
+    terms, v = [], start
+    while len(terms) <= count:
+        if member(v):
+            terms.append(v)
+        v += 1
+    shown = terms[:count]
+    if itf._arithmetic_progression(shown):
+        assert itf.set_rules(shown) == {}
+    else:
+        assert itf.set_rules(shown)[name] == terms[count]
+
+
+@pytest.mark.parametrize("shown, rule, want", [
+    ([97, 113, 137, 193, 233, 241], "prime & n = 1 (mod 8)", 257),
+    ([23, 29, 41, 47, 53, 59], "prime & n = 2 (mod 3)", 71),
+    ([11, 13, 17, 19, 21, 23], "gcd(n, 10) = 1", 27),
+    ([11, 101, 131, 151, 181, 191], "prime & palindrome", 313),
+    ([5, 6, 7, 10, 11, 12], "not perfect power", 13),
+])
+def test_combined_sets(shown, rule, want):
+    assert itf.set_rules(shown)[rule] == want
+
+
+@pytest.mark.parametrize("x", [
+    [1, 2, 3, 4, 5, 6], [5, 5, 5, 5, 5], [3, 5, 7, 9], [2, 3, 5],            # progressions, too short
+    [-7, 2, 3, 5, 7, 11], [2, 3, 5, 7, 11, itf.SET_LIMIT + 1],              # outside the set rules' range
+    [1, 2, 3, 5, 8, 13, 21, 34], [1, 2, 6, 24, 120, 720],                   # no function, no property
+])
+def test_nothing_recognised(x):
+    assert itf.next_terms(x) == {}
+
+
+def test_long_terms_are_answered_without_error():
+    assert itf.next_terms([10**40 + k * k for k in range(8)]) == {}
+    assert itf.next_terms([-(10**30), 5, -3, 8, 1]) == {}
+
+
+def test_partial_sums_of_a_sets_members():
+    primes = [p for p in range(2, 100) if is_prime(p)]
+    sums = list(np.cumsum(primes))
+    assert itf.next_terms([int(v) for v in sums[:8]])["partial sums of prime"] == sums[8]
+    composites = [n for n in range(4, 60) if not is_prime(n)]
+    sums = [100 + int(v) for v in np.cumsum(composites)]  # any first term
+    assert itf.next_terms(sums[:9])["partial sums of not prime"] == sums[9]
