@@ -469,7 +469,9 @@ class Num2Vec:
         one does (:mod:`num2vec.calibration`, fitted on the development half of
         the real-sequence catalog), probabilities are calibrated and the
         candidates -- the beam's best three and the exact rules' answers (the
-        rule solver's, the holonomic fits') -- are ranked by them, so
+        rule solver's, the holonomic fits', those of the arithmetic and digit
+        functions and integer sets of :mod:`num2vec.integer_functions`) -- are
+        ranked by them, so
         ``top_k=1`` can differ from the plain call, which returns the decoder's
         greedy answer (faster; no probability). The model card gives the
         reliability measured on the held-out half.

@@ -29,8 +29,10 @@ Arithmetic progressions (constant sequences included) are left to the other
 rules altogether: 1, 2, 3, 4 are also the digit sums of 1..4 in base 5, but 5,
 not 1, comes next.
 
-The set rules are also tried on the first differences, for the partial sums
-of a set's members (2, 5, 10, 17, 28 are the sums of the first primes).
+All of them, and the verified P-recursive fits of :mod:`num2vec.exact`, are also
+tried on the sequence ``x`` is the partial sums or the partial products of: 2,
+5, 10, 17, 28 are the sums of the first primes, 1, 1, 2, 10, 140 the products of
+the first Catalan numbers.
 
 The rules are exact and verified on every given term, so a match on a long
 sequence is strong evidence; on a short one several rules can match, and their
@@ -64,6 +66,9 @@ OFFSETS = (0, 1, 2)
 MAX_MODULUS = 12
 #: the fewest terms a rule is matched against
 MIN_TERMS = 4
+#: the fewest terms of a sequence whose partial-sum and partial-product sources are tried (a source has one term
+#: less, and a rule matched on a derived sequence is weaker evidence)
+MIN_TRANSFORMED_TERMS = 7
 
 
 # --- factorisation -----------------------------------------------------------------------------------------------
@@ -434,16 +439,38 @@ def set_rules(x: Sequence[int]) -> dict[str, int]:
     return out
 
 
-def next_terms(x: Sequence[int]) -> dict[str, int]:
-    """``{rule: next term}`` of every rule of this module that gives every term of ``x``: :func:`index_rules`,
-    :func:`set_rules`, and the set rules on the first differences (``x`` is ``x[0]`` plus the partial sums of
-    a set's members, as the partial sums of the primes are); empty when none does.
+def _transforms(x: Sequence[int]):
+    """``(name, y, back)``: the sequences ``x`` is built from by partial sums (``y`` its first differences) and by
+    partial products (``y`` the ratios, where every division is exact), and how a next term of ``y`` gives one of
+    ``x``."""
+    yield "partial sums of", [b - a for a, b in zip(x, x[1:])], lambda v: x[-1] + v
+    if all(a != 0 and b % a == 0 for a, b in zip(x, x[1:])):
+        yield "partial products of", [b // a for a, b in zip(x, x[1:])], lambda v: x[-1] * v
 
-    >>> next_terms([2, 5, 10, 17, 28, 41])["partial sums of prime"]
-    58
+
+def _holonomic_rules(y: Sequence[int]) -> dict[str, int]:
+    from .exact import HOLONOMIC_SHAPES, holonomic_columns
+
+    fits = holonomic_columns(y, len(HOLONOMIC_SHAPES), last_only=True)
+    return {f"P-recursive ({r}, {d})": col[-1] for (r, d), col in zip(HOLONOMIC_SHAPES, fits) if col[-1] is not None}
+
+
+def next_terms(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` of every rule of this module that gives every term of ``x``: :func:`index_rules` and
+    :func:`set_rules` on ``x``; and, from :data:`MIN_TRANSFORMED_TERMS` terms on, on the sequence ``x`` is the
+    partial sums or the partial products of, those and
+    the verified P-recursive fits of :func:`num2vec.exact.holonomic_columns` (the sums of the first primes, of
+    the Motzkin numbers, the products of the first Catalan numbers). Empty when no rule gives ``x``.
+
+    >>> next_terms([2, 5, 10, 17, 28, 41, 58])["partial sums of prime"]
+    77
+    >>> next_terms([1, 1, 2, 10, 140, 5880, 776160])["partial products of P-recursive (1, 1)"]  # Catalan numbers
+    332972640
     """
     out = {**index_rules(x), **set_rules(x)}
-    if len(x) > MIN_TERMS and all(isinstance(v, int) for v in x):
-        steps = [b - a for a, b in zip(x, x[1:])]
-        out.update({f"partial sums of {name}": x[-1] + v for name, v in set_rules(steps).items()})
+    if len(x) < MIN_TRANSFORMED_TERMS or not all(isinstance(v, int) for v in x):
+        return out
+    for name, y, back in _transforms(x):
+        found = {**index_rules(y), **set_rules(y), **_holonomic_rules(y)}
+        out.update({f"{name} {rule}": back(v) for rule, v in found.items()})
     return out
