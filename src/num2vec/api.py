@@ -978,23 +978,26 @@ def model_card(config: dict) -> str:
                   f"The {real.get('sequences')} sequences of the held-out half of the real-sequence catalog "
                   "(`num2vec.catalog`, computed from their definitions; never used for training, tuning or "
                   f"calibration); the first g terms shown, term g+1 asked (`{real.get('command', '')}`):", "",
-                  "| given | model top-1 | model top-3 | rule solver | sympy `guess` top-1 | calibration error (ECE) "
-                  "| answers with p >= 0.9: share, right |",
-                  "| --- | --- | --- | --- | --- | --- | --- |"]
+                  "| given | model top-1 | model top-3 | decoder alone (greedy) | rule solver | sympy `guess` top-1 "
+                  "| calibration error (ECE) | answers with p >= 0.9: share, right |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
         for g, a in real.get("given", {}).items():
             c = a.get("calibration") or {}
             conf = ("–" if c.get("confident_accuracy") is None
                     else f"{c['confident_share'] * 100:.1f} %, {c['confident_accuracy'] * 100:.1f} %")
             ece = "–" if "ece" not in c else f"{c['ece']:.3f}"
-            lines.append(f"| {g} | **{a['model_top1'] * 100:.1f} %** | {a['model_top3'] * 100:.1f} % | "
+            decoder = "–" if "decoder_top1" not in a else f"{a['decoder_top1'] * 100:.1f} %"
+            lines.append(f"| {g} | **{a['model_top1'] * 100:.1f} %** | {a['model_top3'] * 100:.1f} % | {decoder} | "
                          f"{a['solver_top1'] * 100:.1f} % | {a['sympy_top1'] * 100:.1f} % | {ece} | {conf} |")
         lines.append("")
     cal = config.get("calibration")
     if cal:
         lines += ["## Confidence", "",
                   "Probabilities are calibrated by logistic regression (`num2vec.calibration`) on the decoder's "
-                  "probability, the number of exact rules that agree with the candidate, the rule solver's agreement "
-                  "and the number of terms, over the decoder's candidates and the exact rules' answers, fitted on the "
+                  "probability, the number of exact rules that agree with the candidate, the rule solver's agreement, "
+                  "whether an arithmetic function or integer set of `num2vec.integer_functions` gives it, and how much "
+                  "the sequence says (terms, digits, distinct values), over the decoder's candidates and the exact "
+                  "rules' answers, fitted on the "
                   f"{cal.get('fitted_on', '')}. `predict_next(top_k=...)` ranks the candidates by it; the "
                   "probability of the answer ranked first is recalibrated on out-of-fold first choices "
                   "(5-fold cross-fitting over the sequences).",
