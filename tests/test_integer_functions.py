@@ -130,7 +130,7 @@ REFERENCE_SETS = {
     "4 divisors": lambda n: len(divisors(n)) == 4 if n else False,
     "5-smooth": lambda n: n >= 1 and max(prime_factors(n), default=1) <= 5,
     "powerful": lambda n: n >= 1 and all(n % (p * p) == 0 for p in set(prime_factors(n))),
-    "perfect power": lambda n: n == 1 or any(round(n ** (1 / k)) ** k == n for k in range(2, 12)),
+    "perfect power": lambda n: n == 1 or (n > 1 and any(round(n ** (1 / k)) ** k == n for k in range(2, 12))),
     "palindrome": lambda n: str(n) == str(n)[::-1],
     "binary palindrome": lambda n: bin(n)[2:] == bin(n)[2:][::-1],
     "harshad": lambda n: n >= 1 and n % sum(map(int, str(n))) == 0,

@@ -58,6 +58,9 @@ import numpy as np
 
 #: the set rules apply to sequences whose terms, and next member, are at most this
 SET_LIMIT = 2**20
+#: the set rules examine at most this many consecutive integers (the terms, the gaps between them, the search for
+#: the next member), which bounds their time (about 0.1 s at most)
+MAX_WINDOW = 2**17
 #: the index functions are evaluated at positions up to this
 INDEX_LIMIT = 10_000
 #: the first position ``o`` tried: the sequence is f(o), f(o+1), ...
@@ -382,23 +385,35 @@ PROPERTIES: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
 COMPLEMENTED = ("prime", "prime power", "squarefree", "perfect power", "palindrome", "sum of two squares")
 
 
-def integer_sets(first: int) -> dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]]:
+class _Members(dict):
+    """The membership arrays of the :data:`PROPERTIES` over one :func:`_facts` table, each computed once."""
+
+    def __init__(self, facts: dict[str, np.ndarray]) -> None:
+        super().__init__()
+        self.facts, self.n = facts, facts["n"]
+
+    def __missing__(self, name: str) -> np.ndarray:
+        self[name] = PROPERTIES[name](self.facts)
+        return self[name]
+
+
+def integer_sets(first: int) -> dict[str, Callable[[_Members], np.ndarray]]:
     """Every set a sequence starting at ``first`` is tried against: name -> membership over the values of a
-    :func:`_facts` table. Properties, complements, pairs of properties, and a property or none with a residue
-    condition that ``first`` meets."""
+    :func:`_facts` table (given as its :class:`_Members`). Properties, complements, pairs of properties, and a
+    property or none with a residue condition that ``first`` meets."""
     names = list(PROPERTIES)
-    sets = dict(PROPERTIES)
+    sets: dict[str, Callable[[_Members], np.ndarray]] = {name: (lambda m, name=name: m[name]) for name in names}
     for name in COMPLEMENTED:
-        sets["not " + name] = lambda f, name=name: (f["n"] >= 1) & ~PROPERTIES[name](f)
+        sets["not " + name] = lambda m, name=name: (m.n >= 1) & ~m[name]
     for i, a in enumerate(names):
         for b in names[i + 1:]:
-            sets[f"{a} & {b}"] = lambda f, a=a, b=b: PROPERTIES[a](f) & PROPERTIES[b](f)
-    for m in range(2, MAX_MODULUS + 1):
-        r = first % m
-        if gcd(first, m) == 1:
-            sets[f"gcd(n, {m}) = 1"] = lambda f, m=m: (np.gcd(f["n"], m) == 1) & (f["n"] >= 1)
+            sets[f"{a} & {b}"] = lambda m, a=a, b=b: m[a] & m[b]
+    for mod in range(2, MAX_MODULUS + 1):
+        r = first % mod
+        if gcd(first, mod) == 1:
+            sets[f"gcd(n, {mod}) = 1"] = lambda m, mod=mod: (np.gcd(m.n, mod) == 1) & (m.n >= 1)
         for name in names:
-            sets[f"{name} & n = {r} (mod {m})"] = lambda f, name=name, m=m, r=r: PROPERTIES[name](f) & (f["n"] % m == r)
+            sets[f"{name} & n = {r} (mod {mod})"] = lambda m, name=name, mod=mod, r=r: m[name] & (m.n % mod == r)
     return sets
 
 
@@ -406,7 +421,8 @@ def set_rules(x: Sequence[int]) -> dict[str, int]:
     """``{set: next member}`` of the integer sets whose consecutive members from ``x[0]`` to ``x[-1]`` are exactly
     the terms of ``x``: at least :data:`MIN_TERMS` terms, strictly increasing, non-negative, at most
     :data:`SET_LIMIT`, and not an arithmetic progression. The next member is searched among the next
-    4 g + 64 integers, g the largest gap between terms, up to :data:`SET_LIMIT`.
+    4 g + 64 integers, g the largest gap between terms, up to :data:`SET_LIMIT`; sequences whose terms and that
+    search span more than :data:`MAX_WINDOW` integers are not tried.
 
     >>> set_rules([2, 3, 5, 7, 11, 13])["prime"]
     17
@@ -419,13 +435,15 @@ def set_rules(x: Sequence[int]) -> dict[str, int]:
     steps = [b - a for a, b in zip(x, x[1:])]
     if min(steps) <= 0 or _arithmetic_progression(x):
         return {}
+    lo, hi = x[0], min(SET_LIMIT + 1, x[-1] + 4 * max(steps) + 64)
+    if hi - lo > MAX_WINDOW:
+        return {}
     terms = np.asarray(x, dtype=np.int64)
-    at_terms = _facts(terms)
+    at_terms = _Members(_facts(terms))
     sets = {name: member for name, member in integer_sets(x[0]).items() if member(at_terms).all()}
     if not sets:
         return {}
-    lo, hi = x[0], min(SET_LIMIT + 1, x[-1] + 4 * max(steps) + 64)
-    window = _facts(np.arange(lo, hi, dtype=np.int64))  # the terms, their gaps and room for the next member
+    window = _Members(_facts(np.arange(lo, hi, dtype=np.int64)))  # the terms, their gaps, room for the next member
     wanted = np.zeros(hi - lo, bool)
     wanted[terms - lo] = True
     upto = x[-1] - lo + 1
