@@ -31,8 +31,8 @@ sympy
 Accuracy is exact equality with the true next term. Per-category tables and
 every prediction go to the JSON; the Markdown holds the tables. With no
 ``--json``/``--markdown`` the full runs write
-``benchmarks/results/real_<split>.{json,md}`` (a ``--limit`` run writes only
-where told to). Everything is deterministic: no sampling anywhere, seeds fixed
+``benchmarks/results/real_<split>.{json,md}`` (a ``--limit`` or ``--no-sympy`` run
+writes only where told to). Everything is deterministic: no sampling anywhere, seeds fixed
 all the same.
 
 The model's top-1 probability (calibrated when the model has a calibration,
@@ -337,7 +337,7 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"{len(sequences)} sequences ({args.split}), CPU {result['meta']['cpu']}, {wall:.0f} s")
     print(format_console(result))
     json_path, md_path = args.json, args.markdown
-    if args.limit is None and json_path is None and md_path is None:
+    if args.limit is None and not args.no_sympy and json_path is None and md_path is None:
         json_path, md_path = RESULTS / f"real_{args.split}.json", RESULTS / f"real_{args.split}.md"
     if json_path:
         json_path.parent.mkdir(parents=True, exist_ok=True)

@@ -978,8 +978,8 @@ def model_card(config: dict) -> str:
                   f"The {real.get('sequences')} sequences of the held-out half of the real-sequence catalog "
                   "(`num2vec.catalog`, computed from their definitions; never used for training, tuning or "
                   f"calibration); the first g terms shown, term g+1 asked (`{real.get('command', '')}`):", "",
-                  "| given | model top-1 | model top-3 | decoder alone (greedy) | rule solver | sympy `guess` top-1 "
-                  "| calibration error (ECE) | answers with p >= 0.9: share, right |",
+                  "| given | model top-1 | model top-3 | decoder alone (greedy) | rule solver "
+                  "| sympy (recurrences, `guess`) top-1 | calibration error (ECE) | answers with p >= 0.9: share, right |",
                   "| --- | --- | --- | --- | --- | --- | --- | --- |"]
         for g, a in real.get("given", {}).items():
             c = a.get("calibration") or {}
