@@ -79,6 +79,7 @@ def candidate_table(seq: Sequence[int], decoded: Sequence[tuple[int, float]]) ->
     ``solver_agrees``, ``first``, ``from_decoder``, ``known``, ``known_rivals``,
     ``digits`` (decimal digits of the terms, signs not counted), ``distinct`` (distinct terms).
     """
+    from .codec import num_digits
     from .exact import HOLONOMIC_SHAPES, SUPPORT_SPEC, rule_candidates, rule_support
     from .integer_functions import next_terms
     from .solver import solve
@@ -101,7 +102,7 @@ def candidate_table(seq: Sequence[int], decoded: Sequence[tuple[int, float]]) ->
             "from_decoder": [i < proposed for i in range(len(values))],
             "known": [v in known for v in values],
             "known_rivals": [len(known) - (v in known) for v in values],
-            "digits": [sum(len(str(abs(t))) for t in seq)] * len(values),
+            "digits": [sum(num_digits(t) for t in seq)] * len(values),
             "distinct": [len(set(seq))] * len(values)}
 
 

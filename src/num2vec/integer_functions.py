@@ -52,7 +52,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
-from math import gcd, isqrt
+from math import gcd, isqrt, prod
 
 import numpy as np
 
@@ -119,21 +119,12 @@ def _primes(count: int = 1300) -> list[int]:
 
 def _multiplicative(prime_power: Callable[[int, int], int]) -> Callable[[int], int | None]:
     """The multiplicative function with ``f(p^e) = prime_power(p, e)``; defined for n >= 1."""
-    def f(n: int) -> int | None:
-        if n < 1:
-            return None
-        out = 1
-        for p, e in factorize(n).items():
-            out *= prime_power(p, e)
-        return out
-    return f
+    return lambda n: None if n < 1 else prod(prime_power(p, e) for p, e in factorize(n).items())
 
 
 def _additive(prime_power: Callable[[int, int], int]) -> Callable[[int], int | None]:
     """The additive function with ``f(p^e) = prime_power(p, e)``; defined for n >= 1."""
-    def f(n: int) -> int | None:
-        return None if n < 1 else sum(prime_power(p, e) for p, e in factorize(n).items())
-    return f
+    return lambda n: None if n < 1 else sum(prime_power(p, e) for p, e in factorize(n).items())
 
 
 def _carmichael(n: int) -> int | None:
