@@ -295,6 +295,16 @@ def test_predict_file_ignores_a_byte_order_mark(model_dir, tiny_model, tmp_path)
     assert res.exit_code == 0 and res.stdout.strip() == str(tiny_model.predict_next([3, 4, 3, 4, 3]))
 
 
+@pytest.mark.parametrize("data", [b"\xef", b"\xef\xbb", b"1 2 3\n\xef"])
+def test_predict_file_reports_the_bytes_of_an_unfinished_byte_order_mark(model_dir, tmp_path, data):
+    """A bad byte is a bad line (reported, exit status 2), also where it looks like the start of a byte-order mark."""
+    f = tmp_path / "bad.txt"
+    f.write_bytes(data)
+    res = CliRunner().invoke(main, ["predict", "--model", model_dir, "--file", str(f)])
+    assert res.exit_code == 2 and "is not an integer" in res.stderr
+    assert res.stdout.count("\n") == len(data.decode("utf-8", errors="replace").splitlines())
+
+
 def test_predict_file_streams_answers_batch_by_batch(model_dir, tiny_model):
     """The first answers come out while later lines are not even written yet."""
     import os

@@ -232,21 +232,26 @@ FILE_BATCH = 256
 
 
 def _open_text(file: Path):
-    """``file`` (``-``: stdin) as text lines: UTF-8 with an optional byte-order mark, bad bytes as U+FFFD."""
+    """``file`` (``-``: stdin) as UTF-8 text, bad bytes as U+FFFD (:func:`_lines` drops a byte-order mark). Not
+    "utf-8-sig": at the end of a stream its decoder drops the bytes of an unfinished mark (a file holding the single
+    byte 0xEF would read as empty, its bad line never reported)."""
     import io
 
     if str(file) == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace", newline="")
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline="")
     if not file.exists():
         raise FileNotFoundError(f"{file} does not exist")
     if file.is_dir():
         raise IsADirectoryError(f"{file} is a folder, not a file")
-    return open(file, encoding="utf-8-sig", errors="replace", newline="")  # noqa: SIM115 - closed by the caller
+    return open(file, encoding="utf-8", errors="replace", newline="")  # noqa: SIM115 - closed by the caller
 
 
 def _lines(fh) -> Iterator[str]:
-    """The lines of a text stream as ``str.splitlines`` cuts them (\\v, \\f, U+2028 ... end lines too), lazily."""
-    for physical in fh:  # cut at \n, \r or \r\n
+    """The lines of a text stream as ``str.splitlines`` cuts them (\\v, \\f, U+2028 ... end lines too), lazily; a
+    byte-order mark at the start is dropped."""
+    for k, physical in enumerate(fh):  # cut at \n, \r or \r\n
+        if k == 0 and physical.startswith("\ufeff"):
+            physical = physical[1:]
         yield from physical.splitlines() or [""]
 
 
