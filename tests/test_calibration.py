@@ -11,7 +11,8 @@ def test_features_are_finite_for_certain_and_hopeless_answers():
     table = {"log_p": [0.0, -1e-30, np.log(0.5), -800.0], "support": [0, 3, 1, 0], "n_terms": [5, 10, 10, 2],
              "solver_agrees": [True, False, False, True], "first": [True, False, False, False],
              "from_decoder": [True, True, True, False], "known": [False, True, False, False],
-             "known_rivals": [1, 0, 1, 1], "digits": [5, 30, 30, 0], "distinct": [1, 10, 10, 0]}
+             "known_rivals": [1, 0, 1, 1], "digits": [5, 30, 30, 0], "distinct": [1, 10, 10, 0],
+             "guessed": [False, False, True, False], "guessed_rivals": [1, 1, 0, 1]}
     f = features(table)
     assert f.shape == (4, len(FEATURES)) and np.isfinite(f).all()
     clip = calibration._LOGIT_CLIP
@@ -22,6 +23,8 @@ def test_features_are_finite_for_certain_and_hopeless_answers():
     assert named["known"].tolist() == [0.0, 1.0, 0.0, 0.0] and np.allclose(named["known/terms"], [0, 0.1, 0, 0])
     assert np.allclose(named["logit_p/terms"], f[:, 0] / [5, 10, 10, 2])
     assert np.allclose(named["known*log_digits"], [0, np.log(30), 0, 0])
+    assert named["guessed"].tolist() == [0.0, 0.0, 1.0, 0.0] and np.allclose(named["guessed/terms"], [0, 0, 0.1, 0])
+    assert np.allclose(named["log1p_guessed_rivals"], np.log([2, 2, 1, 2]))
 
 
 def test_candidate_table_adds_the_rules_answers_the_decoder_missed():
@@ -44,6 +47,14 @@ def test_candidate_table_adds_the_integer_functions_answers():
     assert 10 in table["value"] and table["known"][table["value"].index(10)]
 
 
+def test_candidate_table_adds_the_guessers_answers():
+    # the Bell numbers: their own binomial transform, shifted (num2vec.guess)
+    table = candidate_table([1, 1, 2, 5, 15, 52, 203, 877, 4140, 21147], [(86176, np.log(0.5))])
+    i = table["value"].index(115975)
+    assert table["guessed"][i] and not table["known"][i] and table["guessed_rivals"][i] == 0
+    assert not table["guessed"][0] and table["guessed_rivals"][0] == 1
+
+
 def test_fit_learns_that_rule_support_makes_answers_right():
     rng = np.random.default_rng(0)
     n = 2000
@@ -51,6 +62,7 @@ def test_fit_learns_that_rule_support_makes_answers_right():
     table = {"log_p": np.log(rng.uniform(0.5, 1.0, n)), "support": support, "n_terms": np.full(n, 10),
              "solver_agrees": np.zeros(n, bool), "first": np.ones(n, bool), "from_decoder": np.ones(n, bool),
              "known": np.zeros(n, bool), "known_rivals": np.zeros(n), "digits": np.full(n, 20),
+             "guessed": np.zeros(n, bool), "guessed_rivals": np.zeros(n),
              "distinct": np.full(n, 10)}
     correct = rng.uniform(size=n) < np.where(support > 0, 0.95, 0.2)
     cal = fit(table, correct, fitted_on="synthetic")
@@ -142,6 +154,7 @@ def _questions(seed: int, count: int = 400):
         table = {"value": [1, 2, 3], "log_p": lp, "support": [int(rng.integers(0, 4)) for _ in range(3)],
                  "n_terms": [n_terms] * 3, "solver_agrees": [False] * 3, "first": [True, False, False],
                  "from_decoder": [True] * 3, "known": [False] * 3, "known_rivals": [0] * 3,
+                 "guessed": [False] * 3, "guessed_rivals": [0] * 3,
                  "digits": [n_terms * 2] * 3, "distinct": [n_terms] * 3}
         for k, v in table.items():
             tables.setdefault(k, []).extend(v)

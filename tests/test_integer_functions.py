@@ -72,6 +72,9 @@ BRUTE = {
     "binary zeros": lambda n: bin(n)[2:].count("0"),
     "gray code": lambda n: n ^ (n // 2),
     "digit reversal": lambda n: int(str(n)[::-1]),
+    "n^n": lambda n: int(np.prod([n] * n, dtype=object)) if n else 1,
+    "n^(n-1)": lambda n: int(np.prod([n] * (n - 1), dtype=object)) if n > 1 else 1,
+    "n^(n+1)": lambda n: int(np.prod([n] * (n + 1), dtype=object)),
     "partitions": lambda n: partitions(n),
     "distinct partitions": lambda n: partitions(n, distinct=True),
     **{f"digit sum base {b}": (lambda n, b=b: sum(digits(n, b))) for b in range(2, 11)},
@@ -137,6 +140,19 @@ REFERENCE_SETS = {
     "sum of two squares": lambda n: any(int((n - a * a) ** 0.5) ** 2 == n - a * a for a in range(int(n**0.5) + 1)),
     "abundant": lambda n: n >= 1 and sum(divisors(n)) > 2 * n,
     "not prime": lambda n: n >= 1 and not is_prime(n),
+    "twin prime": lambda n: is_prime(n) and (is_prime(n - 2) or is_prime(n + 2)),
+    "lesser twin prime": lambda n: is_prime(n) and is_prime(n + 2),
+    "isolated prime": lambda n: is_prime(n) and not is_prime(n - 2) and not is_prime(n + 2),
+    "Sophie Germain prime": lambda n: is_prime(n) and is_prime(2 * n + 1),
+    "safe prime": lambda n: is_prime(n) and is_prime((n - 1) // 2),
+    "emirp": lambda n: is_prime(n) and is_prime(int(str(n)[::-1])) and str(n) != str(n)[::-1],
+    "sum of two positive cubes": lambda n: any(a**3 + b**3 == n for a in range(1, 20) for b in range(a, 20)),
+    "evil": lambda n: bin(n).count("1") % 2 == 0,
+    "odious": lambda n: bin(n).count("1") % 2 == 1,
+    "zeroless": lambda n: n >= 1 and "0" not in str(n),
+    "decimal digits 0, 1": lambda n: set(str(n)) <= {"0", "1"},
+    "ternary digits 0, 1": lambda n: set(np.base_repr(n, 3)) <= {"0", "1"},
+    "ternary digits 0, 2": lambda n: set(np.base_repr(n, 3)) <= {"0", "2"},
 }
 
 
@@ -150,8 +166,11 @@ def test_set_rules_give_the_next_member(name, start, count):
             terms.append(v)
         v += 1
     shown = terms[:count]
+    span = shown[-1] + 4 * max(b - a for a, b in zip(shown, shown[1:])) + 64  # where the next member is searched
     if itf._arithmetic_progression(shown):
         assert itf.set_rules(shown) == {}
+    elif terms[count] >= span:
+        assert name not in itf.set_rules(shown)
     else:
         assert itf.set_rules(shown)[name] == terms[count]
 
@@ -162,6 +181,8 @@ def test_set_rules_give_the_next_member(name, start, count):
     ([11, 13, 17, 19, 21, 23], "gcd(n, 10) = 1", 27),
     ([11, 101, 131, 151, 181, 191], "prime & palindrome", 313),
     ([5, 6, 7, 10, 11, 12], "not perfect power", 13),
+    ([1, 2, 3, 4, 5, 7, 8, 9, 11, 13], "1, then prime power", 16),   # a leading 1 that is not a member
+    ([0, 2, 3, 5, 7, 11, 13], "0, then prime", 17),
 ])
 def test_combined_sets(shown, rule, want):
     assert itf.set_rules(shown)[rule] == want
@@ -199,3 +220,9 @@ def test_partial_sums_and_products_of_p_recursive_sequences():
     products = [int(v) for v in np.cumprod(catalan)]
     assert itf.next_terms(products[:9])["partial products of P-recursive (1, 1)"] == products[9]
     assert "partial products of" not in " ".join(itf.next_terms([1, 2, 3, 5, 7, 11, 13, 17]))  # 3 / 2 not exact
+
+
+def test_primality_by_sieve_and_by_trial_division():
+    values = [*range(-3, 200), *range(itf._SIEVE_LIMIT - 200, itf._SIEVE_LIMIT + 200), 9999991, 9999993, 10**7 + 19]
+    got = itf._is_prime(np.asarray(values, dtype=np.int64))
+    assert got.tolist() == [is_prime(v) for v in values]

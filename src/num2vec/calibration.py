@@ -42,7 +42,7 @@ equal-width bins) and the accuracy of the answers given with p >= 0.9.
 >>> table = candidate_table([1, 2, 3, 4], [(5, np.log(0.8)), (6, np.log(0.1))])
 >>> table["value"], table["support"], table["solver_agrees"], table["from_decoder"]
 ([5, 6], [8, 1], [True, False], [True, True])
->>> cal = Calibration(weights=(1.0,) + (0.0,) * 16, bias=0.0)   # identity on logit(p)
+>>> cal = Calibration(weights=(1.0,) + (0.0,) * 19, bias=0.0)   # identity on logit(p)
 >>> np.round(cal.probability(table), 3).tolist()
 [0.8, 0.1]
 """
@@ -57,7 +57,8 @@ import numpy as np
 #: the features, in weight order
 FEATURES = ("logit_p", "log1p_support", "no_support", "log_terms", "solver_agrees", "first", "from_decoder",
             "known", "log1p_known_rivals", "logit_p/terms", "log1p_support/terms", "no_support/terms",
-            "solver_agrees/terms", "known/terms", "log_digits", "log_distinct", "known*log_digits")
+            "solver_agrees/terms", "known/terms", "log_digits", "log_distinct", "known*log_digits",
+            "guessed", "log1p_guessed_rivals", "guessed/terms")
 #: the decoder's logit(p) is clipped to +-this (p = 1 - 4.5e-5 at the top): a float32 log-probability near 0 is
 #: resolved to about 1e-7 per decoded digit, so a near-certain answer's logit past this is rounding noise (two
 #: inference backends whose logits agree to 1e-5 gave calibrated probabilities 0.004 apart with a clip of 20).
@@ -81,6 +82,7 @@ def candidate_table(seq: Sequence[int], decoded: Sequence[tuple[int, float]]) ->
     """
     from .codec import num_digits
     from .exact import HOLONOMIC_SHAPES, SUPPORT_SPEC, rule_candidates, rule_support
+    from .guess import guess_rules
     from .integer_functions import next_terms
     from .solver import solve
 
@@ -90,7 +92,8 @@ def candidate_table(seq: Sequence[int], decoded: Sequence[tuple[int, float]]) ->
     rules = rule_candidates(seq)
     holonomic = rules[SUPPORT_SPEC.n_basic: SUPPORT_SPEC.n_basic + len(HOLONOMIC_SHAPES)]
     known = sorted(set(next_terms(seq).values()))
-    extra = [solved, *holonomic, *known]
+    guessed = sorted(set(guess_rules(seq).values()))
+    extra = [solved, *holonomic, *known, *guessed]
     for v in extra:
         if v is not None and v not in values:
             values.append(v)
@@ -102,12 +105,14 @@ def candidate_table(seq: Sequence[int], decoded: Sequence[tuple[int, float]]) ->
             "from_decoder": [i < proposed for i in range(len(values))],
             "known": [v in known for v in values],
             "known_rivals": [len(known) - (v in known) for v in values],
+            "guessed": [v in guessed for v in values],
+            "guessed_rivals": [len(guessed) - (v in guessed) for v in values],
             "digits": [sum(num_digits(t) for t in seq)] * len(values),
             "distinct": [len(set(seq))] * len(values)}
 
 
 def features(table: dict[str, Sequence]) -> np.ndarray:
-    """The calibration features ``(N, 17)`` (:data:`FEATURES`) of the N candidates of a :func:`candidate_table`
+    """The calibration features ``(N, 20)`` (:data:`FEATURES`) of the N candidates of a :func:`candidate_table`
     (or of several questions' tables concatenated key by key)."""
     lp = np.minimum(np.asarray(table["log_p"], dtype=np.float64), 0.0)
     # logit(p) = log p - log(1 - p), computed stably near p = 1
@@ -121,7 +126,9 @@ def features(table: dict[str, Sequence]) -> np.ndarray:
                          flag("from_decoder"), known, np.log1p(flag("known_rivals"))], axis=1)
     per_term = np.stack([logit, np.log1p(s), (s == 0).astype(np.float64), solver, known], axis=1) / n[:, None]
     size = np.stack([log_digits, np.log(np.maximum(flag("distinct"), 1.0)), known * log_digits], axis=1)
-    return np.concatenate([evidence, per_term, size], axis=1)
+    guessed = flag("guessed")
+    guesses = np.stack([guessed, np.log1p(flag("guessed_rivals")), guessed / n], axis=1)
+    return np.concatenate([evidence, per_term, size, guesses], axis=1)
 
 
 @dataclass(frozen=True)

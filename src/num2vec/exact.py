@@ -258,21 +258,33 @@ def extra_candidates(x: Sequence[int], spec: ColumnSpec, last_only: bool = False
 
 def holonomic_columns(x: Sequence[int], shapes: int, last_only: bool = False,
                       fits: Sequence[bool] | None = None) -> list[list[int | None]]:
-    """:func:`holonomic_predictions` of ``x`` for the first ``shapes`` of :data:`HOLONOMIC_SHAPES`.
-
-    ``fits``: per shape, False where :func:`holonomic_filter` has ruled a fit out.
-    A shape is not solved when a smaller one -- order and degree each at most
-    its own -- has a non-zero solution on all of ``x``: with ``P_i`` a solution of
-    the smaller shape, ``n P_i(n)`` (one degree more) and ``P_i(n - 1)`` shifted
-    one lag (one order more) are solutions too, so every prefix of the larger
-    shape has a null space of two dimensions or more, and no prediction.
+    """:func:`holonomic_predictions` of ``x`` for the first ``shapes`` of :data:`HOLONOMIC_SHAPES`
+    (:func:`holonomic_shape_columns`).
 
     >>> holonomic_columns([1, 2, 6, 24, 120, 720, 5040, 40320, 362880, 3628800, 39916800, 479001600], 4)[0][-1]
     6227020800
     """
+    return holonomic_shape_columns(x, HOLONOMIC_SHAPES[:shapes], last_only, fits)
+
+
+def holonomic_shape_columns(x: Sequence[int], shapes: Sequence[tuple[int, int]], last_only: bool = False,
+                            fits: Sequence[bool] | None = None) -> list[list[int | None]]:
+    """:func:`holonomic_predictions` of ``x`` for each shape (order, degree) of ``shapes``, in their order.
+
+    ``fits``: per shape, False where :func:`holonomic_filter` has ruled a fit out.
+    A shape is not solved when a smaller one earlier in ``shapes`` -- order and
+    degree each at most its own -- has a non-zero solution on all of ``x``: with
+    ``P_i`` a solution of the smaller shape, ``n P_i(n)`` (one degree more) and
+    ``P_i(n - 1)`` shifted one lag (one order more) are solutions too, so every
+    prefix of the larger shape has a null space of two dimensions or more, and no
+    prediction.
+
+    >>> holonomic_shape_columns([1, 4, 28, 220, 1820, 15504, 134596, 1184040, 10518300, 94143280], [(1, 3)])[0][-1]
+    847660528
+    """
     out: list[list[int | None]] = []
     solvable: list[tuple[int, int]] = []  # shapes with a non-zero solution on all of x
-    for k, (order, degree) in enumerate(HOLONOMIC_SHAPES[:shapes]):
+    for k, (order, degree) in enumerate(shapes):
         implied = any(r <= order and d <= degree for r, d in solvable)
         if implied or (fits is not None and not fits[k]):
             out.append([None] * len(x))

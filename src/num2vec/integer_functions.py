@@ -50,7 +50,7 @@ candidate from this module.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import cache, lru_cache
 from math import gcd, isqrt, prod
 
@@ -63,6 +63,8 @@ SET_LIMIT = 2**20
 MAX_WINDOW = 2**17
 #: the index functions are evaluated at positions up to this
 INDEX_LIMIT = 10_000
+#: primality above this is decided by trial division (a sieve up to it takes 32 MB)
+_SIEVE_LIMIT = 2**22
 #: the first position ``o`` tried: the sequence is f(o), f(o+1), ...
 OFFSETS = (0, 1, 2)
 #: residue conditions ``n = r (mod m)`` and ``gcd(n, m) = 1`` are tried for 2 <= m <= this
@@ -106,6 +108,13 @@ def factorize(n: int) -> dict[int, int]:
         out[p] = out.get(p, 0) + 1
         n //= p
     return out
+
+
+@lru_cache(maxsize=8)
+def _primes_upto(limit: int) -> tuple[int, ...]:
+    """The primes up to ``limit`` (at most 2^22)."""
+    spf = _spf_table(limit)
+    return tuple(int(p) for p in np.nonzero(spf[2: limit + 1] == np.arange(2, limit + 1))[0] + 2)
 
 
 @lru_cache(maxsize=1)
@@ -225,6 +234,9 @@ INDEX_FUNCTIONS: dict[str, Callable[[int], int | None]] = {
     "binary zeros": _nonneg(lambda n: _digits(n, 2).count(0)),
     "gray code": _nonneg(lambda n: n ^ (n >> 1)),
     "digit reversal": _nonneg(lambda n: int(str(n)[::-1])),
+    "n^n": _nonneg(lambda n: n**n),
+    "n^(n-1)": _positive(lambda n: n ** (n - 1)),
+    "n^(n+1)": _nonneg(lambda n: n ** (n + 1)),
     "partitions": _table_lookup(0),
     "distinct partitions": _table_lookup(1),
     **{f"digit sum base {b}": _nonneg(lambda n, b=b: sum(_digits(n, b))) for b in range(2, 11)},
@@ -334,13 +346,54 @@ def _digit_sum(n: np.ndarray, base: int = 10) -> np.ndarray:
     return out
 
 
-def _palindrome(n: np.ndarray, base: int) -> np.ndarray:
+def _reverse(n: np.ndarray, base: int = 10) -> np.ndarray:
     rev, m = np.zeros_like(n), n.copy()
     while m.any():
         live = m > 0
         m, d = np.divmod(m, base)
         rev = np.where(live, rev * base + d, rev)
-    return rev == n
+    return rev
+
+
+def _palindrome(n: np.ndarray, base: int) -> np.ndarray:
+    return _reverse(n, base) == n
+
+
+def _is_prime(v: np.ndarray) -> np.ndarray:
+    """Whether each value of ``v`` (int64, any sign) is prime: from a sieve up to 2^22, by trial division above."""
+    out = np.zeros(v.shape, bool)
+    small = (v >= 2) & (v < _SIEVE_LIMIT)
+    if small.any():
+        spf = _spf_table(int(v[small].max()))
+        out[small] = spf[v[small]] == v[small]
+    big = np.nonzero(v >= _SIEVE_LIMIT)[0]
+    if len(big):
+        w = v[big]
+        alive = np.ones(len(w), bool)
+        for p in _primes_upto(isqrt(int(w.max()))):
+            alive &= w % p != 0
+        out[big] = alive
+    return out
+
+
+def _digits_within(n: np.ndarray, base: int, allowed: tuple[int, ...]) -> np.ndarray:
+    """Whether every base-``base`` digit of each value of ``n`` (non-negative) is in ``allowed``."""
+    table = np.zeros(base, bool)
+    table[list(allowed)] = True
+    ok, m = n >= 0, np.maximum(n, 0)
+    while m.any():
+        live = m > 0
+        m, d = np.divmod(m, base)
+        ok &= table[d] | ~live
+    return ok
+
+
+def _sum_of_two_cubes(n: np.ndarray) -> np.ndarray:
+    """Whether each value of ``n`` is a^3 + b^3 with integers 1 <= a <= b."""
+    top = int(n.max(initial=2))
+    cubes = np.arange(1, int(round(top ** (1 / 3))) + 2, dtype=np.int64) ** 3
+    sums = (cubes[:, None] + cubes[None, :]).ravel()
+    return np.isin(n, sums[sums <= top])
 
 
 def _perfect_power(n: np.ndarray) -> np.ndarray:
@@ -371,6 +424,19 @@ PROPERTIES: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
     "sum of two squares": lambda f: (f["n"] >= 0) & ~f["odd3"],
     "abundant": lambda f: (f["n"] >= 1) & (f["sigma"] > 2 * f["n"]),
     "deficient": lambda f: (f["n"] >= 1) & (f["sigma"] < 2 * f["n"]),
+    "twin prime": lambda f: (f["Omega"] == 1) & (_is_prime(f["n"] - 2) | _is_prime(f["n"] + 2)),
+    "lesser twin prime": lambda f: (f["Omega"] == 1) & _is_prime(f["n"] + 2),
+    "isolated prime": lambda f: (f["Omega"] == 1) & ~_is_prime(f["n"] - 2) & ~_is_prime(f["n"] + 2),
+    "Sophie Germain prime": lambda f: (f["Omega"] == 1) & _is_prime(2 * f["n"] + 1),
+    "safe prime": lambda f: (f["Omega"] == 1) & (f["n"] % 2 == 1) & _is_prime((f["n"] - 1) // 2),
+    "emirp": lambda f: (f["Omega"] == 1) & _is_prime(_reverse(f["n"])) & (_reverse(f["n"]) != f["n"]),
+    "sum of two positive cubes": lambda f: _sum_of_two_cubes(f["n"]),
+    "evil": lambda f: (f["n"] >= 0) & (_digit_sum(f["n"], 2) % 2 == 0),
+    "odious": lambda f: _digit_sum(f["n"], 2) % 2 == 1,
+    "zeroless": lambda f: (f["n"] >= 1) & _digits_within(f["n"], 10, (1, 2, 3, 4, 5, 6, 7, 8, 9)),
+    "decimal digits 0, 1": lambda f: _digits_within(f["n"], 10, (0, 1)),
+    "ternary digits 0, 1": lambda f: _digits_within(f["n"], 3, (0, 1)),
+    "ternary digits 0, 2": lambda f: _digits_within(f["n"], 3, (0, 2)),
 }
 #: properties whose complement (among n >= 1) is tried too
 COMPLEMENTED = ("prime", "prime power", "squarefree", "perfect power", "palindrome", "sum of two squares")
@@ -388,11 +454,13 @@ class _Members(dict):
         return self[name]
 
 
-def integer_sets(first: int) -> dict[str, Callable[[_Members], np.ndarray]]:
+def integer_sets(first: int, holding: Collection[str] | None = None) -> dict[str, Callable[[_Members], np.ndarray]]:
     """Every set a sequence starting at ``first`` is tried against: name -> membership over the values of a
     :func:`_facts` table (given as its :class:`_Members`). Properties, complements, pairs of properties, and a
-    property or none with a residue condition that ``first`` meets."""
-    names = list(PROPERTIES)
+    property or none with a residue condition that ``first`` meets. ``holding``: only the properties of
+    :data:`PROPERTIES` among these are used in properties, pairs and residue sets (those true at every term: no
+    other can give a sequence)."""
+    names = [name for name in PROPERTIES if holding is None or name in holding]
     sets: dict[str, Callable[[_Members], np.ndarray]] = {name: (lambda m, name=name: m[name]) for name in names}
     for name in COMPLEMENTED:
         sets["not " + name] = lambda m, name=name: (m.n >= 1) & ~m[name]
@@ -413,13 +481,27 @@ def set_rules(x: Sequence[int]) -> dict[str, int]:
     the terms of ``x``: at least :data:`MIN_TERMS` terms, strictly increasing, non-negative, at most
     :data:`SET_LIMIT`, and not an arithmetic progression. The next member is searched among the next
     4 g + 64 integers, g the largest gap between terms, up to :data:`SET_LIMIT`; sequences whose terms and that
-    search span more than :data:`MAX_WINDOW` integers are not tried.
+    search span more than :data:`MAX_WINDOW` integers are not tried. A first term 0 or 1 that is not a member may
+    lead the members (``"1, then prime power"``: 1, 2, 3, 4, 5, 7, 8, 9, 11, 13 -> 16).
 
     >>> set_rules([2, 3, 5, 7, 11, 13])["prime"]
     17
+    >>> set_rules([1, 2, 3, 4, 5, 7, 8, 9, 11, 13])["1, then prime power"]
+    16
     >>> set_rules([6, 10, 14, 15, 21, 22])["squarefree semiprime"]
     26
     """
+    out = _set_rules(x)
+    if len(x) > MIN_TERMS and x[0] in (0, 1) and isinstance(x[1], int) and x[1] > x[0]:
+        rest = _set_rules(x[1:])
+        if rest:
+            sets, head = integer_sets(x[1]), _Members(_facts(np.asarray(x[:1], dtype=np.int64)))
+            out.update({f"{x[0]}, then {name}": v for name, v in rest.items()
+                        if name not in out and not sets[name](head)[0]})
+    return out
+
+
+def _set_rules(x: Sequence[int]) -> dict[str, int]:
     n = len(x)
     if n < MIN_TERMS or not all(isinstance(v, int) for v in x) or x[0] < 0 or x[-1] > SET_LIMIT:
         return {}
@@ -431,7 +513,8 @@ def set_rules(x: Sequence[int]) -> dict[str, int]:
         return {}
     terms = np.asarray(x, dtype=np.int64)
     at_terms = _Members(_facts(terms))
-    sets = {name: member for name, member in integer_sets(x[0]).items() if member(at_terms).all()}
+    holding = [name for name in PROPERTIES if at_terms[name].all()]
+    sets = {name: member for name, member in integer_sets(x[0], holding).items() if member(at_terms).all()}
     if not sets:
         return {}
     window = _Members(_facts(np.arange(lo, hi, dtype=np.int64)))  # the terms, their gaps, room for the next member
