@@ -226,3 +226,23 @@ def test_primality_by_sieve_and_by_trial_division():
     values = [*range(-3, 200), *range(itf._SIEVE_LIMIT - 200, itf._SIEVE_LIMIT + 200), 9999991, 9999993, 10**7 + 19]
     got = itf._is_prime(np.asarray(values, dtype=np.int64))
     assert got.tolist() == [is_prime(v) for v in values]
+
+
+@pytest.mark.parametrize("name", sorted(set(REFERENCE_SETS) - {"sum of two positive cubes"}))
+@pytest.mark.parametrize("offset", [0, 1])
+def test_indicator_rules_continue_characteristic_functions(name, offset):
+    member = REFERENCE_SETS[name]
+    x = [int(member(n)) for n in range(offset, offset + 31)]
+    if not 2 <= sum(x[:30]) <= 28:
+        pytest.skip("fewer than two members or non-members among the terms shown")
+    suffix = " (from n = 0)" if offset == 0 else ""
+    assert itf.indicator_rules(x[:30])[f"characteristic function of {name}{suffix}"] == x[30]
+
+
+def test_indicator_rules_of_figurate_numbers():
+    squares = [int(round(n**0.5) ** 2 == n) for n in range(40)]
+    assert itf.indicator_rules(squares[:39])["characteristic function of square (from n = 0)"] == squares[39]
+    fib = {0, 1, 2, 3, 5, 8, 13, 21, 34}
+    x = [int(n in fib) for n in range(1, 35)]
+    assert itf.indicator_rules(x[:33])["characteristic function of Fibonacci number"] == x[33]
+    assert itf.indicator_rules([0, 1, 0, 0, 0, 0, 0]) == {}   # one member only: too little to tell

@@ -24,6 +24,9 @@ next; :mod:`num2vec.calibration` ranks its answers beside the decoder's.
   193, 233, 241 are the primes = 1 (mod 8) from 97 on (101, 103, 107... are
   not), so 257 comes next. Arithmetic progressions are left to the other rules
   (3, 5, 7 are primes, but 9 comes next).
+* **Characteristic functions** (:func:`indicator_rules`): the sequence of 0s and
+  1s is ``[n in S]`` for n = 0, 1, ... or 1, 2, ...: 0, 0, 1, 1, 0, 1, 0, 1 are the
+  primes' (Thue-Morse is the characteristic function of the odious numbers).
 
 Arithmetic progressions (constant sequences included) are left to the other
 rules altogether: 1, 2, 3, 4 are also the digit sums of 1..4 in base 5, but 5,
@@ -531,6 +534,48 @@ def _set_rules(x: Sequence[int]) -> dict[str, int]:
     return out
 
 
+def _is_square(n: np.ndarray) -> np.ndarray:
+    r = np.round(np.sqrt(np.maximum(n, 0).astype(np.float64))).astype(np.int64)
+    return (n >= 0) & ((r * r == n) | ((r - 1) * (r - 1) == n) | ((r + 1) * (r + 1) == n))
+
+
+#: sets whose characteristic function is tried beside those of :data:`PROPERTIES` and their complements (as sets
+#: their members are polynomial or exponential sequences, which other rules continue)
+INDICATOR_ONLY: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
+    "square": lambda f: _is_square(f["n"]),
+    "cube": lambda f: np.isin(f["n"], np.arange(0, 200, dtype=np.int64) ** 3),
+    "triangular": lambda f: _is_square(8 * f["n"] + 1),
+    "power of 2": lambda f: (f["n"] >= 1) & (f["n"] & (f["n"] - 1) == 0),
+    "Fibonacci number": lambda f: (f["n"] >= 0) & (_is_square(5 * f["n"] ** 2 + 4) | _is_square(5 * f["n"] ** 2 - 4)),
+}
+
+
+def indicator_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` where ``x`` is the characteristic function ``[n in S]``, n = o, o+1, ... (o = 0 or 1),
+    of a set ``S`` of :data:`PROPERTIES`, their complements or :data:`INDICATOR_ONLY`: at least
+    :data:`MIN_TERMS` terms, all 0 or 1, with at least two of each.
+
+    >>> indicator_rules([0, 0, 1, 1, 0, 1, 0, 1, 0, 0, 0])["characteristic function of prime (from n = 0)"]
+    1
+    """
+    n_terms = len(x)
+    if n_terms < MIN_TERMS or any(v not in (0, 1) for v in x) or not 2 <= sum(x) <= n_terms - 2:
+        return {}
+    want = np.asarray(x, dtype=bool)
+    out = {}
+    for o in (0, 1):
+        f = _facts(np.arange(o, o + n_terms + 1, dtype=np.int64))
+        members = _Members(f)
+        sets = {**{name: members[name] for name in PROPERTIES},
+                **{"not " + name: (f["n"] >= 1) & ~members[name] for name in COMPLEMENTED},
+                **{name: test(f) for name, test in INDICATOR_ONLY.items()}}
+        suffix = "" if o == 1 else " (from n = 0)"
+        for name, inside in sets.items():
+            if np.array_equal(inside[:-1], want):
+                out[f"characteristic function of {name}{suffix}"] = int(inside[-1])
+    return out
+
+
 def _transforms(x: Sequence[int]):
     """``(name, y, back)``: the sequences ``x`` is built from by partial sums (``y`` its first differences) and by
     partial products (``y`` the ratios, where every division is exact), and how a next term of ``y`` gives one of
@@ -553,8 +598,8 @@ def _holonomic_rules(y: Sequence[int]) -> dict[str, int]:
 
 
 def next_terms(x: Sequence[int]) -> dict[str, int]:
-    """``{rule: next term}`` of every rule of this module that gives every term of ``x``: :func:`index_rules` and
-    :func:`set_rules` on ``x``; and, from :data:`MIN_TRANSFORMED_TERMS` terms on, on the sequence ``x`` is the
+    """``{rule: next term}`` of every rule of this module that gives every term of ``x``: :func:`index_rules`,
+    :func:`set_rules` and :func:`indicator_rules` on ``x``; and, from :data:`MIN_TRANSFORMED_TERMS` terms on, on the sequence ``x`` is the
     partial sums or the partial products of, those and the P-recursive fits of :func:`_holonomic_rules` (the sums
     of the first primes, of the Motzkin numbers, the products of the first Catalan numbers). Empty when no rule
     gives ``x``.
@@ -564,7 +609,7 @@ def next_terms(x: Sequence[int]) -> dict[str, int]:
     >>> next_terms([1, 1, 2, 10, 140, 5880, 776160, 332972640])["partial products of P-recursive (1, 1)"]  # Catalan
     476150875200
     """
-    out = {**index_rules(x), **set_rules(x)}
+    out = {**index_rules(x), **set_rules(x), **indicator_rules(x)}
     if len(x) < MIN_TRANSFORMED_TERMS or not all(isinstance(v, int) for v in x):
         return out
     for name, y, back in _transforms(x):
