@@ -599,10 +599,10 @@ def _holonomic_rules(y: Sequence[int]) -> dict[str, int]:
 
 def next_terms(x: Sequence[int]) -> dict[str, int]:
     """``{rule: next term}`` of every rule of this module that gives every term of ``x``: :func:`index_rules`,
-    :func:`set_rules` and :func:`indicator_rules` on ``x``; and, from :data:`MIN_TRANSFORMED_TERMS` terms on, on the sequence ``x`` is the
-    partial sums or the partial products of, those and the P-recursive fits of :func:`_holonomic_rules` (the sums
-    of the first primes, of the Motzkin numbers, the products of the first Catalan numbers). Empty when no rule
-    gives ``x``.
+    :func:`set_rules` and :func:`indicator_rules` on ``x``; and, from :data:`MIN_TRANSFORMED_TERMS` terms on, on
+    the sequence ``x`` is the partial sums or the partial products of, those and the P-recursive fits of
+    :func:`_holonomic_rules` (the sums of the first primes, of the Motzkin numbers, the products of the first
+    Catalan numbers). Empty when no rule gives ``x``.
 
     >>> next_terms([2, 5, 10, 17, 28, 41, 58])["partial sums of prime"]
     77
