@@ -10,9 +10,10 @@ The candidates of a question (:func:`candidate_table`) are the decoder's
 (beam search's best three) and those of exact rules the decoder did not
 propose: the rule solver's answer (:func:`num2vec.solver.solve`: periods,
 finite differences, linear recurrences, staircases), the holonomic fits of
-:mod:`num2vec.exact`, and the answers of the arithmetic and digit functions and
-integer sets of :mod:`num2vec.integer_functions`. The features of each
-(:data:`FEATURES`):
+:mod:`num2vec.exact`, the answers of the arithmetic and digit functions,
+integer sets and characteristic functions of :mod:`num2vec.integer_functions`,
+and those of the guessers' larger P-recursive fits and transforms
+(:func:`num2vec.guess.guess_rules`). The features of each (:data:`FEATURES`):
 
 * ``logit(p)`` of the decoder's probability, clipped to [-10, 10] (-10 for a
   candidate the decoder did not propose);
@@ -24,7 +25,8 @@ integer sets of :mod:`num2vec.integer_functions`. The features of each
 * whether the rule solver gives the same answer;
 * whether it is the decoder's first choice, and whether the decoder proposed it;
 * whether a rule of :mod:`num2vec.integer_functions` gives it, and ``log(1 + rivals)``,
-  ``rivals`` the number of other answers those rules give;
+  ``rivals`` the number of other answers those rules give; the same for the rules of
+  :mod:`num2vec.guess`, and that match divided by the terms given;
 * how much the sequence says: ``log`` of the number of decimal digits of its terms
   and of its distinct terms, and the interactions of the evidence with them
   (``logit(p)``, support, solver agreement and the integer-function match divided by
@@ -75,9 +77,9 @@ def candidate_table(seq: Sequence[int], decoded: Sequence[tuple[int, float]]) ->
     ``decoded``: the decoder's candidates ``[(value, log-prob), ...]``, most likely
     first. Candidates of exact rules that the decoder did not propose (the rule
     solver's answer, the holonomic fits' predictions, the answers of
-    :func:`num2vec.integer_functions.next_terms`) follow, with log-probability
-    :data:`UNPROPOSED_LOG_P`. Keys: ``value``, ``log_p``, ``support``, ``n_terms``,
-    ``solver_agrees``, ``first``, ``from_decoder``, ``known``, ``known_rivals``,
+    :func:`num2vec.integer_functions.next_terms` and of :func:`num2vec.guess.guess_rules`) follow, with
+    log-probability :data:`UNPROPOSED_LOG_P`. Keys: ``value``, ``log_p``, ``support``, ``n_terms``,
+    ``solver_agrees``, ``first``, ``from_decoder``, ``known``, ``known_rivals``, ``guessed``, ``guessed_rivals``,
     ``digits`` (decimal digits of the terms, signs not counted), ``distinct`` (distinct terms).
     """
     from .codec import num_digits
