@@ -246,3 +246,16 @@ def test_indicator_rules_of_figurate_numbers():
     x = [int(n in fib) for n in range(1, 35)]
     assert itf.indicator_rules(x[:33])["characteristic function of Fibonacci number"] == x[33]
     assert itf.indicator_rules([0, 1, 0, 0, 0, 0, 0]) == {}   # one member only: too little to tell
+
+
+@pytest.mark.parametrize("name, start", [("sigma", 11), ("phi", 11), ("tau", 500), ("digit sum base 10", 123)])
+def test_index_functions_from_a_far_offset(name, start):
+    f = itf.INDEX_FUNCTIONS[name]
+    x = [f(n) for n in range(start, start + 11)]
+    found = itf.index_rules(x[:10])
+    assert x[10] in found.values() and any(k.startswith(name + " (from n = ") for k in found)
+
+
+def test_far_offsets_need_enough_terms():
+    f = itf.INDEX_FUNCTIONS["sigma"]
+    assert itf._far_index_rules([f(n) for n in range(11, 11 + itf.FAR_MIN_TERMS - 1)]) == {}

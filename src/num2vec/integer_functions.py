@@ -9,7 +9,8 @@ next; :mod:`num2vec.calibration` ranks its answers beside the decoder's.
 
 * **Index functions** (:data:`INDEX_FUNCTIONS`): the sequence is ``f(o), f(o+1),
   ...`` for a function ``f`` of the table and an offset ``o`` in
-  :data:`OFFSETS`, or the partial sums ``F(n) = f(1) + ... + f(n)`` of one. The
+  :data:`OFFSETS` (from :data:`FAR_MIN_TERMS` terms on, any offset up to
+  :data:`FAR_OFFSET_LIMIT`), or the partial sums ``F(n) = f(1) + ... + f(n)`` of one. The
   functions are the classical arithmetic functions (Hardy & Wright, *An
   Introduction to the Theory of Numbers*, ch. 16-19; Apostol, *Introduction to
   Analytic Number Theory*, ch. 2), the partition functions, and functions of
@@ -59,6 +60,11 @@ from math import gcd, isqrt, prod
 
 import numpy as np
 
+#: a sequence of at least :data:`FAR_MIN_TERMS` terms is also matched against ``f(o), f(o+1), ...`` for every
+#: offset ``o`` up to this (the functions whose values up to it fit in an int64)
+FAR_OFFSET_LIMIT = 1000
+#: the fewest terms matched at an offset beyond :data:`OFFSETS` (many short windows of a function are alike)
+FAR_MIN_TERMS = 6
 #: the set rules apply to sequences whose terms, and next member, are at most this
 SET_LIMIT = 2**20
 #: the set rules examine at most this many consecutive integers (the terms, the gaps between them, the search for
@@ -263,6 +269,39 @@ def _partial_sums(name: str, count: int) -> tuple[int | None, ...]:
     return tuple(out)
 
 
+@cache
+def _far_values(name: str) -> np.ndarray | None:
+    """f(0), ..., f(FAR_OFFSET_LIMIT + 1000) as int64 (-2^63 where f is undefined), or None where a value does not
+    fit."""
+    vals = _index_values(name, 0, FAR_OFFSET_LIMIT + 1000)
+    if any(v is not None and abs(v) >= 2**62 for v in vals):
+        return None
+    return np.array([np.iinfo(np.int64).min if v is None else v for v in vals], dtype=np.int64)
+
+
+def _far_index_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{f (from n = o): f(o + len(x))}`` for the offsets ``o`` beyond :data:`OFFSETS`, up to
+    :data:`FAR_OFFSET_LIMIT`, where ``x`` is ``f(o), f(o+1), ...`` (the first such ``o`` of each function)."""
+    n = len(x)
+    if n < FAR_MIN_TERMS or max(abs(v) for v in x) >= 2**62 or n >= 1000:
+        return {}
+    want = np.asarray(x, dtype=np.int64)
+    steps = np.arange(n)
+    out = {}
+    for name in INDEX_FUNCTIONS:
+        vals = _far_values(name)
+        if vals is None:
+            continue
+        starts = np.nonzero(vals[max(OFFSETS) + 1: FAR_OFFSET_LIMIT + 1] == want[0])[0] + max(OFFSETS) + 1
+        if not len(starts):
+            continue
+        hits = starts[(vals[starts[:, None] + steps] == want).all(axis=1)]
+        if len(hits):
+            o = int(hits[0])
+            out[f"{name} (from n = {o})"] = int(vals[o + n])
+    return out
+
+
 def _arithmetic_progression(x: Sequence[int]) -> bool:
     return len({b - a for a, b in zip(x, x[1:])}) <= 1
 
@@ -294,6 +333,7 @@ def index_rules(x: Sequence[int]) -> dict[str, int]:
             sums = _partial_sums(name, o + n + 1)[o:]
             if sums[n] is not None and all(a == b for a, b in zip(x, sums)):
                 out["partial sums of " + name + suffix] = sums[n]
+    out.update(_far_index_rules(x))
     return out
 
 
