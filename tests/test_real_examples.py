@@ -50,6 +50,30 @@ def test_arithmetic_functions_and_integer_sets(bundled, seq, want):
     assert value == want and p > 0.5
 
 
+def _partitions_without_multiples_of_3(n: int, largest: int | None = None) -> int:
+    largest = n if largest is None else largest
+    return 1 if n == 0 else sum(_partitions_without_multiples_of_3(n - p, p)
+                                for p in range(1, min(n, largest) + 1) if p % 3)
+
+
+@pytest.mark.parametrize("seq, want", [
+    ([1, 1, 2, 5, 15, 52, 203, 877, 4140, 21147], 115975),  # Bell numbers: their own binomial transform, shifted
+    ([0, 1, 1, 2, 4, 9, 20, 48, 115, 286], 719),  # rooted trees: their own Euler transform, shifted
+    ([_partitions_without_multiples_of_3(n) for n in range(10)], 22),  # Euler transform of the period 1, 1, 0
+    ([1, 4, 28, 220, 1820, 15504, 134596, 1184040, 10518300, 94143280], 847660528),  # C(4n, n): order 1, degree 3
+    ([2 ** (n * n) for n in range(8)], 2**64),  # partial products of a geometric sequence
+    ([3, 5, 7, 11, 13, 17, 19, 29, 31, 41], 43),  # twin primes
+    ([1, 2, 3, 5, 7, 11, 13, 17, 19, 23], 29),  # 1 and the primes
+    ([0, 2, 6, 8, 18, 20, 24, 26, 54, 56], 60),  # ternary digits 0 and 2 (the Cantor set)
+    ([12, 28, 14, 24, 24, 31, 18, 39, 20, 42], 32),  # sigma(11), sigma(12), ...
+    ([0, 1, 1, 0, 1, 0, 0, 1, 1, 0], 0),  # Thue-Morse: the characteristic function of the odious numbers
+    ([1, 4, 27, 256, 3125, 46656, 823543, 16777216], 387420489),  # n^n
+])
+def test_guessers_and_more_sets(bundled, seq, want):
+    """num2vec.guess's transforms and fits, and num2vec.integer_functions' other sets and offsets, ranked first."""
+    assert bundled.predict_next(seq, top_k=3)[0][0] == want
+
+
 @pytest.mark.parametrize("seq, want", [
     ([1, 2, 3], 4),
     ([1, 2, 3, 4, 5], 6),  # the first 5 natural numbers: a question of the real-sequence benchmark (never trained)
