@@ -259,3 +259,9 @@ def test_index_functions_from_a_far_offset(name, start):
 def test_far_offsets_need_enough_terms():
     f = itf.INDEX_FUNCTIONS["sigma"]
     assert itf._far_index_rules([f(n) for n in range(11, 11 + itf.FAR_MIN_TERMS - 1)]) == {}
+
+
+def test_unpaired_properties_stay_alone():
+    # 2, 4, 8, 16 are 5-smooth and odious, and so is 25: digit properties are not paired with the others
+    assert 25 not in itf.next_terms([2, 4, 8, 16]).values()
+    assert itf.set_rules([1, 2, 4, 7, 8, 11, 13, 14])["odious"] == 16

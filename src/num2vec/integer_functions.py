@@ -481,6 +481,10 @@ PROPERTIES: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
     "ternary digits 0, 1": lambda f: _digits_within(f["n"], 3, (0, 1)),
     "ternary digits 0, 2": lambda f: _digits_within(f["n"], 3, (0, 2)),
 }
+#: properties tried alone only, not in pairs or with a residue condition: they hold for so many small numbers that
+#: their pairs with the others give spurious continuations (2, 4, 8, 16 are 5-smooth and odious, and so is 25)
+UNPAIRED = ("evil", "odious", "zeroless", "decimal digits 0, 1", "ternary digits 0, 1", "ternary digits 0, 2",
+            "sum of two positive cubes")
 #: properties whose complement (among n >= 1) is tried too
 COMPLEMENTED = ("prime", "prime power", "squarefree", "perfect power", "palindrome", "sum of two squares")
 
@@ -500,11 +504,12 @@ class _Members(dict):
 def integer_sets(first: int, holding: Collection[str] | None = None) -> dict[str, Callable[[_Members], np.ndarray]]:
     """Every set a sequence starting at ``first`` is tried against: name -> membership over the values of a
     :func:`_facts` table (given as its :class:`_Members`). Properties, complements, pairs of properties, and a
-    property or none with a residue condition that ``first`` meets. ``holding``: only the properties of
-    :data:`PROPERTIES` among these are used in properties, pairs and residue sets (those true at every term: no
-    other can give a sequence)."""
-    names = [name for name in PROPERTIES if holding is None or name in holding]
-    sets: dict[str, Callable[[_Members], np.ndarray]] = {name: (lambda m, name=name: m[name]) for name in names}
+    property or none with a residue condition that ``first`` meets (pairs and residue conditions leave out
+    :data:`UNPAIRED`). ``holding``: only the properties of :data:`PROPERTIES` among these are used (those true at
+    every term: no other can give a sequence)."""
+    singles = [name for name in PROPERTIES if holding is None or name in holding]
+    sets: dict[str, Callable[[_Members], np.ndarray]] = {name: (lambda m, name=name: m[name]) for name in singles}
+    names = [name for name in singles if name not in UNPAIRED]
     for name in COMPLEMENTED:
         sets["not " + name] = lambda m, name=name: (m.n >= 1) & ~m[name]
     for i, a in enumerate(names):
