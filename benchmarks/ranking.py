@@ -6,8 +6,9 @@ The questions are the first 10 terms of every sequence of the real-sequence cata
 plain call is the decoder's greedy answer; the ranked call adds beam search (beam 4), the exact rules' candidates
 (the rule solver, the holonomic fits, :mod:`num2vec.integer_functions`, :mod:`num2vec.guess`) and the calibration.
 Calls alternate between the two in balanced order, so that a drift in the machine's speed hits both alike; figures
-are medians and 90th percentiles over the questions. The exact-rule part alone is timed too: ``candidate_table`` and, within it,
-``integer_functions.next_terms``, over the 2,960 questions given 3 to 10 terms that the calibration is fitted on.
+are medians and 90th percentiles over the questions. The exact-rule part alone is timed too: ``candidate_table``
+and, within it, ``integer_functions.next_terms``, over the 2,960 questions given 3 to 10 terms that the calibration
+is fitted on.
 """
 
 from __future__ import annotations
