@@ -215,8 +215,8 @@ def predict(numbers, file, count, top_k, beam_size, min_confidence, model_path, 
             precision = "fp32"
         model = _load(model_path, device, precision, threads, backend)
         if count == 1:
-            ranked = model.predict_next(seq, top_k=top_k or 1, beam_size=beam_size or (None if top_k else 1),
-                                        min_confidence=min_confidence)
+            # the candidates the calibration was fitted on: beam search's (beam 4 unless --beam-size) and the rules'
+            ranked = model.predict_next(seq, top_k=top_k or 1, beam_size=beam_size, min_confidence=min_confidence)
             for value, prob in ranked:
                 click.echo(f"{int_to_str(value)}\t{prob:.4f}")
             if not ranked:
