@@ -16,11 +16,11 @@ def power_series_product(exponents, m):
     series = [1] + [0] * m
     for k, a in enumerate(exponents, start=1):
         factor = [0] * (m + 1)
-        for j in range(0, m // k + 1):  # (1 - u)^(-a) = sum_j C(a + j - 1, j) u^j, generalised binomial
-            c = 1
+        for j in range(0, m // k + 1):  # (1 - u)^(-a) = sum_j a (a + 1) ... (a + j - 1) / j! u^j
+            rising = 1
             for i in range(j):
-                c = c * (a + i) // 1
-            factor[j * k] = c // factorial(j) if j else 1
+                rising *= a + i
+            factor[j * k] = rising // factorial(j)
         series = [sum(series[i] * factor[n - i] for i in range(n + 1)) for n in range(m + 1)]
     return series
 

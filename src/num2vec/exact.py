@@ -298,6 +298,24 @@ def holonomic_shape_columns(x: Sequence[int], shapes: Sequence[tuple[int, int]],
     return out
 
 
+def verified_holonomic_rules(x: Sequence[int], shapes: Sequence[tuple[int, int]] = HOLONOMIC_SHAPES,
+                             skip: int = 0) -> dict[str, int]:
+    """``{"P-recursive (r, d)": next term}`` of the fits of :func:`holonomic_shape_columns` to ``x`` for
+    ``shapes[skip:]`` (the first ``skip`` shapes only rule larger ones out) that the fit to ``x`` without its last
+    term predicted too. A fit whose leading polynomial vanishes inside the data can absorb a term that breaks the
+    pattern (``(n - 9) (a(n) - a(n-1)) = 0`` fits 1, ..., 1, -8); such a fit does not predict the last term from
+    the ones before it.
+
+    >>> verified_holonomic_rules([1, 2, 6, 24, 120, 720, 5040])
+    {'P-recursive (1, 1)': 40320}
+    """
+    if len(x) < 2:
+        return {}
+    cols = holonomic_shape_columns(x, shapes)
+    return {f"P-recursive ({r}, {d})": col[-1] for (r, d), col in zip(shapes[skip:], cols[skip:])
+            if col[-1] is not None and col[-2] == x[-1]}
+
+
 def holonomic_predictions(x: Sequence[int], order: int, degree: int, last_only: bool = False) -> list[int | None]:
     """For every position t, the next term by the P-recursive fit of shape (order, degree) to ``x[: t + 1]``.
 

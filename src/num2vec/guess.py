@@ -41,7 +41,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from math import comb
 
-from .exact import HOLONOMIC_SHAPES, holonomic_shape_columns
+from .exact import HOLONOMIC_SHAPES, verified_holonomic_rules
+from .integer_functions import INDEX_FUNCTIONS
 from .solver import explain
 
 #: shapes (order, degree) of the larger P-recursive fits, after those of :data:`num2vec.exact.HOLONOMIC_SHAPES`
@@ -77,18 +78,6 @@ def _divisors(n: int) -> list[int]:
     return [d for d in range(1, n + 1) if n % d == 0]
 
 
-def _mobius(n: int) -> int:
-    out, p = 1, 2
-    while p * p <= n:
-        if n % p == 0:
-            n //= p
-            if n % p == 0:
-                return 0
-            out = -out
-        p += 1
-    return -out if n > 1 else out
-
-
 def euler_transform(a: Sequence[int]) -> list[int]:
     """``b(0), ..., b(m)`` with ``sum_n b(n) t^n = prod_k (1 - t^k)^(-a(k))`` for ``a = a(1), ..., a(m)``
     (Sloane & Plouffe 1995, "EULER"): with every a(k) = 1, the partition numbers.
@@ -119,27 +108,22 @@ def inverse_euler_transform(b: Sequence[int]) -> list[int] | None:
     """
     if not b or b[0] != 1:
         return None
+    mobius = INDEX_FUNCTIONS["mobius"]
     m = len(b) - 1
     c = [0] * (m + 1)
     a = []
     for n in range(1, m + 1):
         c[n] = n * b[n] - sum(c[k] * b[n - k] for k in range(1, n))
-        a.append(sum(_mobius(n // d) * c[d] for d in _divisors(n)) // n)
+        a.append(sum(mobius(n // d) * c[d] for d in _divisors(n)) // n)
     return a
 
 
 def _continuations(y: Sequence[int]) -> dict[str, int]:
     """``{rule: next term}`` of the rules that continue ``y``: the rule solver's, and the small P-recursive fits
     whose fit without the last term predicts it."""
-    out = {}
     found = explain(list(y))
-    if found is not None and found[1] in CONTINUING_RULES:
-        out[found[1]] = found[0]
-    if len(y) >= 2:
-        for (r, d), col in zip(HOLONOMIC_SHAPES, holonomic_shape_columns(y, HOLONOMIC_SHAPES, last_only=False)):
-            if col[-1] is not None and col[-2] == y[-1]:
-                out[f"P-recursive ({r}, {d})"] = col[-1]
-    return out
+    out = {found[1]: found[0]} if found is not None and found[1] in CONTINUING_RULES else {}
+    return {**out, **verified_holonomic_rules(y)}
 
 
 def holonomic_guesses(x: Sequence[int]) -> dict[str, int]:
@@ -151,13 +135,10 @@ def holonomic_guesses(x: Sequence[int]) -> dict[str, int]:
     """
     if not MIN_TERMS <= len(x) <= MAX_TERMS:
         return {}
-    shapes = HOLONOMIC_SHAPES + GUESS_SHAPES
-    cols = holonomic_shape_columns(x, shapes)[len(HOLONOMIC_SHAPES):]
-    return {f"P-recursive ({r}, {d})": col[-1] for (r, d), col in zip(GUESS_SHAPES, cols)
-            if col[-1] is not None and col[-2] == x[-1]}
+    return verified_holonomic_rules(x, HOLONOMIC_SHAPES + GUESS_SHAPES, skip=len(HOLONOMIC_SHAPES))
 
 
-def _transforms(x: Sequence[int]) -> Iterator[tuple[str, list[int], Callable[[int], int | None]]]:
+def _transforms(x: Sequence[int]) -> Iterator[tuple[str, list[int], Callable[[int], int]]]:
     """``(name, y, back)``: ``x`` is the transform ``name`` of ``y``; ``back`` turns a next term of ``y`` into the
     next term of ``x``."""
     n = len(x)
@@ -192,10 +173,7 @@ def transform_rules(x: Sequence[int]) -> dict[str, int]:
     if not MIN_TERMS <= len(x) <= MAX_TERMS or not all(isinstance(v, int) for v in x):
         return out
     for name, y, back in _transforms(x):
-        for rule, v in _continuations(y).items():
-            nxt = back(v)
-            if nxt is not None:
-                out[f"{name} {rule}"] = nxt
+        out.update({f"{name} {rule}": back(v) for rule, v in _continuations(y).items()})
     tails = [("", x)] + ([("0, then ", x[1:])] if x[0] == 0 and len(x) > MIN_TERMS else [])
     for prefix, z in tails:
         for name, holds, nxt in _self_transforms(z):

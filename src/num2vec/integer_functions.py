@@ -635,34 +635,24 @@ def _transforms(x: Sequence[int]):
         yield "partial products of", [b // a for a, b in zip(x, x[1:])], lambda v: x[-1] * v
 
 
-def _holonomic_rules(y: Sequence[int]) -> dict[str, int]:
-    """The next terms of the P-recursive fits of :func:`num2vec.exact.holonomic_columns` to ``y`` that the fit to
-    ``y`` without its last term predicted too. A fit whose leading polynomial vanishes inside the data can absorb a
-    term that breaks the pattern (``(n - 9) (a(n) - a(n-1)) = 0`` fits 1, ..., 1, -8); such a fit does not predict
-    the last term from the ones before it."""
-    from .exact import HOLONOMIC_SHAPES, holonomic_columns
-
-    fits = holonomic_columns(y, len(HOLONOMIC_SHAPES))
-    return {f"P-recursive ({r}, {d})": col[-1] for (r, d), col in zip(HOLONOMIC_SHAPES, fits)
-            if col[-1] is not None and len(y) >= 2 and col[-2] == y[-1]}
-
-
 def next_terms(x: Sequence[int]) -> dict[str, int]:
     """``{rule: next term}`` of every rule of this module that gives every term of ``x``: :func:`index_rules`,
     :func:`set_rules` and :func:`indicator_rules` on ``x``; and, from :data:`MIN_TRANSFORMED_TERMS` terms on, on
-    the sequence ``x`` is the partial sums or the partial products of, those and the P-recursive fits of
-    :func:`_holonomic_rules` (the sums of the first primes, of the Motzkin numbers, the products of the first
-    Catalan numbers). Empty when no rule gives ``x``.
+    the sequence ``x`` is the partial sums or the partial products of, those and the verified P-recursive fits of
+    :func:`num2vec.exact.verified_holonomic_rules` (the sums of the first primes, of the Motzkin numbers, the
+    products of the first Catalan numbers). Empty when no rule gives ``x``.
 
     >>> next_terms([2, 5, 10, 17, 28, 41, 58])["partial sums of prime"]
     77
     >>> next_terms([1, 1, 2, 10, 140, 5880, 776160, 332972640])["partial products of P-recursive (1, 1)"]  # Catalan
     476150875200
     """
+    from .exact import verified_holonomic_rules
+
     out = {**index_rules(x), **set_rules(x), **indicator_rules(x)}
     if len(x) < MIN_TRANSFORMED_TERMS or not all(isinstance(v, int) for v in x):
         return out
     for name, y, back in _transforms(x):
-        found = {**index_rules(y), **set_rules(y), **_holonomic_rules(y)}
+        found = {**index_rules(y), **set_rules(y), **verified_holonomic_rules(y)}
         out.update({f"{name} {rule}": back(v) for rule, v in found.items()})
     return out
