@@ -1,6 +1,6 @@
 """num2vec.guess: transforms against their definitions, and the rules they find on sequences from definitions."""
 
-from math import comb, factorial
+from math import comb, factorial, isqrt
 
 import pytest
 from hypothesis import given, settings
@@ -105,3 +105,184 @@ def test_fit_must_predict_the_last_term_from_the_others():
     x = [comb(4 * n, n) for n in range(10)]
     x[-1] += 1
     assert 847660528 not in guess.holonomic_guesses(x).values()
+
+
+# --- floor rules, run lengths, self-referential rules, 2-regular sequences: references from their definitions ---
+
+def e_to_the(n, terms=80):
+    """e^n as an exact fraction within 10^-60, from the series of e^n."""
+    from fractions import Fraction
+    return sum(Fraction(n**k, factorial(k)) for k in range(terms))
+
+
+def golomb(count):  # a(1) = 1, a(n + 1) = 1 + a(n + 1 - a(a(n)))
+    a = [None, 1]
+    while len(a) <= count:
+        n = len(a) - 1
+        a.append(1 + a[n + 1 - a[a[n]]])
+    return a[1:]
+
+
+def kolakoski(count):  # the runs of 1s and 2s have the lengths the sequence itself lists
+    a = [1, 2, 2]
+    i = 2
+    while len(a) < count:
+        a += [1 + (a[-1] == 1)] * a[i]
+        i += 1
+    return a[:count]
+
+
+def hofstadter_q(count):
+    a = [None, 1, 1]
+    while len(a) <= count:
+        n = len(a)
+        a.append(a[n - a[n - 1]] + a[n - a[n - 2]])
+    return a[1:count + 1]
+
+
+def hofstadter_g(count):  # G(0) = 0, G(n) = n - G(G(n - 1))
+    g = [0]
+    for n in range(1, count):
+        g.append(n - g[g[n - 1]])
+    return g
+
+
+def conway_10000(count):  # a(1) = a(2) = 1, a(n) = a(a(n-1)) + a(n - a(n-1))
+    a = [None, 1, 1]
+    while len(a) <= count:
+        n = len(a)
+        a.append(a[a[n - 1]] + a[n - a[n - 1]])
+    return a[1:count + 1]
+
+
+def recaman(count):
+    a, seen = [0], {0}
+    for n in range(1, count):
+        v = a[-1] - n if a[-1] - n > 0 and a[-1] - n not in seen else a[-1] + n
+        a.append(v)
+        seen.add(v)
+    return a
+
+
+def van_eck(count):
+    a = [0]
+    while len(a) < count:
+        earlier = [i for i in range(len(a) - 1) if a[i] == a[-1]]
+        a.append(len(a) - 1 - earlier[-1] if earlier else 0)
+    return a
+
+
+def ekg(count):
+    from math import gcd
+    a = [1, 2]
+    while len(a) < count:
+        a.append(min(m for m in range(2, 10 * count) if m not in a and gcd(m, a[-1]) > 1))
+    return a
+
+
+def look_and_say(count):
+    a = ["1"]
+    while len(a) < count:
+        s, out, i = a[-1], "", 0
+        while i < len(s):
+            j = i
+            while j < len(s) and s[j] == s[i]:
+                j += 1
+            out += f"{j - i}{s[i]}"
+            i = j
+        a.append(out)
+    return [int(v) for v in a]
+
+
+def stern(count):
+    a = [0, 1]
+    while len(a) < count:
+        n = len(a)
+        a.append(a[n // 2] if n % 2 == 0 else a[n // 2] + a[n // 2 + 1])
+    return a
+
+
+@pytest.mark.parametrize("terms, family", [
+    ([n * n // 7 for n in range(11)], "floor"),
+    ([(n + isqrt(5 * n * n)) // 2 for n in range(1, 13)], "floor"),       # floor(n phi)
+    ([int(e_to_the(n)) for n in range(11)], "floor"),                       # floor(e^n)
+    ([n for n in range(1, 6) for _ in range(n)][:11], "run"),               # n appears n times
+    (golomb(11), "run"),
+    (kolakoski(11), "run"),
+    (hofstadter_q(12), "self"),
+    (hofstadter_g(12), "self"),
+    (conway_10000(12), "self"),
+    (recaman(11), "self"),
+    (van_eck(14), "self"),
+    (ekg(11), "self"),
+    (look_and_say(9), "self"),
+    (stern(13), "regular"),
+    ([bin(n).count("1") for n in range(13)], "regular"),                    # binary weight
+    ([int(str(3**n)[::-1]) for n in range(11)], "transform"),               # powers of 3, digits reversed
+])
+def test_guessers_continue_sequences_from_their_definitions(terms, family):
+    rules = {"floor": guess.floor_rules, "run": guess.run_length_rules, "self": guess.self_referential_rules,
+             "regular": guess.regular_rules, "transform": guess.transform_rules}[family]
+    assert terms[-1] in rules(terms[:-1]).values()
+    assert terms[-1] in guess.guess_rules(terms[:-1]).values()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(-50, 200), st.integers(1, 40), st.sampled_from([1, 2, 3]), st.integers(0, 1),
+       st.integers(7, 20))
+def test_a_floor_rule_is_never_wrong(p, q, k, start, count):
+    # floor(r n^k) for a rational r: every answer given holds for this r (a unique answer holds for every r)
+    x = [p * n**k // q for n in range(start, start + count + 1)]
+    for name, v in guess.floor_rules(x[:-1]).items():
+        if name.startswith(("floor(r n)", f"floor(r n^{k})")) and name.endswith(f"from {start}"):
+            assert v == x[-1], name
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(2, 60), st.integers(1, 30), st.integers(0, 1), st.integers(7, 16))
+def test_an_exponential_floor_rule_is_never_wrong(p, q, start, count):
+    from fractions import Fraction
+    r = Fraction(p, q)
+    if r <= 1:
+        return
+    x = [int(r**n) for n in range(start, start + count + 1)]
+    found = guess.floor_rules(x[:-1]).get(f"floor(r^n), n from {start}")
+    assert found in (None, x[-1])
+
+
+def eulerian(n, k):  # Eulerian numbers by their explicit sum
+    return sum((-1) ** j * comb(n + 1, j) * (k + 1 - j) ** n for j in range(k + 1))
+
+
+def stirling2(n, k):
+    return sum((-1) ** j * comb(k, j) * (k - j) ** n for j in range(k + 1)) // factorial(k)
+
+
+@pytest.mark.parametrize("terms", [
+    [eulerian(n, 2) for n in range(3, 14)],          # roots 3, 2, 2, 1, 1, 1
+    [stirling2(n, 4) for n in range(4, 15)],         # roots 4, 3, 2, 1
+    [n * n * 2**n for n in range(11)],               # roots 2, 2, 2
+    [3**n - 2**n + (-1) ** n * n for n in range(11)],
+])
+def test_c_finite_rules_continue_sums_of_polynomials_times_powers(terms):
+    assert terms[-1] in guess.c_finite_rules(terms[:-1]).values()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(guess.C_FINITE_ROOTS), st.integers(0, 1), st.integers(-9, 9)),
+                min_size=1, max_size=2), st.integers(7, 14))
+def test_a_c_finite_rule_of_order_up_to_3_is_never_wrong(parts, count):
+    # sum of c n^j r^n of order <= 3: three zeros in a row of any product of operators mean zeros for ever
+    x = [sum(c * n**j * r**n for r, j, c in parts) for n in range(count + 1)]
+    for v in guess.c_finite_rules(x[:-1]).values():
+        assert v == x[-1]
+
+
+def test_offsets_and_common_factors():
+    primes = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31]
+    primorials = [1]
+    for p in primes:
+        primorials.append(primorials[-1] * p)
+    assert guess.offset_rules([v + 1 for v in primorials[:10]])["x - 1: partial products of prime"] == primorials[10] + 1
+    assert guess.offset_rules([p - 1 for p in primes[:10]])["x + 1: prime"] == 30
+    assert guess.offset_rules([2 * p for p in primes[:10]])["x / 2: prime"] == 62

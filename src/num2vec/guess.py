@@ -39,7 +39,8 @@ O(n^2) products of big integers), nor are those shorter than :data:`MIN_TERMS`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from math import comb
+from fractions import Fraction
+from math import ceil, comb, floor, gcd
 
 from .exact import HOLONOMIC_SHAPES, verified_holonomic_rules
 from .integer_functions import INDEX_FUNCTIONS
@@ -151,6 +152,8 @@ def _transforms(x: Sequence[int]) -> Iterator[tuple[str, list[int], Callable[[in
         yield "Euler transform of", a, lambda v: euler_transform([*a, v])[-1]
     if all(u != 0 and w % u == 0 for u, w in zip(x, x[1:])):
         yield "partial products of", [w // u for u, w in zip(x, x[1:])], lambda v: x[-1] * v
+    if all(v > 0 and v % 10 for v in x) and any(v > 9 for v in x):  # no term ends in 0: reversal is invertible
+        yield "digit reversal of", [int(str(v)[::-1]) for v in x], lambda v: int(str(v)[::-1]) if v > 0 else None
 
 
 def _self_transforms(x: Sequence[int]) -> Iterator[tuple[str, bool, int]]:
@@ -173,7 +176,8 @@ def transform_rules(x: Sequence[int]) -> dict[str, int]:
     if not MIN_TERMS <= len(x) <= MAX_TERMS or not all(isinstance(v, int) for v in x):
         return out
     for name, y, back in _transforms(x):
-        out.update({f"{name} {rule}": back(v) for rule, v in _continuations(y).items()})
+        found = {f"{name} {rule}": back(v) for rule, v in _continuations(y).items()}
+        out.update({rule: v for rule, v in found.items() if v is not None})
     tails = [("", x)] + ([("0, then ", x[1:])] if x[0] == 0 and len(x) > MIN_TERMS else [])
     for prefix, z in tails:
         for name, holds, nxt in _self_transforms(z):
@@ -182,6 +186,403 @@ def transform_rules(x: Sequence[int]) -> dict[str, int]:
     return out
 
 
+
+
+# --- floor rules -------------------------------------------------------------------------------------------------
+
+#: powers k of the floor rules a(n) = floor(r n^k)
+FLOOR_POWERS = (1, 2, 3)
+#: the fewest terms a floor rule, a run-length rule or a self-referential rule is tried on
+MIN_RULE_TERMS = 7
+#: bits of the rational bounds on r in a(n) = floor(r^n)
+_ROOT_BITS = 96
+
+
+def _iroot(a: int, k: int) -> int:
+    """The largest integer ``r >= 0`` with ``r^k <= a`` (``a >= 0``), by Newton's method on integers."""
+    if a < 2:
+        return a
+    r = 1 << -(-a.bit_length() // k)  # above the root
+    while True:
+        s = ((k - 1) * r + a // r ** (k - 1)) // k
+        if s >= r:
+            return r
+        r = s
+
+
+def _same_floor(lo: Fraction, hi: Fraction) -> int | None:
+    """``floor(t)``, the same for every ``t`` in ``[lo, hi)``, or None where it is not."""
+    low = floor(lo)
+    return low if ceil(hi) - 1 == low else None
+
+
+def _power_floor(x: Sequence[int], start: int, k: int) -> int | None:
+    """The next term of ``x(i) = floor(r (start + i)^k)`` where every such ``r`` gives the same one."""
+    pairs = [(v, (start + i) ** k) for i, v in enumerate(x)]
+    if any(f == 0 and v != 0 for v, f in pairs):
+        return None
+    lo = max(Fraction(v, f) for v, f in pairs if f)
+    hi = min(Fraction(v + 1, f) for v, f in pairs if f)
+    return _same_floor(lo * (start + len(x)) ** k, hi * (start + len(x)) ** k) if lo < hi else None
+
+
+def _exponential_floor(x: Sequence[int], start: int) -> int | None:
+    """The next term of ``x(i) = floor(r^(start + i))``, r > 1, where every such ``r`` gives the same one.
+
+    ``r`` lies in ``[max x(n)^(1/n), min (x(n) + 1)^(1/n))``; the roots are bounded by fractions with
+    denominator ``2^_ROOT_BITS`` on the safe side (so the interval used holds the true one), and the midpoint's
+    powers must reproduce every term (so the true one is not empty)."""
+    terms = [(v, start + i) for i, v in enumerate(x)]
+    if x[-1] < 2 or any(v < 1 or (n == 0 and v != 1) for v, n in terms) or any(b < a for a, b in zip(x, x[1:])):
+        return None
+    one = 1 << _ROOT_BITS
+    lo = max(Fraction(_iroot(v << (n * _ROOT_BITS), n), one) for v, n in terms if n)
+    hi = min(Fraction(_iroot((v + 1) << (n * _ROOT_BITS), n) + 1, one) for v, n in terms if n)
+    if not 1 < hi and lo < hi:
+        return None
+    mid = (lo + hi) / 2
+    if lo >= hi or any(floor(mid**n) != v for v, n in terms):
+        return None
+    n = start + len(x)
+    return _same_floor(lo**n, hi**n)
+
+
+def floor_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` where ``x`` is ``floor(r n^k)`` (k in :data:`FLOOR_POWERS`; Beatty sequences for
+    k = 1) or ``floor(r^n)`` for a real ``r``, n counted from 0 or from 1, and every such ``r`` gives the same
+    next term.
+
+    The terms confine ``r`` to an interval, ``x(n) / n^k <= r < (x(n) + 1) / n^k`` (the description of Beatty
+    sequences by the intervals of their slopes, Fraenkel 1969); a next term is given only when the whole interval
+    gives it, so no rule is made up where the terms leave it open. The arithmetic is exact: fractions, and for
+    ``r^n`` rational bounds on the n-th roots on the safe side, with the midpoint checked on every term.
+
+    >>> floor_rules([0, 0, 0, 1, 2, 3, 5, 7, 9, 11])  # floor(n^2 / 7)
+    {'floor(r n^2), n from 0': 14}
+    >>> floor_rules([1, 2, 7, 20, 54, 148, 403, 1096, 2980, 8103])  # floor(e^n)
+    {'floor(r^n), n from 0': 22026}
+    """
+    out: dict[str, int] = {}
+    if not MIN_RULE_TERMS <= len(x) <= MAX_TERMS:
+        return out
+    for start in (0, 1):
+        for k in FLOOR_POWERS:
+            nxt = _power_floor(x, start, k)
+            if nxt is not None:
+                out[f"floor(r n^{k}), n from {start}" if k > 1 else f"floor(r n), n from {start}"] = nxt
+        nxt = _exponential_floor(x, start)
+        if nxt is not None:
+            out[f"floor(r^n), n from {start}"] = nxt
+    return out
+
+
+# --- run lengths -------------------------------------------------------------------------------------------------
+
+#: the rule solver's rules that may continue the run lengths (few runs fit a linear recurrence by chance)
+RUN_LENGTH_RULES = ("period", "polynomial")
+
+
+def _runs(x: Sequence[int]) -> list[list[int]]:
+    """``[[value, length], ...]`` of the runs of equal terms of ``x``."""
+    runs: list[list[int]] = []
+    for v in x:
+        if runs and runs[-1][0] == v:
+            runs[-1][1] += 1
+        else:
+            runs.append([v, 1])
+    return runs
+
+
+def run_length_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` where ``x`` is a run-length encoding: the values of its runs follow an exact rule
+    (period, polynomial, linear recurrence: :func:`num2vec.solver.explain`) and their lengths follow one too, or
+    are the sequence itself (self-describing, as Golomb's sequence and Kolakoski's are). The last run may be
+    unfinished: its length rule says whether it goes on.
+
+    >>> run_length_rules([1, 2, 2, 3, 3, 3, 4, 4, 4, 4])  # n appears n times
+    {'run lengths by rule': 5}
+    >>> run_length_rules([1, 2, 2, 3, 3, 4, 4, 4, 5, 5])  # Golomb's sequence
+    {'run lengths are the sequence': 5}
+    >>> run_length_rules([1, 2, 2, 1, 1, 2, 1, 2, 2, 1])["run lengths are the sequence"]  # Kolakoski's sequence
+    2
+    """
+    out: dict[str, int] = {}
+    if not MIN_RULE_TERMS <= len(x) <= MAX_TERMS:
+        return out
+    runs = _runs(x)
+    values, lengths = [v for v, _ in runs], [n for _, n in runs[:-1]]
+    if len(runs) < 4 or max(n for _, n in runs) < 2:
+        return out
+    found = explain(values)
+    nxt_value = found[0] if found is not None and found[1] in CONTINUING_RULES else None
+    found = explain(lengths)
+    rules = {"run lengths by rule": found[0] if found is not None and found[1] in RUN_LENGTH_RULES else None}
+    if len(lengths) < len(x) and lengths == list(x[:len(lengths)]):
+        rules["run lengths are the sequence"] = x[len(lengths)]
+    for name, length in rules.items():
+        if length is None or length < runs[-1][1]:
+            continue
+        nxt = values[-1] if length > runs[-1][1] else nxt_value
+        if nxt is not None:
+            out[name] = nxt
+    return out
+
+
+# --- self-referential rules --------------------------------------------------------------------------------------
+
+def _nested(a: dict[int, int], n: int, form: tuple[str, int, int, int, int]) -> int | None:
+    """a(n) by one nested ("meta-Fibonacci") recurrence :data:`NESTED_RECURRENCES`, from the terms in ``a``."""
+    kind, r1, s1, r2, s2 = form
+    try:
+        if kind == "sum":  # a(n - s1 - a(n - r1)) + a(n - s2 - a(n - r2))
+            return a[n - s1 - a[n - r1]] + a[n - s2 - a[n - r2]]
+        if kind == "conway":  # a(a(n - 1)) + a(n - a(n - 1))
+            return a[a[n - 1]] + a[n - a[n - 1]]
+        if kind == "golomb":  # 1 + a(n - a(a(n - 1)))
+            return 1 + a[n - a[a[n - 1]]]
+        v = n - 1  # kind == "minus": n - a(a(...a(n - 1)...)), r1 applications
+        for _ in range(r1):
+            v = a[v]
+        return n - v
+    except KeyError:
+        return None
+
+
+#: nested recurrences (Hofstadter, *Goedel, Escher, Bach*, 1979; Conolly 1989; Tanny 1991; Golomb 1966):
+#: ("sum", r1, s1, r2, s2) is a(n) = a(n - s1 - a(n - r1)) + a(n - s2 - a(n - r2)) -- Hofstadter's Q is
+#: (1, 0, 2, 0), Conolly's (1, 0, 2, 1), Tanny's (1, 1, 2, 2); "conway" is the Hofstadter-Conway sequence,
+#: "golomb" Golomb's recurrence, ("minus", k) Hofstadter's G (k = 2) and H (k = 3).
+NESTED_RECURRENCES = (
+    *(("sum", r1, s1, r2, s2) for r1 in (1, 2) for r2 in (2, 3) if r1 < r2 for s1 in (0, 1, 2) for s2 in (0, 1, 2)),
+    ("conway", 0, 0, 0, 0), ("golomb", 0, 0, 0, 0), ("minus", 2, 0, 0, 0), ("minus", 3, 0, 0, 0))
+
+
+def _nested_rule(x: Sequence[int], start: int, form) -> int | None:
+    """The next term by ``form`` where it gives every term from some point on (at least half the terms and
+    :data:`MIN_RULE_TERMS` - 1 of them, the earlier ones being initial values), for ``x(0) = a(start)``."""
+    a = {start + i: v for i, v in enumerate(x)}
+    n_end = start + len(x)
+    checked = 0
+    for n in range(n_end - 1, start - 1, -1):  # the terms a rule gives, from the last back
+        if _nested(a, n, form) != a[n]:
+            break
+        checked += 1
+    if checked < max(MIN_RULE_TERMS - 1, len(x) // 2):
+        return None
+    return _nested(a, n_end, form)
+
+
+def _recaman(x: Sequence[int], start: int) -> int | None:
+    """Recamán's rule, a(n) = a(n-1) - n where that is positive and new, else a(n-1) + n, for every term."""
+    seen = {x[0]}
+    for n, v in enumerate([*x[1:], None], start + 1):
+        prev = x[n - start - 1]
+        want = prev - n if prev - n > 0 and prev - n not in seen else prev + n
+        if v is None:
+            return want
+        if v != want:
+            return None
+        seen.add(v)
+    return None
+
+
+def _look_and_say(x: Sequence[int]) -> int | None:
+    """Conway's look-and-say rule: each term reads the digits of the one before (3 terms at least)."""
+    def say(v: int) -> int:
+        return int("".join(f"{n}{d}" for d, n in ((r[0], r[1]) for r in _runs(str(v)))))
+    if len(x) < 3 or any(v < 1 for v in x) or any(say(a) != b for a, b in zip(x, x[1:])):
+        return None
+    return say(x[-1])
+
+
+def _van_eck(x: Sequence[int]) -> int | None:
+    """Van Eck's rule: the next term is how far back the last term appeared before, 0 if it did not."""
+    def nxt(prefix: Sequence[int]) -> int:
+        last = prefix[-1]
+        return next((len(prefix) - 1 - i for i in range(len(prefix) - 2, -1, -1) if prefix[i] == last), 0)
+    if any(nxt(x[:i]) != x[i] for i in range(1, len(x))):
+        return None
+    return nxt(x)
+
+
+def _ekg(x: Sequence[int]) -> int | None:
+    """The EKG rule (Lagarias, Rains & Sloane 2002): the least number not yet used that shares a factor with the
+    last term, for every term after 1, 2."""
+    def nxt(prefix: Sequence[int]) -> int:
+        used, last, m = set(prefix), prefix[-1], 2
+        while m in used or gcd(m, last) == 1:
+            m += 1
+        return m
+    if list(x[:2]) != [1, 2] or any(nxt(x[:i]) != x[i] for i in range(2, len(x))):
+        return None
+    return nxt(x)
+
+
+def self_referential_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` of the self-referential rules that give ``x``: nested recurrences
+    (:data:`NESTED_RECURRENCES`), Recamán's, van Eck's, the EKG and look-and-say rules, with n from 0 or 1.
+
+    >>> self_referential_rules([1, 1, 2, 3, 3, 4, 5, 5, 6, 6])["nested ('sum', 1, 0, 2, 0), n from 1"]  # Hofstadter's Q
+    6
+    >>> self_referential_rules([0, 1, 3, 6, 2, 7, 13, 20, 12, 21])
+    {'Recamán, n from 0': 11}
+    """
+    out: dict[str, int] = {}
+    if not MIN_RULE_TERMS <= len(x) <= MAX_TERMS or max(map(abs, x)) > 10**6 and _look_and_say(x) is None:
+        return out
+    for start in (0, 1):
+        if min(x) >= 0 and max(x) <= start + len(x):  # a nested recurrence indexes the sequence by its terms
+            for form in NESTED_RECURRENCES:
+                nxt = _nested_rule(x, start, form)
+                if nxt is not None:
+                    out[f"nested {form if form[0] == 'sum' else form[:2]}, n from {start}"] = nxt
+        nxt = _recaman(x, start)
+        if nxt is not None:
+            out[f"Recamán, n from {start}"] = nxt
+    for name, rule in (("look and say", _look_and_say), ("van Eck", _van_eck), ("EKG", _ekg)):
+        nxt = rule(x)
+        if nxt is not None:
+            out[name] = nxt
+    return out
+
+
+# --- 2-regular sequences -----------------------------------------------------------------------------------------
+
+#: coefficients tried in a(2n + r) = c0 a(n) + c1 a(n + 1) + c2
+_REGULAR_COEFFICIENTS = range(-2, 3)
+#: the fewest terms a 2-regular rule is tried on (three equations for each parity)
+MIN_REGULAR_TERMS = 8
+
+
+def regular_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` where ``x`` is 2-regular of the simplest kind: ``a(2n) = c0 a(n) + c1 a(n+1) + c2``
+    and ``a(2n+1) = d0 a(n) + d1 a(n+1) + d2`` with small integers (-2..2), every equation the terms give
+    holding, at least three for each parity, the terms taking three values at least (Allouche & Shallit,
+    *Automatic Sequences*, 2003, ch. 16): Stern's diatomic sequence, the binary weight, the ruler function. n
+    counts from 0 or from 1.
+
+    >>> regular_rules([0, 1, 1, 2, 1, 3, 2, 3, 1, 4])["2-regular, n from 0"]  # Stern's diatomic sequence
+    3
+    """
+    out: dict[str, int] = {}
+    if not MIN_REGULAR_TERMS <= len(x) <= MAX_TERMS or len(set(x)) < 3:  # two values fit too many rules by chance
+        return out
+    for start in (0, 1):
+        a = {start + i: v for i, v in enumerate(x)}
+        n_end = start + len(x)
+        fits = []
+        for r in (0, 1):
+            eqs = [(a[2 * n + r], a[n], a[n + 1]) for n in range(start, n_end)
+                   if 2 * n + r in a and n + 1 in a and 2 * n + r != n]
+            if len(eqs) < 3:
+                break
+            fits.append([(c0, c1, c2) for c0 in _REGULAR_COEFFICIENTS for c1 in _REGULAR_COEFFICIENTS
+                         for c2 in _REGULAR_COEFFICIENTS if all(y == c0 * u + c1 * w + c2 for y, u, w in eqs)])
+        if len(fits) < 2 or not fits[0] or not fits[1]:
+            continue
+        m, r = divmod(n_end, 2)
+        if m + 1 not in a:
+            continue
+        answers = {c0 * a[m] + c1 * a[m + 1] + c2 for c0, c1, c2 in fits[r]}
+        if len(answers) == 1:
+            out[f"2-regular, n from {start}"] = answers.pop()
+    return out
+
+
+# --- C-finite sequences with integer roots -----------------------------------------------------------------------
+
+#: the roots r of the operators (E - r) tried, E the shift a(n) -> a(n+1)
+C_FINITE_ROOTS = (1, 2, -1, 3, 4)
+#: the most operators in a product (the order of the recurrence)
+MAX_C_FINITE_ORDER = 7
+#: the zeros the product must leave (each one confirms the roots)
+C_FINITE_CONFIRMATIONS = 3
+
+
+def _apply(y: list[int], r: int) -> list[int]:
+    """``(E - r) y``: ``y(n+1) - r y(n)``, one term shorter."""
+    return [b - r * a for a, b in zip(y, y[1:])]
+
+
+def c_finite_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` where ``x`` is a sum of polynomials times powers of small integers,
+    ``a(n) = sum_i P_i(n) r_i^n``, r_i in :data:`C_FINITE_ROOTS`: a product of at most :data:`MAX_C_FINITE_ORDER`
+    shift operators ``(E - r_i)`` maps it to at least :data:`C_FINITE_CONFIRMATIONS` zeros. The
+    smallest such product wins; undoing it on one more zero gives the next term (Stanley, *Enumerative
+    Combinatorics I*, ch. 4: the rational generating functions). With the roots fixed, a recurrence of order 6
+    is found from 10 terms, where a fit of its coefficients would need 14: the Eulerian numbers
+    A(n, 2) = 3^n - (n + 1) 2^n + n (n + 1) / 2, roots 3, 2, 2, 1, 1, 1.
+
+    >>> c_finite_rules([1, 11, 66, 302, 1191, 4293, 14608, 47840, 152637, 478271])
+    {'C-finite, roots (1, 1, 1, 2, 2, 3)': 1479726}
+    """
+    if not MIN_RULE_TERMS <= len(x) <= MAX_TERMS:
+        return {}
+    best: tuple[int, ...] | None = None
+    stack: list[tuple[tuple[int, ...], list[int], int]] = [((), list(x), 0)]
+    while stack:  # depth first over products of operators, roots in the order of C_FINITE_ROOTS
+        roots, y, first = stack.pop()
+        if len(y) >= C_FINITE_CONFIRMATIONS and not any(y):
+            if best is None or len(roots) < len(best):
+                best = roots
+            continue
+        if len(roots) == MAX_C_FINITE_ORDER or len(y) <= C_FINITE_CONFIRMATIONS:
+            continue
+        if best is not None and len(roots) + 1 >= len(best):
+            continue
+        for i in range(first, len(C_FINITE_ROOTS)):
+            stack.append(((*roots, C_FINITE_ROOTS[i]), _apply(y, C_FINITE_ROOTS[i]), i))
+    if not best:
+        return {}
+    # the differences after each operator, last entries only: extend the zero row by one zero and undo
+    rows, y = [], list(x)
+    for r in best:
+        rows.append(y)
+        y = _apply(y, r)
+    nxt = 0
+    for r, row in zip(reversed(best), reversed(rows)):
+        nxt = nxt + r * row[-1]  # (E - r) y = z  =>  y(N) = z(N-1) + r y(N-1)
+    return {f"C-finite, roots {tuple(sorted(best))}": nxt}
+
+
+# --- shifted and scaled sequences --------------------------------------------------------------------------------
+
+#: rules of :func:`num2vec.integer_functions.next_terms` that give x - c what they give x, plus c (they read the
+#: differences), or x / g what they give x, over g (P-recursive fits and ratios): left out, not counted twice
+_SHIFT_INVARIANT = ("partial sums of", "P-recursive")
+_SCALE_INVARIANT = ("partial products of", "P-recursive", "partial sums of P-recursive")
+
+def offset_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` where ``x - 1``, ``x + 1`` or ``x / g`` (``g > 1`` the greatest common divisor of
+    the terms) is a sequence :func:`num2vec.integer_functions.next_terms` continues: Euclid's numbers
+    2, 3, 7, 31, 211, ... are the primorials plus one, 4, 6, 10, 14, 22 twice the primes.
+
+    >>> offset_rules([2, 3, 7, 31, 211, 2311, 30031, 510511, 9699691, 223092871])["x - 1: partial products of prime"]
+    6469693231
+    """
+    from .integer_functions import next_terms
+
+    out: dict[str, int] = {}
+    if not MIN_RULE_TERMS <= len(x) <= MAX_TERMS:
+        return out
+    for c in (1, -1):
+        found = next_terms([v - c for v in x])
+        out.update({f"x {'-' if c > 0 else '+'} 1: {rule}": v + c for rule, v in found.items()
+                    if not rule.startswith(_SHIFT_INVARIANT)})
+    g = 0
+    for v in x:
+        g = gcd(g, v)
+    if g > 1:
+        found = next_terms([v // g for v in x])
+        out.update({f"x / {g}: {rule}": v * g for rule, v in found.items() if not rule.startswith(_SCALE_INVARIANT)})
+    return out
+
+
 def guess_rules(x: Sequence[int]) -> dict[str, int]:
-    """``{rule: next term}`` of :func:`holonomic_guesses` and :func:`transform_rules`; empty when none applies."""
-    return {**holonomic_guesses(x), **transform_rules(x)}
+    """``{rule: next term}`` of :func:`holonomic_guesses`, :func:`transform_rules`, :func:`floor_rules`,
+    :func:`run_length_rules`, :func:`self_referential_rules`, :func:`regular_rules`, :func:`c_finite_rules` and
+    :func:`offset_rules`; empty when none applies."""
+    if not all(isinstance(v, int) for v in x):
+        return {}
+    return {**holonomic_guesses(x), **transform_rules(x), **floor_rules(x), **run_length_rules(x),
+            **self_referential_rules(x), **regular_rules(x), **c_finite_rules(x), **offset_rules(x)}
