@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
+from itertools import combinations
 from math import ceil, comb, floor, gcd
 
 from .exact import HOLONOMIC_SHAPES, verified_holonomic_rules
@@ -154,6 +155,11 @@ def _transforms(x: Sequence[int]) -> Iterator[tuple[str, list[int], Callable[[in
         yield "partial products of", [w // u for u, w in zip(x, x[1:])], lambda v: x[-1] * v
     if all(v > 0 and v % 10 for v in x) and any(v > 9 for v in x):  # no term ends in 0: reversal is invertible
         yield "digit reversal of", [int(str(v)[::-1]) for v in x], lambda v: int(str(v)[::-1]) if v > 0 else None
+    text = [str(v) for v in x]
+    if all(v > 0 for v in x) and all(len(b) > len(a) and b.startswith(a) and b[len(a)] != "0"
+                                     for a, b in zip(text, text[1:])):  # each term writes the last one, then more
+        yield ("concatenation of", [x[0], *(int(b[len(a):]) for a, b in zip(text, text[1:]))],
+               lambda v: int(text[-1] + str(v)) if v > 0 else None)
 
 
 def _self_transforms(x: Sequence[int]) -> Iterator[tuple[str, bool, int]]:
@@ -171,6 +177,9 @@ def transform_rules(x: Sequence[int]) -> dict[str, int]:
 
     >>> transform_rules([1, 2, 16, 512, 65536, 33554432, 68719476736])["partial products of recurrence"]  # 2^(n^2)
     562949953421312
+    >>> transform_rules([1, 12, 123, 1234, 12345, 123456, 1234567, 12345678, 123456789, 12345678910])[
+    ...     "concatenation of polynomial"]
+    1234567891011
     """
     out: dict[str, int] = {}
     if not MIN_TERMS <= len(x) <= MAX_TERMS or not all(isinstance(v, int) for v in x):
@@ -178,11 +187,21 @@ def transform_rules(x: Sequence[int]) -> dict[str, int]:
     for name, y, back in _transforms(x):
         found = {f"{name} {rule}": back(v) for rule, v in _continuations(y).items()}
         out.update({rule: v for rule, v in found.items() if v is not None})
-    tails = [("", x)] + ([("0, then ", x[1:])] if x[0] == 0 and len(x) > MIN_TERMS else [])
-    for prefix, z in tails:
+    tails = [("", x, 0)] + ([("0, then ", x[1:], 0)] if x[0] == 0 and len(x) > MIN_TERMS else [])
+    for c in (0, 1):  # x the first differences of c, c + x(0), c + x(0) + x(1), ...
+        tails.append((f"first differences of {c}, then partial sums: ", _partial_sums(c, x), -1))
+    for prefix, z, back in tails:
         for name, holds, nxt in _self_transforms(z):
             if holds:
-                out[prefix + name] = nxt
+                out[prefix + name] = nxt - z[-1] if back else nxt
+    return out
+
+
+def _partial_sums(c: int, x: Sequence[int]) -> list[int]:
+    """``c, c + x(0), c + x(0) + x(1), ...``"""
+    out = [c]
+    for v in x:
+        out.append(out[-1] + v)
     return out
 
 
@@ -545,6 +564,64 @@ def c_finite_rules(x: Sequence[int]) -> dict[str, int]:
     return {f"C-finite, roots {tuple(sorted(best))}": nxt}
 
 
+# --- monomials and recurrences with coefficients 0 and 1 ---------------------------------------------------------
+
+#: the largest power k of the monomials c (n + o)^k tried
+MAX_MONOMIAL_POWER = 30
+#: the largest lag of a(n) = sum of a(n - i), i in a set of lags
+MAX_LAG = 7
+#: equations beyond the initial values a recurrence with coefficients 0 and 1 must satisfy
+LAG_CONFIRMATIONS = 3
+
+
+def monomial_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` where ``x(i) = c (i + o)^k``, o in 0, 1 and 2 <= k <= :data:`MAX_MONOMIAL_POWER`:
+    one constant, checked on every term, where a polynomial of degree k would need k + 2 terms (n^9 from 10).
+
+    >>> monomial_rules([n**9 for n in range(10)])
+    {'c n^9, n from 0': 1000000000}
+    """
+    out: dict[str, int] = {}
+    if not MIN_RULE_TERMS <= len(x) <= MAX_TERMS or not any(x):
+        return out
+    for o in (0, 1):
+        base = next(i for i, v in enumerate(x) if v) + o  # x(base - o) = c base^k
+        if base == 0:
+            continue  # x(0) = c 0^k = 0
+        for k in range(2, MAX_MONOMIAL_POWER + 1):
+            c, r = divmod(x[base - o], base**k)
+            if r:
+                break  # base^k no longer divides the term
+            if all(v == c * (i + o) ** k for i, v in enumerate(x)):
+                out[f"c n^{k}, n from {o}"] = c * (len(x) + o) ** k
+    return out
+
+
+def lag_sum_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` of the recurrences ``a(n) = sum_{i in S} a(n - i)``, ``S`` a set of at least two lags
+    up to :data:`MAX_LAG`, that every term from ``max(S)`` on satisfies, :data:`LAG_CONFIRMATIONS` equations at
+    least, the smallest largest lag first, then the fewest lags: the k-bonacci numbers, Padovan and Perrin
+    (S = {2, 3}), Narayana's cows (S = {1, 3}). With the coefficients fixed, an order of 5 is found from 10 terms;
+    a fit of its coefficients would need 13.
+
+    >>> lag_sum_rules([0, 0, 0, 0, 1, 1, 2, 4, 8, 16])  # pentanacci
+    {'a(n) = sum of a(n - i), i in (1, 2, 3, 4, 5)': 31}
+    """
+    out: dict[str, int] = {}
+    n = len(x)
+    if not MIN_RULE_TERMS <= n <= MAX_TERMS or not any(x):
+        return out
+    for lags in _LAG_SETS:  # the first that fits: the smallest largest lag, then the fewest lags
+        top = lags[-1]
+        if n - top >= LAG_CONFIRMATIONS and all(x[m] == sum(x[m - i] for i in lags) for m in range(top, n)):
+            return {f"a(n) = sum of a(n - i), i in {lags}": sum(x[n - i] for i in lags)}
+    return out
+
+
+_LAG_SETS = sorted((c for k in range(2, MAX_LAG + 1) for c in combinations(range(1, MAX_LAG + 1), k)),
+                   key=lambda c: (c[-1], len(c), c))
+
+
 # --- shifted and scaled sequences --------------------------------------------------------------------------------
 
 #: rules of :func:`num2vec.integer_functions.next_terms` that give x - c what they give x, plus c (they read the
@@ -554,8 +631,9 @@ _SCALE_INVARIANT = ("partial products of", "P-recursive", "partial sums of P-rec
 
 def offset_rules(x: Sequence[int]) -> dict[str, int]:
     """``{rule: next term}`` where ``x - 1``, ``x + 1`` or ``x / g`` (``g > 1`` the greatest common divisor of
-    the terms) is a sequence :func:`num2vec.integer_functions.next_terms` continues: Euclid's numbers
-    2, 3, 7, 31, 211, ... are the primorials plus one, 4, 6, 10, 14, 22 twice the primes.
+    the terms) is a sequence :func:`num2vec.integer_functions.next_terms` continues, or ``x`` alternates in sign
+    and ``|x|`` is one that it or an exact rule continues: Euclid's numbers 2, 3, 7, 31, 211, ... are the
+    primorials plus one, 4, 6, 10, 14, 22 twice the primes, 1, -1, 2, -3, 5, -7 the partitions with signs.
 
     >>> offset_rules([2, 3, 7, 31, 211, 2311, 30031, 510511, 9699691, 223092871])["x - 1: partial products of prime"]
     6469693231
@@ -569,6 +647,12 @@ def offset_rules(x: Sequence[int]) -> dict[str, int]:
         found = next_terms([v - c for v in x])
         out.update({f"x {'-' if c > 0 else '+'} 1: {rule}": v + c for rule, v in found.items()
                     if not rule.startswith(_SHIFT_INVARIANT)})
+    signs = [1 if i % 2 == 0 else -1 for i in range(len(x) + 1)]
+    for flip in (1, -1):  # x(n) = flip (-1)^n y(n), y >= 0: sign-alternating versions
+        y = [flip * s * v for s, v in zip(signs, x)]
+        if min(y) >= 0 and max(y) > 0:
+            found = {**next_terms(y), **_continuations(y)}
+            out.update({f"(-1)^n x: {rule}": flip * signs[-1] * v for rule, v in found.items()})
     g = 0
     for v in x:
         g = gcd(g, v)
@@ -578,11 +662,20 @@ def offset_rules(x: Sequence[int]) -> dict[str, int]:
     return out
 
 
-def guess_rules(x: Sequence[int]) -> dict[str, int]:
-    """``{rule: next term}`` of :func:`holonomic_guesses`, :func:`transform_rules`, :func:`floor_rules`,
-    :func:`run_length_rules`, :func:`self_referential_rules`, :func:`regular_rules`, :func:`c_finite_rules` and
-    :func:`offset_rules`; empty when none applies."""
+def definition_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` of the rules that fit no coefficients to the terms, only check them (a small grid
+    of coefficients or roots, each checked on every term): :func:`floor_rules`, :func:`run_length_rules`,
+    :func:`self_referential_rules`, :func:`regular_rules`, :func:`c_finite_rules`, :func:`monomial_rules` and
+    :func:`lag_sum_rules`."""
     if not all(isinstance(v, int) for v in x):
         return {}
-    return {**holonomic_guesses(x), **transform_rules(x), **floor_rules(x), **run_length_rules(x),
-            **self_referential_rules(x), **regular_rules(x), **c_finite_rules(x), **offset_rules(x)}
+    return {**floor_rules(x), **run_length_rules(x), **self_referential_rules(x), **regular_rules(x),
+            **c_finite_rules(x), **monomial_rules(x), **lag_sum_rules(x)}
+
+
+def guess_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` of :func:`holonomic_guesses`, :func:`transform_rules`, :func:`offset_rules` and
+    :func:`definition_rules`; empty when none applies."""
+    if not all(isinstance(v, int) for v in x):
+        return {}
+    return {**holonomic_guesses(x), **transform_rules(x), **offset_rules(x), **definition_rules(x)}

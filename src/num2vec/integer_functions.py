@@ -315,8 +315,9 @@ def index_rules(x: Sequence[int]) -> dict[str, int]:
     """``{rule: next term}`` of the index functions that give every term of ``x`` (at least :data:`MIN_TERMS`, not
     an arithmetic progression).
 
-    A rule is named by its function, with the offset when it is not 1 and ``"partial sums of"``
-    for F(n) = f(1) + ... + f(n):
+    A rule is named by its function, with the offset when it is not 1, ``"partial sums of"``
+    for F(n) = f(1) + ... + f(n) and ``"first differences of"`` for f(n + 1) - f(n) (from
+    :data:`MIN_TRANSFORMED_TERMS` terms on):
 
     >>> index_rules([1, 2, 2, 3, 2, 4, 2, 4])
     {'tau': 3}
@@ -338,6 +339,9 @@ def index_rules(x: Sequence[int]) -> dict[str, int]:
             sums = _partial_sums(name, o + n + 1)[o:]
             if sums[n] is not None and all(a == b for a, b in zip(x, sums)):
                 out["partial sums of " + name + suffix] = sums[n]
+            more = _index_values(name, o, n + 2) if n >= MIN_TRANSFORMED_TERMS else (None,)
+            if None not in more and all(a == c - b for a, b, c in zip(x, more, more[1:])):
+                out["first differences of " + name + suffix] = more[n + 1] - more[n]
     out.update(_far_index_rules(x))
     return out
 
