@@ -63,6 +63,15 @@ BRUTE = {
     "gpf": lambda n: max(prime_factors(n), default=1),
     "lpf": lambda n: min(prime_factors(n), default=1),
     "carmichael": carmichael,
+    "aliquot sum": lambda n: sum(divisors(n)) - n,
+    "unitary divisors": lambda n: sum(gcd(d, n // d) == 1 for d in divisors(n)),
+    "sum of unitary divisors": lambda n: sum(d for d in divisors(n) if gcd(d, n // d) == 1),
+    "tau(n^2)": lambda n: len(divisors(n * n)),
+    "sum of two squares representations": lambda n: sum(x * x + y * y == n for x in range(-n, n + 1)
+                                                        for y in range(-n, n + 1)),
+    "squares mod n": lambda n: len({pow(k, 2, n) for k in range(n)}),
+    "product of digits": lambda n: int(np.prod(digits(n, 10))),
+    "sum of squared digits": lambda n: sum(d * d for d in digits(n, 10)),
     "pillai": lambda n: sum(gcd(k, n) for k in range(1, n + 1)),
     "prime_pi": lambda n: sum(map(is_prime, range(n + 1))),
     "prime": lambda n: [p for p in range(2, 200) if is_prime(p)][n - 1],
@@ -264,3 +273,20 @@ def test_unpaired_properties_stay_alone():
     # 2, 4, 8, 16 are 5-smooth and odious, and so is 25: digit properties are not paired with the others
     assert 25 not in itf.next_terms([2, 4, 8, 16]).values()
     assert itf.set_rules([1, 2, 4, 7, 8, 11, 13, 14])["odious"] == 16
+
+
+def test_record_rules_against_brute_force_records():
+    def record_positions(f, limit):
+        out, best = [], None
+        for n in range(1, limit):
+            if best is None or f(n) > best:
+                out.append(n)
+                best = f(n)
+        return out
+    composite = record_positions(lambda n: len(divisors(n)), 800)    # highly composite: ..., 360, 720
+    abundant = record_positions(lambda n: sum(divisors(n)), 200)     # highly abundant
+    assert itf.record_rules(composite[:10])["record positions of tau"] == composite[10]
+    assert itf.record_rules(composite[3:13])["record positions of tau"] == composite[13]
+    assert itf.record_rules(abundant[:10])["record positions of sigma"] == abundant[10]
+    assert itf.record_rules([len(divisors(n)) for n in composite[:10]])["records of tau"] == 18
+    assert itf.record_rules([1, 2, 4, 6, 13]) == {}
