@@ -320,3 +320,21 @@ def test_first_differences_of_an_index_function():
     x = [b - a for a, b in zip(weight, weight[1:])]
     assert index_rules(x[:-1])["first differences of digit sum base 2 (from n = 0)"] == x[-1]
     assert not any(r.startswith("first differences") for r in index_rules(x[:5]))  # too few terms
+
+
+def digit_sum(v):
+    total = 0
+    while v:
+        v, d = divmod(v, 10)
+        total += d
+    return total
+
+
+@pytest.mark.parametrize("terms", [
+    [digit_sum(3**n) for n in range(12)],
+    [digit_sum(factorial(n)) for n in range(1, 13)],
+    [len(str(factorial(n))) for n in range(12)],
+    [len(str(7**n)) for n in range(1, 13)],
+])
+def test_digit_functions_of_classical_sequences(terms):
+    assert terms[-1] in guess.digit_composition_rules(terms[:-1]).values()

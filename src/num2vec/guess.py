@@ -41,7 +41,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from itertools import combinations
-from math import ceil, comb, floor, gcd
+from functools import lru_cache
+from math import ceil, comb, factorial, floor, gcd, prod
 
 from .exact import HOLONOMIC_SHAPES, verified_holonomic_rules
 from .integer_functions import INDEX_FUNCTIONS
@@ -622,6 +623,56 @@ _LAG_SETS = sorted((c for k in range(2, MAX_LAG + 1) for c in combinations(range
                    key=lambda c: (c[-1], len(c), c))
 
 
+# --- digit functions of classical sequences ----------------------------------------------------------------------
+
+def _fibonacci(n: int) -> int:
+    a, b = 0, 1
+    for _ in range(n):
+        a, b = b, a + b
+    return a
+
+
+#: classical sequences B(n) whose digits :func:`digit_composition_rules` reads
+DIGIT_SOURCES: dict[str, Callable[[int], int]] = {
+    **{f"{c}^n": (lambda n, c=c: c**n) for c in range(2, 10)},
+    "n!": factorial, "Fibonacci(n)": _fibonacci, "n^n": lambda n: n**n, "n^2": lambda n: n * n,
+    "n^3": lambda n: n**3,
+}
+#: functions of the decimal digits
+DIGIT_FUNCTIONS: dict[str, Callable[[int], int]] = {
+    "digit sum": lambda v: sum(map(int, str(v))), "number of digits": lambda v: len(str(v)),
+    "product of digits": lambda v: prod(map(int, str(v))),
+    "sum of squared digits": lambda v: sum(int(d) ** 2 for d in str(v)),
+    "first digit": lambda v: int(str(v)[0]), "last nonzero digit": lambda v: int(str(v).rstrip("0")[-1]) if v else 0,
+}
+
+
+@lru_cache(maxsize=256)
+def _digit_composition(source: str, function: str, start: int, count: int) -> tuple[int, ...]:
+    b, f = DIGIT_SOURCES[source], DIGIT_FUNCTIONS[function]
+    return tuple(f(b(n)) for n in range(start, start + count))
+
+
+def digit_composition_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` where ``x(i) = f(B(i + o))``: f a function of the decimal digits
+    (:data:`DIGIT_FUNCTIONS`), B a classical sequence (:data:`DIGIT_SOURCES`), o = 0 or 1.
+
+    >>> digit_composition_rules([1, 2, 4, 8, 7, 5, 10, 11, 13, 8])  # digit sums of 2^n
+    {'digit sum of 2^n, n from 0': 7}
+    """
+    out: dict[str, int] = {}
+    n = len(x)
+    if not MIN_RULE_TERMS <= n <= MAX_TERMS or min(x) < 0:
+        return out
+    for source in DIGIT_SOURCES:
+        for function in DIGIT_FUNCTIONS:
+            for start in (0, 1):
+                vals = _digit_composition(source, function, start, n + 1)
+                if vals[:n] == tuple(x) and len(set(vals[:n])) > 2:
+                    out[f"{function} of {source}, n from {start}"] = vals[n]
+    return out
+
+
 # --- shifted and scaled sequences --------------------------------------------------------------------------------
 
 #: rules of :func:`num2vec.integer_functions.next_terms` that give x - c what they give x, plus c (they read the
@@ -665,12 +716,12 @@ def offset_rules(x: Sequence[int]) -> dict[str, int]:
 def definition_rules(x: Sequence[int]) -> dict[str, int]:
     """``{rule: next term}`` of the rules that fit no coefficients to the terms, only check them (a small grid
     of coefficients or roots, each checked on every term): :func:`floor_rules`, :func:`run_length_rules`,
-    :func:`self_referential_rules`, :func:`regular_rules`, :func:`c_finite_rules`, :func:`monomial_rules` and
-    :func:`lag_sum_rules`."""
+    :func:`self_referential_rules`, :func:`regular_rules`, :func:`c_finite_rules`, :func:`monomial_rules`,
+    :func:`lag_sum_rules` and :func:`digit_composition_rules`."""
     if not all(isinstance(v, int) for v in x):
         return {}
     return {**floor_rules(x), **run_length_rules(x), **self_referential_rules(x), **regular_rules(x),
-            **c_finite_rules(x), **monomial_rules(x), **lag_sum_rules(x)}
+            **c_finite_rules(x), **monomial_rules(x), **lag_sum_rules(x), **digit_composition_rules(x)}
 
 
 def guess_rules(x: Sequence[int]) -> dict[str, int]:
