@@ -40,8 +40,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
-from itertools import combinations
 from functools import lru_cache
+from itertools import combinations
 from math import ceil, comb, factorial, floor, gcd, prod
 
 from .exact import HOLONOMIC_SHAPES, verified_holonomic_rules
