@@ -675,6 +675,9 @@ def digit_composition_rules(x: Sequence[int]) -> dict[str, int]:
 
 # --- shifted and scaled sequences --------------------------------------------------------------------------------
 
+#: the set rules read at most this many consecutive integers for a shifted, scaled or signed sequence (the
+#: integer functions' own limit is 2^17): four calls per question are kept to a few milliseconds
+OFFSET_WINDOW = 2**13
 #: rules of :func:`num2vec.integer_functions.next_terms` that give x - c what they give x, plus c (they read the
 #: differences), or x / g what they give x, over g (P-recursive fits and ratios): left out, not counted twice
 _SHIFT_INVARIANT = ("partial sums of", "P-recursive")
@@ -695,20 +698,20 @@ def offset_rules(x: Sequence[int]) -> dict[str, int]:
     if not MIN_RULE_TERMS <= len(x) <= MAX_TERMS:
         return out
     for c in (1, -1):
-        found = next_terms([v - c for v in x])
+        found = next_terms([v - c for v in x], OFFSET_WINDOW, ("partial products of",))
         out.update({f"x {'-' if c > 0 else '+'} 1: {rule}": v + c for rule, v in found.items()
                     if not rule.startswith(_SHIFT_INVARIANT)})
     signs = [1 if i % 2 == 0 else -1 for i in range(len(x) + 1)]
     for flip in (1, -1):  # x(n) = flip (-1)^n y(n), y >= 0: sign-alternating versions
         y = [flip * s * v for s, v in zip(signs, x)]
         if min(y) >= 0 and max(y) > 0:
-            found = {**next_terms(y), **_continuations(y)}
+            found = {**next_terms(y, OFFSET_WINDOW), **_continuations(y)}
             out.update({f"(-1)^n x: {rule}": flip * signs[-1] * v for rule, v in found.items()})
     g = 0
     for v in x:
         g = gcd(g, v)
     if g > 1:
-        found = next_terms([v // g for v in x])
+        found = next_terms([v // g for v in x], OFFSET_WINDOW, ("partial sums of",))
         out.update({f"x / {g}: {rule}": v * g for rule, v in found.items() if not rule.startswith(_SCALE_INVARIANT)})
     return out
 

@@ -558,12 +558,12 @@ def integer_sets(first: int, holding: Collection[str] | None = None) -> dict[str
     return sets
 
 
-def set_rules(x: Sequence[int]) -> dict[str, int]:
+def set_rules(x: Sequence[int], max_window: int = MAX_WINDOW) -> dict[str, int]:
     """``{set: next member}`` of the integer sets whose consecutive members from ``x[0]`` to ``x[-1]`` are exactly
     the terms of ``x``: at least :data:`MIN_TERMS` terms, strictly increasing, non-negative, at most
     :data:`SET_LIMIT`, and not an arithmetic progression. The next member is searched among the next
     4 g + 64 integers, g the largest gap between terms, up to :data:`SET_LIMIT`; sequences whose terms and that
-    search span more than :data:`MAX_WINDOW` integers are not tried. A first term 0 or 1 that is not a member may
+    search span more than ``max_window`` integers are not tried. A first term 0 or 1 that is not a member may
     lead the members (``"1, then prime power"``: 1, 2, 3, 4, 5, 7, 8, 9, 11, 13 -> 16).
 
     >>> set_rules([2, 3, 5, 7, 11, 13])["prime"]
@@ -573,9 +573,9 @@ def set_rules(x: Sequence[int]) -> dict[str, int]:
     >>> set_rules([6, 10, 14, 15, 21, 22])["squarefree semiprime"]
     26
     """
-    out = _set_rules(x)
+    out = _set_rules(x, max_window)
     if len(x) > MIN_TERMS and x[0] in (0, 1) and isinstance(x[1], int) and x[1] > x[0]:
-        rest = _set_rules(x[1:])
+        rest = _set_rules(x[1:], max_window)
         if rest:
             sets, head = integer_sets(x[1]), _Members(_facts(np.asarray(x[:1], dtype=np.int64)))
             out.update({f"{x[0]}, then {name}": v for name, v in rest.items()
@@ -583,7 +583,7 @@ def set_rules(x: Sequence[int]) -> dict[str, int]:
     return out
 
 
-def _set_rules(x: Sequence[int]) -> dict[str, int]:
+def _set_rules(x: Sequence[int], max_window: int) -> dict[str, int]:
     n = len(x)
     if n < MIN_TERMS or not all(isinstance(v, int) for v in x) or x[0] < 0 or x[-1] > SET_LIMIT:
         return {}
@@ -591,7 +591,7 @@ def _set_rules(x: Sequence[int]) -> dict[str, int]:
     if min(steps) <= 0 or _arithmetic_progression(x):
         return {}
     lo, hi = x[0], min(SET_LIMIT + 1, x[-1] + 4 * max(steps) + 64)
-    if hi - lo > MAX_WINDOW:
+    if hi - lo > max_window:
         return {}
     terms = np.asarray(x, dtype=np.int64)
     at_terms = _Members(_facts(terms))
@@ -709,13 +709,16 @@ def _transforms(x: Sequence[int]):
         yield "partial products of", [b // a for a, b in zip(x, x[1:])], lambda v: x[-1] * v
 
 
-def next_terms(x: Sequence[int]) -> dict[str, int]:
+def next_terms(x: Sequence[int], max_window: int = MAX_WINDOW,
+               transforms: Collection[str] = ("partial sums of", "partial products of")) -> dict[str, int]:
     """``{rule: next term}`` of every rule of this module that gives every term of ``x``: :func:`index_rules`,
     :func:`set_rules`, :func:`indicator_rules` and :func:`record_rules` on ``x``; and, from
     :data:`MIN_TRANSFORMED_TERMS` terms on, on the sequence ``x`` is the partial sums or the partial products of,
     those and the verified P-recursive fits of :func:`num2vec.exact.verified_holonomic_rules` (the sums of the
     first primes, of the Motzkin numbers, the products of the first Catalan numbers). Empty when no rule gives
     ``x``.
+
+    ``max_window``: see :func:`set_rules`; ``transforms``: the transforms tried (names as in :func:`_transforms`).
 
     >>> next_terms([2, 5, 10, 17, 28, 41, 58])["partial sums of prime"]
     77
@@ -724,11 +727,13 @@ def next_terms(x: Sequence[int]) -> dict[str, int]:
     """
     from .exact import verified_holonomic_rules
 
-    out = {**index_rules(x), **set_rules(x), **indicator_rules(x), **record_rules(x)}
+    out = {**index_rules(x), **set_rules(x, max_window), **indicator_rules(x), **record_rules(x)}
     if len(x) < MIN_TRANSFORMED_TERMS or not all(isinstance(v, int) for v in x):
         return out
     for name, y, back in _transforms(x):
-        found = {**index_rules(y), **set_rules(y), **verified_holonomic_rules(y)}
+        if name not in transforms:
+            continue
+        found = {**index_rules(y), **set_rules(y, max_window), **verified_holonomic_rules(y)}
         out.update({f"{name} {rule}": back(v) for rule, v in found.items()
                     if not rule.startswith("first differences of")})  # the partial sums of those are x itself
     return out
