@@ -122,10 +122,14 @@ def inverse_euler_transform(b: Sequence[int]) -> list[int] | None:
 
 
 def _continuations(y: Sequence[int]) -> dict[str, int]:
-    """``{rule: next term}`` of the rules that continue ``y``: the rule solver's, and the small P-recursive fits
-    whose fit without the last term predicts it."""
-    found = explain(list(y))
-    out = {found[1]: found[0]} if found is not None and found[1] in CONTINUING_RULES else {}
+    """``{rule: next term}`` of the rules that continue ``y``: the rule solver's, and the small P-recursive fits,
+    each only where the same rule also predicts the last term from the ones before it. (The binomial transform of
+    any sequence that ends in 0 has a constant row of differences of length 2, so without that check every such
+    sequence would be "the inverse binomial transform of a polynomial", continued by 0.)"""
+    y = list(y)
+    found, before = explain(y), explain(y[:-1])
+    out = ({found[1]: found[0]} if found is not None and found[1] in CONTINUING_RULES and before == (y[-1], found[1])
+           else {})
     return {**out, **verified_holonomic_rules(y)}
 
 
@@ -331,7 +335,7 @@ def run_length_rules(x: Sequence[int]) -> dict[str, int]:
         return out
     runs = _runs(x)
     values, lengths = [v for v, _ in runs], [n for _, n in runs[:-1]]
-    if len(runs) < 4 or max(n for _, n in runs) < 2:
+    if len(runs) < 4 or sum(n >= 2 for _, n in runs) < 2:  # runs of one or two repeats occur by chance in digits
         return out
     found = explain(values)
     nxt_value = found[0] if found is not None and found[1] in CONTINUING_RULES else None
@@ -339,12 +343,11 @@ def run_length_rules(x: Sequence[int]) -> dict[str, int]:
     rules = {"run lengths by rule": found[0] if found is not None and found[1] in RUN_LENGTH_RULES else None}
     if len(lengths) < len(x) and lengths == list(x[:len(lengths)]):
         rules["run lengths are the sequence"] = x[len(lengths)]
+    if nxt_value is None:
+        return out  # the whole sequence must be described: run values by a rule as well as their lengths
     for name, length in rules.items():
-        if length is None or length < runs[-1][1]:
-            continue
-        nxt = values[-1] if length > runs[-1][1] else nxt_value
-        if nxt is not None:
-            out[name] = nxt
+        if length is not None and length >= runs[-1][1]:
+            out[name] = values[-1] if length > runs[-1][1] else nxt_value
     return out
 
 
@@ -571,8 +574,9 @@ def c_finite_rules(x: Sequence[int]) -> dict[str, int]:
 MAX_MONOMIAL_POWER = 30
 #: the largest lag of a(n) = sum of a(n - i), i in a set of lags
 MAX_LAG = 7
-#: equations beyond the initial values a recurrence with coefficients 0 and 1 must satisfy
-LAG_CONFIRMATIONS = 3
+#: equations beyond the initial values a recurrence with coefficients 0 and 1 must satisfy (with 3, ten digits of
+#: sqrt(2) fit a(n) = a(n-4) + a(n-7) by chance)
+LAG_CONFIRMATIONS = 4
 
 
 def monomial_rules(x: Sequence[int]) -> dict[str, int]:
