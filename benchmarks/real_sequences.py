@@ -193,6 +193,9 @@ def summarise(rows: list[dict], given_list: list[int], categories: list[str]) ->
             entry["sympy_guess_top1"] = sum(r["want"] in r["sympy_guess"][:1] for r in rs) / n
             entry["sympy_timeouts"] = sum(r["sympy_status"] == "timeout" for r in rs)
             entry["any_top1"] = sum(any(_hits(r, m, 1) for m in METHODS) for r in rs) / n
+            if all(r["sympy_status"] == "skipped" for r in rs):  # --no-sympy: no figure, not 0 %
+                for k in ("sympy_top1", "sympy_top3", "sympy_recurrence_top1", "sympy_guess_top1"):
+                    entry[k] = None
             answered = [r for r in rs if r["model"]]
             if key == "all" and answered:
                 # reliability of the model's top-1 probability (num2vec.calibration.reliability)
@@ -216,8 +219,8 @@ def cpu_name() -> str:
     return platform.processor() or "unknown"
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:5.1f}"
+def _pct(x: float | None) -> str:
+    return "    –" if x is None else f"{100 * x:5.1f}"
 
 
 def format_tables(result: dict) -> str:

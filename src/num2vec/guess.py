@@ -46,7 +46,7 @@ from math import ceil, comb, factorial, floor, gcd, prod
 
 from .exact import HOLONOMIC_SHAPES, verified_holonomic_rules
 from .integer_functions import INDEX_FUNCTIONS
-from .solver import explain
+from .solver import explain as _explain
 
 #: shapes (order, degree) of the larger P-recursive fits, after those of :data:`num2vec.exact.HOLONOMIC_SHAPES`
 #: (which the decoder reads already), in order of their number of unknowns (order + 1) (degree + 1)
@@ -127,7 +127,7 @@ def _continuations(y: Sequence[int]) -> dict[str, int]:
     any sequence that ends in 0 has a constant row of differences of length 2, so without that check every such
     sequence would be "the inverse binomial transform of a polynomial", continued by 0.)"""
     y = list(y)
-    found, before = explain(y), explain(y[:-1])
+    found, before = _explain(y), _explain(y[:-1])
     out = ({found[1]: found[0]} if found is not None and found[1] in CONTINUING_RULES and before == (y[-1], found[1])
            else {})
     return {**out, **verified_holonomic_rules(y)}
@@ -337,9 +337,9 @@ def run_length_rules(x: Sequence[int]) -> dict[str, int]:
     values, lengths = [v for v, _ in runs], [n for _, n in runs[:-1]]
     if len(runs) < 4 or sum(n >= 2 for _, n in runs) < 2:  # runs of one or two repeats occur by chance in digits
         return out
-    found = explain(values)
+    found = _explain(values)
     nxt_value = found[0] if found is not None and found[1] in CONTINUING_RULES else None
-    found = explain(lengths)
+    found = _explain(lengths)
     rules = {"run lengths by rule": found[0] if found is not None and found[1] in RUN_LENGTH_RULES else None}
     if len(lengths) < len(x) and lengths == list(x[:len(lengths)]):
         rules["run lengths are the sequence"] = x[len(lengths)]
