@@ -3,6 +3,8 @@ and confidence that says when it is guessing."""
 
 from __future__ import annotations
 
+from math import comb
+
 import pytest
 
 from num2vec import Num2Vec
@@ -103,6 +105,46 @@ def test_the_issues_examples_with_their_probabilities(bundled):
 def test_fibonacci_is_recursive_and_factorials_are_their_own_type(bundled):
     assert bundled.classify([1, 1, 2, 3, 5, 8, 13, 21, 34, 55]).pattern == "recursive"
     assert bundled.classify([1, 2, 6, 24, 120, 720, 5040, 40320]).pattern == "factorial"
+
+
+def _recaman(count):
+    a = [0]
+    for n in range(1, count):
+        back = a[-1] - n
+        a.append(back if back > 0 and back not in a else a[-1] + n)
+    return a
+
+
+def _stern(count):
+    a = [0, 1]
+    while len(a) < count:
+        n = len(a)
+        a.append(a[n // 2] + (a[n // 2 + 1] if n % 2 else 0))
+    return a
+
+
+def _digit_sum(v):
+    return sum(int(c) for c in str(v))
+
+
+@pytest.mark.parametrize("terms", [
+    _recaman(11),                                                            # a self-referential rule
+    _stern(11),                                                              # a 2-regular rule
+    [sum((-1) ** j * comb(n + 1, j) * (3 - j) ** n for j in range(3)) for n in range(3, 14)],  # Eulerian A(n, 2)
+    [int(str(3**n)[::-1]) for n in range(11)],                               # powers of 3, digits reversed
+    [_digit_sum(2**n) for n in range(11)],                                   # a digit function of 2^n
+    [n**9 for n in range(11)],                                               # a monomial of degree 9
+    [int("".join(map(str, range(1, n + 1)))) for n in range(1, 12)],         # concatenation of 1..n
+])
+def test_rules_without_fitted_coefficients_ranked_first(bundled, terms):
+    """num2vec.guess's definition rules: the next term of sequences computed here from their definitions."""
+    assert bundled.predict_next(terms[:-1], top_k=3)[0][0] == terms[-1]
+
+
+@pytest.mark.parametrize("digits", ["1415926535", "2795028841", "4142135623", "7182818284"])
+def test_no_confident_answer_for_digits_of_constants(bundled, digits):
+    # ten digits of pi, sqrt(2) and e: the guessers' rules must not make up a confident answer
+    assert bundled.predict_next([int(c) for c in digits], min_confidence=0.9) is None
 
 
 def test_no_confident_answer_where_no_rule_holds(bundled):
