@@ -1,9 +1,10 @@
-"""Guessing a sequence's rule as sequence guessers do: larger P-recursive fits, and transforms.
+"""Guessing a sequence's rule as sequence guessers do: larger P-recursive fits, transforms, and rules that fit
+no coefficients.
 
 :mod:`num2vec.exact` hands the decoder P-recursive fits of four small shapes, and
 :mod:`num2vec.integer_functions` recognises functions of the position and sets.
-This module adds two methods of integer-sequence guessers, as next-term rules
-that :mod:`num2vec.calibration` ranks beside the decoder's answers:
+This module adds the methods of integer-sequence guessers, as next-term rules
+that :mod:`num2vec.calibration` ranks beside the decoder's answers (:func:`guess_rules`):
 
 * **P-recursive fits of larger shapes** (:data:`GUESS_SHAPES`, up to order 3 and
   degree 4), tried in order of their number of unknowns, each kept only when the
@@ -14,15 +15,20 @@ that :mod:`num2vec.calibration` ranks beside the decoder's answers:
 * **Transforms**, as in Sloane's Superseeker (Sloane & Plouffe, *The Encyclopedia
   of Integer Sequences*, 1995, ch. 2; Bernstein & Sloane, *Some canonical
   sequences of integers*, 1995): the sequence is the binomial transform, the
-  inverse binomial transform or the Euler transform of a sequence ``y``, or the
-  partial products of ``y``, and an exact rule continues ``y`` (the rule solver
-  :func:`num2vec.solver.explain`: periods, polynomials, linear recurrences; or a
+  inverse binomial transform or the Euler transform of a sequence ``y``, the
+  partial products, the digit reversal or the concatenation of ``y``, and an exact rule continues ``y`` (the rule
+  solver :func:`num2vec.solver.explain`: periods, polynomials, linear recurrences; or a
   verified small P-recursive fit). The partitions into parts not
   divisible by 3, 1, 1, 2, 2, 4, 5, 7, 9, 13, 16, are the Euler transform of the
   period 1, 1, 0, so 22 comes next; 2^(n^2) are the partial products of the
-  geometric 2, 8, 32, ... Or the sequence is its own transform shifted by one
-  place: the Bell numbers (1, 1, 2, 5, 15, 52: ``B(n+1) = sum C(n, k) B(k)``) and
+  geometric 2, 8, 32, ... Or the sequence (or the one it is the first differences of) is its own transform shifted
+  by one place: the Bell numbers (1, 1, 2, 5, 15, 52: ``B(n+1) = sum C(n, k) B(k)``) and
   the rooted trees (1, 1, 2, 4, 9, 20, 48: the Euler transform).
+* **Shifted, scaled and signed sequences** (:func:`offset_rules`): ``x -/+ 1``, ``x / gcd`` or ``(-1)^n x`` is a
+  sequence :mod:`num2vec.integer_functions` continues.
+* **Rules that fit no coefficients** (:func:`definition_rules`), each checked on every term: floor rules, run
+  lengths, nested and other self-referential recurrences, 2-regular rules, C-finite sums of polynomials times
+  powers of small integers, monomials, sums of earlier terms at fixed lags, digit functions of classical sequences.
 
 Every transform here is triangular (term n of the transform depends on terms
 0..n of the sequence, with coefficient 1 on term n), so one next term of ``y``
