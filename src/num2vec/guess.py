@@ -46,12 +46,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
-from functools import lru_cache
-from itertools import combinations
-from math import ceil, comb, factorial, floor, gcd, prod
+from functools import cache
+from itertools import accumulate, combinations, groupby
+from math import ceil, comb, factorial, floor, gcd
 
 from .exact import HOLONOMIC_SHAPES, verified_holonomic_rules
-from .integer_functions import INDEX_FUNCTIONS
+from .integer_functions import INDEX_FUNCTIONS, next_terms
 from .solver import explain as _explain
 
 #: shapes (order, degree) of the larger P-recursive fits, after those of :data:`num2vec.exact.HOLONOMIC_SHAPES`
@@ -200,22 +200,12 @@ def transform_rules(x: Sequence[int]) -> dict[str, int]:
         out.update({rule: v for rule, v in found.items() if v is not None})
     tails = [("", x, 0)] + ([("0, then ", x[1:], 0)] if x[0] == 0 and len(x) > MIN_TERMS else [])
     for c in (0, 1):  # x the first differences of c, c + x(0), c + x(0) + x(1), ...
-        tails.append((f"first differences of {c}, then partial sums: ", _partial_sums(c, x), -1))
+        tails.append((f"first differences of {c}, then partial sums: ", list(accumulate(x, initial=c)), -1))
     for prefix, z, back in tails:
         for name, holds, nxt in _self_transforms(z):
             if holds:
                 out[prefix + name] = nxt - z[-1] if back else nxt
     return out
-
-
-def _partial_sums(c: int, x: Sequence[int]) -> list[int]:
-    """``c, c + x(0), c + x(0) + x(1), ...``"""
-    out = [c]
-    for v in x:
-        out.append(out[-1] + v)
-    return out
-
-
 
 
 # --- floor rules -------------------------------------------------------------------------------------------------
@@ -268,10 +258,8 @@ def _exponential_floor(x: Sequence[int], start: int) -> int | None:
     one = 1 << _ROOT_BITS
     lo = max(Fraction(_iroot(v << (n * _ROOT_BITS), n), one) for v, n in terms if n)
     hi = min(Fraction(_iroot((v + 1) << (n * _ROOT_BITS), n) + 1, one) for v, n in terms if n)
-    if not 1 < hi and lo < hi:
-        return None
     mid = (lo + hi) / 2
-    if lo >= hi or any(floor(mid**n) != v for v, n in terms):
+    if lo >= hi or hi <= 1 or any(floor(mid**n) != v for v, n in terms):
         return None
     n = start + len(x)
     return _same_floor(lo**n, hi**n)
@@ -312,15 +300,9 @@ def floor_rules(x: Sequence[int]) -> dict[str, int]:
 RUN_LENGTH_RULES = ("period", "polynomial")
 
 
-def _runs(x: Sequence[int]) -> list[list[int]]:
-    """``[[value, length], ...]`` of the runs of equal terms of ``x``."""
-    runs: list[list[int]] = []
-    for v in x:
-        if runs and runs[-1][0] == v:
-            runs[-1][1] += 1
-        else:
-            runs.append([v, 1])
-    return runs
+def _runs(x: Sequence) -> list[tuple]:
+    """``[(value, length), ...]`` of the runs of equal terms of ``x``."""
+    return [(v, len(list(run))) for v, run in groupby(x)]
 
 
 def run_length_rules(x: Sequence[int]) -> dict[str, int]:
@@ -418,7 +400,7 @@ def _recaman(x: Sequence[int], start: int) -> int | None:
 def _look_and_say(x: Sequence[int]) -> int | None:
     """Conway's look-and-say rule: each term reads the digits of the one before (3 terms at least)."""
     def say(v: int) -> int:
-        return int("".join(f"{n}{d}" for d, n in ((r[0], r[1]) for r in _runs(str(v)))))
+        return int("".join(f"{n}{d}" for d, n in _runs(str(v))))
     if len(x) < 3 or any(v < 1 for v in x) or any(say(a) != b for a, b in zip(x, x[1:])):
         return None
     return say(x[-1])
@@ -583,6 +565,9 @@ MAX_LAG = 7
 #: equations beyond the initial values a recurrence with coefficients 0 and 1 must satisfy (with 3, ten digits of
 #: sqrt(2) fit a(n) = a(n-4) + a(n-7) by chance)
 LAG_CONFIRMATIONS = 4
+#: the sets of lags, in the order they are tried: the smallest largest lag, then the fewest lags
+_LAG_SETS = sorted((c for k in range(2, MAX_LAG + 1) for c in combinations(range(1, MAX_LAG + 1), k)),
+                   key=lambda c: (c[-1], len(c), c))
 
 
 def monomial_rules(x: Sequence[int]) -> dict[str, int]:
@@ -622,15 +607,12 @@ def lag_sum_rules(x: Sequence[int]) -> dict[str, int]:
     n = len(x)
     if not MIN_RULE_TERMS <= n <= MAX_TERMS or not any(x):
         return out
-    for lags in _LAG_SETS:  # the first that fits: the smallest largest lag, then the fewest lags
+    for lags in _LAG_SETS:  # the first that fits
         top = lags[-1]
         if n - top >= LAG_CONFIRMATIONS and all(x[m] == sum(x[m - i] for i in lags) for m in range(top, n)):
             return {f"a(n) = sum of a(n - i), i in {lags}": sum(x[n - i] for i in lags)}
     return out
 
-
-_LAG_SETS = sorted((c for k in range(2, MAX_LAG + 1) for c in combinations(range(1, MAX_LAG + 1), k)),
-                   key=lambda c: (c[-1], len(c), c))
 
 
 # --- digit functions of classical sequences ----------------------------------------------------------------------
@@ -648,19 +630,21 @@ DIGIT_SOURCES: dict[str, Callable[[int], int]] = {
     "n!": factorial, "Fibonacci(n)": _fibonacci, "n^n": lambda n: n**n, "n^2": lambda n: n * n,
     "n^3": lambda n: n**3,
 }
-#: functions of the decimal digits
+#: functions of the decimal digits (of non-negative integers), the first four those of
+#: :data:`num2vec.integer_functions.INDEX_FUNCTIONS`
 DIGIT_FUNCTIONS: dict[str, Callable[[int], int]] = {
-    "digit sum": lambda v: sum(map(int, str(v))), "number of digits": lambda v: len(str(v)),
-    "product of digits": lambda v: prod(map(int, str(v))),
-    "sum of squared digits": lambda v: sum(int(d) ** 2 for d in str(v)),
+    "digit sum": INDEX_FUNCTIONS["digit sum base 10"], "number of digits": INDEX_FUNCTIONS["digits base 10"],
+    "product of digits": INDEX_FUNCTIONS["product of digits"],
+    "sum of squared digits": INDEX_FUNCTIONS["sum of squared digits"],
     "first digit": lambda v: int(str(v)[0]), "last nonzero digit": lambda v: int(str(v).rstrip("0")[-1]) if v else 0,
 }
 
 
-@lru_cache(maxsize=256)
-def _digit_composition(source: str, function: str, start: int, count: int) -> tuple[int, ...]:
+@cache
+def _digit_composition(source: str, function: str, start: int) -> tuple[int, ...]:
+    """f(B(start)), ..., f(B(start + MAX_TERMS)): every term a rule of :func:`digit_composition_rules` reads."""
     b, f = DIGIT_SOURCES[source], DIGIT_FUNCTIONS[function]
-    return tuple(f(b(n)) for n in range(start, start + count))
+    return tuple(f(b(n)) for n in range(start, start + MAX_TERMS + 1))
 
 
 def digit_composition_rules(x: Sequence[int]) -> dict[str, int]:
@@ -677,7 +661,7 @@ def digit_composition_rules(x: Sequence[int]) -> dict[str, int]:
     for source in DIGIT_SOURCES:
         for function in DIGIT_FUNCTIONS:
             for start in (0, 1):
-                vals = _digit_composition(source, function, start, n + 1)
+                vals = _digit_composition(source, function, start)
                 if vals[:n] == tuple(x) and len(set(vals[:n])) > 2:
                     out[f"{function} of {source}, n from {start}"] = vals[n]
     return out
@@ -693,6 +677,7 @@ OFFSET_WINDOW = 2**13
 _SHIFT_INVARIANT = ("partial sums of", "P-recursive")
 _SCALE_INVARIANT = ("partial products of", "P-recursive", "partial sums of P-recursive")
 
+
 def offset_rules(x: Sequence[int]) -> dict[str, int]:
     """``{rule: next term}`` where ``x - 1``, ``x + 1`` or ``x / g`` (``g > 1`` the greatest common divisor of
     the terms) is a sequence :func:`num2vec.integer_functions.next_terms` continues, or ``x`` alternates in sign
@@ -702,8 +687,6 @@ def offset_rules(x: Sequence[int]) -> dict[str, int]:
     >>> offset_rules([2, 3, 7, 31, 211, 2311, 30031, 510511, 9699691, 223092871])["x - 1: partial products of prime"]
     6469693231
     """
-    from .integer_functions import next_terms
-
     out: dict[str, int] = {}
     if not MIN_RULE_TERMS <= len(x) <= MAX_TERMS:
         return out
@@ -717,9 +700,7 @@ def offset_rules(x: Sequence[int]) -> dict[str, int]:
         if min(y) >= 0 and max(y) > 0:
             found = {**next_terms(y, OFFSET_WINDOW), **_continuations(y)}
             out.update({f"(-1)^n x: {rule}": flip * signs[-1] * v for rule, v in found.items()})
-    g = 0
-    for v in x:
-        g = gcd(g, v)
+    g = gcd(*x)
     if g > 1:
         found = next_terms([v // g for v in x], OFFSET_WINDOW, ("partial sums of",))
         out.update({f"x / {g}: {rule}": v * g for rule, v in found.items() if not rule.startswith(_SCALE_INVARIANT)})
