@@ -78,7 +78,7 @@ and a digit-level decoder RNN, trained together to predict the next term of inte
 - **Limits:** sequences unlike the training families are often wrong: {acc.get('real', 0) * 100:.1f} % on
   the {next((ev['size'] for ev in evaluations if ev['name'] == 'real'), 0)} well-known sequences of `num2vec.catalog`
   (given 10 terms, the network's greedy answer; the network knows no arithmetic function such as the primes or
-  the divisor counts, which the calibrated ranking adds from `num2vec.integer_functions`);
+  the divisor counts, which the calibrated ranking adds from `num2vec.integer_functions` and `num2vec.guess`);
   training saw terms below 10^7 and batches of start values up to 40 digits.
 
 """
