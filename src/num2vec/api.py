@@ -19,7 +19,6 @@ import numbers
 import os
 import tempfile
 import threading
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
@@ -39,8 +38,10 @@ if TYPE_CHECKING:  # PyTorch is imported where a call needs it: the NumPy backen
 
     from .model import Num2VecNet
 
-#: inference precisions: exact float32, bfloat16 autocast (faster on CPUs with AVX-512 BF16 or AMX and on GPUs),
-#: or "auto": bf16 where a short timed probe on this machine finds it faster, else fp32
+#: inference precisions: exact float32, bfloat16 autocast (PyTorch; on request), or "auto": exact float32, so that
+#: the same call gives the same numbers on every run. On a CPU with AVX-512 BF16 and AMX (one thread) bf16 answered
+#: 3,000 sequences in one call 1.3x faster than the NumPy backend's fp32, but a single call 3.5x slower and
+#: encode() 1.2x slower, and moved embeddings by up to 0.035 (``benchmarks/precision.py``)
 PRECISIONS = ("fp32", "bf16", "auto")
 BACKENDS = ("auto", "numpy", "torch")
 #: candidates scored per chunk by :meth:`Num2Vec.most_similar`, numbers encoded per chunk by :meth:`Num2Vec.export`
@@ -92,61 +93,6 @@ def auto_threads(items: int, available: int | None = None, load: float | None = 
         idle = (os.cpu_count() or 1) - max(0.0, load - 1.0)
         want = min(want, max(1, int(idle)))
     return max(1, min(available, want))
-
-
-@functools.cache
-def native_bf16() -> bool | None:
-    """Whether this CPU has bfloat16 arithmetic (AVX-512 BF16, AMX or Arm BF16), from ``/proc/cpuinfo``.
-
-    None where the flags cannot be read (not Linux): then only a timing can tell.
-    """
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return None
-    flags: set[str] = set()
-    for line in text.splitlines():
-        if line.startswith(("flags", "Features")):
-            flags.update(line.partition(":")[2].split())
-    return bool(flags & {"avx512_bf16", "amx_bf16", "bf16"}) if flags else None
-
-
-@functools.cache
-def _bf16_probe(device_type: str, d_model: int, enc_hidden: int) -> bool:
-    """Time the digit encoder's GRU shape in fp32 and under bf16 autocast; True when bf16 is clearly faster.
-
-    A CPU without bfloat16 arithmetic only emulates it (4-6x slower on an AVX2 EPYC): no timing is needed there.
-    """
-    if device_type != "cpu" or native_bf16() is False:
-        return False
-    import torch
-    gen = torch.Generator().manual_seed(0)
-    rnn = torch.nn.GRU(d_model, enc_hidden, batch_first=True)
-    x = torch.randn(256, 12, d_model, generator=gen)
-
-    def best(bf16: bool) -> float:
-        times = []
-        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            for _ in range(4):  # the first run warms up
-                t0 = time.perf_counter()
-                rnn(x)
-                times.append(time.perf_counter() - t0)
-        return min(times[1:])
-
-    with _torch_threads(1):
-        fp32, bf16 = best(False), best(True)
-    return bf16 < 0.8 * fp32
-
-
-def bf16_is_faster(net: Num2VecNet) -> bool:
-    """Whether bfloat16 autocast runs ``net``'s recurrent layers clearly (>= 1.25x) faster than float32 here.
-
-    A timed probe of about 0.1 s on a CPU with bfloat16 arithmetic (see
-    :func:`native_bf16`), run once per process and layer shape; False without
-    a probe on CPUs without it and on other devices, which keep exact float32.
-    """
-    device = next(net.parameters()).device
-    return _bf16_probe(device.type, net.cfg.d_model, net.cfg.enc_hidden)
 
 
 @contextlib.contextmanager
@@ -246,7 +192,7 @@ class Num2Vec:
             self.precision = "fp32"
         else:
             self._net, self.engine = net.eval(), None
-            self.precision = ("bf16" if bf16_is_faster(net) else "fp32") if precision == "auto" else precision
+            self.precision = "fp32" if precision == "auto" else precision
         self.cfg: ModelConfig = net.cfg
         self.config = config or {"model": net.cfg.to_dict()}
         self.threads = threads
@@ -325,11 +271,9 @@ class Num2Vec:
         ``backend``: ``"numpy"`` runs inference in NumPy (:mod:`num2vec.engine`: no PyTorch import, about half
         the time of a single ``predict_next`` call), ``"torch"`` in PyTorch; ``"auto"`` (the default) takes NumPy
         on the CPU in float32 for the models it runs (GRU cells; every bundled model) and PyTorch otherwise.
-        ``precision="auto"`` (the default) picks bfloat16 autocast (PyTorch) where a timed
-        probe of about 0.1 s (once per process, only on CPUs with bfloat16
-        arithmetic) finds it clearly faster -- on AVX-512 BF16 or AMX it gave about
-        1.7x the throughput and identical predictions on 2000 held-out sequences --
-        and exact float32 everywhere else, GPUs included. ``"fp32"`` or ``"bf16"`` force a precision.
+        ``precision="auto"`` (the default) and ``"fp32"`` compute in exact float32 (on the CPU with the NumPy
+        backend), the same numbers on every run; ``"bf16"`` turns on bfloat16 autocast (PyTorch), which is faster
+        only for large batches on CPUs with AVX-512 BF16 or AMX and on GPUs (see :data:`PRECISIONS`).
         ``threads``: see :class:`Num2Vec`. Raises ``FileNotFoundError`` for a
         missing folder and ``ValueError`` for unknown options or broken files.
         """
@@ -343,8 +287,7 @@ class Num2Vec:
             raise ValueError(f"backend='numpy' runs on the CPU; device={device!r} needs backend='torch'")
         if backend == "numpy" and precision == "bf16":
             raise ValueError("precision='bf16' needs backend='torch'; the NumPy backend computes in float32")
-        if backend == "auto" and device == "cpu" and (precision == "fp32" or (precision == "auto"
-                                                                              and native_bf16() is False)):
+        if backend == "auto" and device == "cpu" and precision in ("fp32", "auto"):
             from .config import read_config
 
             why = engine.unsupported(ModelConfig.from_dict(read_config(folder)["model"])) if folder.is_dir() else None

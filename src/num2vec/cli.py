@@ -99,8 +99,8 @@ device_option = click.option("--device", type=click.Choice(["auto", "cpu", "cuda
                              help="Where the model runs.")
 precision_option = click.option("--precision", type=click.Choice(["auto", "fp32", "bf16"]), default="auto",
                                 show_default=True,
-                                help="bf16: bfloat16 autocast, ~1.7x faster on CPUs with AVX-512 BF16; fp32 is exact; "
-                                     "auto: bf16 where a short timed probe finds it faster on this CPU, else fp32.")
+                                help="fp32 (and auto): exact, the same numbers on every run; bf16: bfloat16 autocast "
+                                     "(PyTorch), faster only for large batches on GPUs and CPUs with AVX-512 BF16 or AMX.")
 threads_option = click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
                               help="CPU threads (PyTorch's, or worker threads on the NumPy backend). One is fastest on a "
                                    "busy or 2-core machine.")
@@ -210,9 +210,6 @@ def predict(numbers, file, count, top_k, beam_size, min_confidence, model_path, 
         seq = parse_numbers(" ".join(numbers))
         from .codec import int_to_str  # past 4,300 digits str(int) refuses; answers may be that long
 
-        if precision == "auto" and device == "cpu" and backend != "torch":
-            # one sequence gains nothing from bf16, and the NumPy backend answers it without PyTorch's import
-            precision = "fp32"
         model = _load(model_path, device, precision, threads, backend)
         if count == 1:
             # the candidates the calibration was fitted on: beam search's (beam 4 unless --beam-size) and the rules'
