@@ -25,7 +25,8 @@ def main() -> None:
     ap.add_argument("--model", default=None, help="model folder (default: the bundled model)")
     ap.add_argument("--count", type=int, default=100, help="sequences per family, band and sign")
     ap.add_argument("--beam-size", type=int, default=1)
-    ap.add_argument("--json", default="benchmarks/results/lengths.json")
+    ap.add_argument("--json", default=str(Path(__file__).resolve().parent / "results" / "lengths.json"),
+                    help="where the results go [default: benchmarks/results/lengths.json]")
     args = ap.parse_args()
     torch.set_num_threads(1)
     model = Num2Vec.from_pretrained(args.model)

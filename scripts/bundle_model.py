@@ -2,14 +2,15 @@
 
     python scripts/bundle_model.py runs/default --wall-minutes 101 --machine "2-core x86-64 CPU, 1 thread"
 
-Scores the model beside the rule solver on every held-out evaluation the README
+Fits the confidence calibration on the real-sequence catalog's development half
+first (the top-5 figures are the calibrated ranking's five best), then scores the
+model beside the rule solver on every held-out evaluation the README
 reports -- the training mixture, the original project's distribution, the
 post's families, 15 given terms, terms of up to 15 digits, signed sequences and
 those crossing zero, the extended families (3000 sequences each), the curated
 real sequences, the length benchmark (terms of 1-100 digits) -- and the k-NN
-pattern-type accuracy of its sequence embeddings; fits the confidence
-calibration on the real-sequence catalog's development half and runs the
-real-sequence benchmark (model, rule solver, sympy) on its held-out half;
+pattern-type accuracy of its sequence embeddings, and runs the
+real-sequence benchmark (model, rule solver, sympy) on the catalog's held-out half;
 writes each report to ``benchmarks/results/eval_*.txt`` and
 ``src/num2vec/pretrained/`` (config.json with the training and evaluation
 figures, model.safetensors, README.md model card).
@@ -77,8 +78,9 @@ and a digit-level decoder RNN, trained together to predict the next term of inte
   confident prediction".
 - **Limits:** sequences unlike the training families are often wrong: {acc.get('real', 0) * 100:.1f} % on
   the {next((ev['size'] for ev in evaluations if ev['name'] == 'real'), 0)} well-known sequences of `num2vec.catalog`
-  (given 10 terms, the network's greedy answer; the network knows no arithmetic function such as the primes or
-  the divisor counts, which the calibrated ranking adds from `num2vec.integer_functions` and `num2vec.guess`);
+  (both halves, given 10 terms, the network's greedy answer alone; the network knows no arithmetic function such as
+  the primes or the divisor counts, which the calibrated ranking adds from `num2vec.integer_functions` and
+  `num2vec.guess`);
   training saw terms below 10^7 and batches of start values up to 40 digits.
 
 """
@@ -107,6 +109,15 @@ def main() -> None:
     torch.set_num_threads(1)
     model = Num2Vec.from_pretrained(args.run / "model")
     args.results.mkdir(parents=True, exist_ok=True)
+    # confidence first, fitted on the catalog's development half: the top-5 figures below are its ranking
+    calibrate = _load_script(Path(__file__).resolve().parent / "calibrate.py", "calibrate")
+    from num2vec.catalog import CATEGORIES, split
+
+    dev = split("dev")
+    data = calibrate.collect(model, dev, list(calibrate.GIVEN))
+    cal = calibrate.fit_calibration(data, calibrate.fitted_on(len(dev), calibrate.GIVEN, data))
+    model.calibration = cal
+    model.config["calibration"] = cal.to_dict()
     evaluations = []
     for name, command, kwargs in EVALUATIONS:
         if (kwargs.get("signed") or kwargs.get("crossing_zero")) and not model.net.cfg.allow_negative:
@@ -141,15 +152,7 @@ def main() -> None:
                                             f"{knn_real['accuracy']:.3f}\n")
     print(f"k-NN pattern type: {knn}; real sequences: {knn_real['accuracy']:.4f} of {knn_real['n']}", flush=True)
 
-    # confidence: fitted on the catalog's development half, then the real-sequence benchmark on the held-out half
-    calibrate = _load_script(Path(__file__).resolve().parent / "calibrate.py", "calibrate")
-    from num2vec.catalog import CATEGORIES, split
-
-    dev = split("dev")
-    data = calibrate.collect(model, dev, list(calibrate.GIVEN))
-    cal = calibrate.fit_calibration(data, calibrate.fitted_on(len(dev), calibrate.GIVEN, data))
-    model.calibration = cal
-    model.config["calibration"] = cal.to_dict()
+    # the real-sequence benchmark on the held-out half, with the calibration fitted above
     real_bench = _load_script(Path(__file__).resolve().parents[1] / "benchmarks" / "real_sequences.py", "real_bench")
     heldout = split("heldout")
     out = real_bench.run(heldout, model, [10, 5], sympy_timeout=10.0)
@@ -187,7 +190,7 @@ def main() -> None:
     model.save_pretrained(args.dest)
     card = (args.dest / "README.md").read_text()
     (args.dest / "README.md").write_text(card_header(model, evaluations) + card.split("\n", 5)[5])
-    table = ["| command | n | model | top-5 (beam) | rule solver |", "| --- | --- | --- | --- | --- |"]
+    table = ["| command | n | model | top-5 | rule solver |", "| --- | --- | --- | --- | --- |"]
     for ev in evaluations:
         top = "–" if ev["top_k_accuracy"] is None else f"{ev['top_k_accuracy'] * 100:.1f} %"
         table.append(f"| `{ev['command']}` | {ev['size']} | **{ev['accuracy'] * 100:.2f} %** | {top} | "

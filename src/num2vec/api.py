@@ -865,6 +865,10 @@ def model_card(config: dict) -> str:
              "trained to predict the next term of integer sequences. Load it with",
              "`Num2Vec.from_pretrained(path)`.", "", "## Architecture", "", "```json",
              json.dumps(model, indent=2), "```", ""]
+    if model.get("magnitude_channel"):
+        lines += [f"`max_digits` ({model.get('max_digits')}) is the number of soft \"at least 10^k\" entries of the "
+                  f"magnitude channel, not an input limit: every term, up to the {MAX_DIGITS:,}-digit resource guard, "
+                  "is read digit by digit and its candidate columns are exact.", ""]
     if training:
         tc = training.get("train_config", {})
         lines += ["## Training", "",
@@ -890,7 +894,8 @@ def model_card(config: dict) -> str:
         lines += ["## Evaluation", "",
                   "Exact-match accuracy of the next term on held-out sequences whose answers training never learned",
                   "(`TrainConfig.exclude`), beside the rule-based solver `num2vec.solver` on the same sequences;",
-                  "top-5 by beam search.", "",
+                  "top-5: the five best of `predict_next(..., top_k=5)` (the beam's candidates and the exact rules',",
+                  "ranked by calibrated probability).", "",
                   "| evaluation | command | n | model | top-5 | rule solver |", "| --- | --- | --- | --- | --- | --- |"]
         for ev in evaluations:
             top = "–" if ev.get("top_k_accuracy") is None else f"{ev['top_k_accuracy'] * 100:.1f} %"

@@ -50,9 +50,11 @@ _INT_STRING = re.compile(r"[+-]?[0-9]+")
 _FLOAT_EXACT_LIMIT = 2**53  # floats above this are not exact integers any more
 
 
-def _show(value: object, limit: int = 40) -> str:
+def _show(value: object, limit: int = 40, count: bool = True) -> str:
+    """``value`` for an error message: its first 12 digits when it is long (and, with ``count``, how many)."""
     if isinstance(value, int) and value.bit_length() > 200:  # repr() of a huge int is long, past 4,300 digits refused
-        return f"{value // 10 ** (num_digits(value) - 12)}...({num_digits(value):,} digits)"
+        head = f"{value // 10 ** (num_digits(value) - 12)}..."
+        return f"{head}({num_digits(value):,} digits)" if count else head
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -97,7 +99,7 @@ def to_int(value: object) -> int:
         if _INT_STRING.fullmatch(text):
             digits = len(text.lstrip("+-").lstrip("0")) or 1
             if digits > MAX_DIGITS:
-                raise ValueError(f"{_show(value)} has {digits:,} digits; num2vec reads numbers of at most "
+                raise ValueError(f"{_show(value, count=False)} has {digits:,} digits; num2vec reads numbers of at most "
                                  f"{MAX_DIGITS:,} digits (a resource guard)")
             return int(text)
         raise ValueError(
@@ -126,7 +128,8 @@ def check_fits(value: int, max_digits: int | None = None) -> None:
         n = num_digits(value)
         if n > limit:
             raise ValueError(
-                f"{_show(value)} has {n:,} digits; num2vec reads numbers of at most {limit:,} digits (a resource guard)"
+                f"{_show(value, count=False)} has {n:,} digits; num2vec reads numbers of at most {limit:,} digits "
+                f"(a resource guard)"
             )
 
 
