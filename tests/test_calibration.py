@@ -176,7 +176,7 @@ def test_the_top_recalibration_is_fitted_on_first_choices_and_keeps_the_ranking(
     tables, correct, question = _questions(0)
     plain = fit(tables, correct)
     stacked = fit(tables, correct, question=question, groups=[q // 2 for q in question])
-    assert plain.top == (1.0, 0.0, 0.0) and stacked.top[0] > 0 and stacked.top != plain.top
+    assert plain.top == (1.0, 1.0, 0.0, 0.0) and min(stacked.top[:2]) >= 0 and stacked.top != plain.top
     fresh = _questions(1)[:2]
     assert _first_choice_ece(stacked, *fresh) < _first_choice_ece(plain, *fresh)
     one = {k: v[:3] for k, v in tables.items()}
@@ -198,6 +198,30 @@ def test_a_calibration_of_the_first_features_reads_with_zero_weights_for_the_oth
 def test_a_calibration_without_top_reads_as_the_identity():
     d = Calibration(weights=(1.0,) + (0.0,) * (len(FEATURES) - 1), bias=0.0).to_dict()
     d.pop("top")
-    assert Calibration.from_dict(d).top == (1.0, 0.0, 0.0)
-    with pytest.raises(ValueError, match="top"):
-        Calibration(weights=(1.0,) + (0.0,) * (len(FEATURES) - 1), bias=0.0, top=(-1.0, 0.0, 0.0))
+    assert Calibration.from_dict(d).top == (1.0, 1.0, 0.0, 0.0)
+    for top in ((-1.0, 1.0, 0.0, 0.0), (0.0, 0.0, 0.0, 0.0), (1.0, 0.0, 0.0)):
+        with pytest.raises(ValueError, match="top"):
+            Calibration(weights=(1.0,) + (0.0,) * (len(FEATURES) - 1), bias=0.0, top=top)
+
+
+def test_a_stored_platt_top_reads_as_the_beta_top_with_equal_slopes():
+    """Platt scaling sigmoid(a z + b + c log n) is the beta calibration with a = d: the same probabilities."""
+    weights = (1.0,) + (0.0,) * (len(FEATURES) - 1)
+    d = Calibration(weights=weights, bias=0.0).to_dict()
+    d["top"] = [0.7, -0.2, 0.3]
+    cal = Calibration.from_dict(d)
+    assert cal.top == (0.7, 0.7, -0.2, 0.3)
+    table = candidate_table([1, 2, 3, 4], [(5, np.log(0.8)), (6, np.log(0.1))])
+    z = cal.score(table)
+    platt = 1 / (1 + np.exp(-(0.7 * z - 0.2 + 0.3 * np.log(4))))
+    assert np.allclose(cal.probability(table), platt)
+
+
+def test_the_beta_top_keeps_high_scores_below_one():
+    """With d < a the probability of ever higher scores levels off below 1 (Kull et al. 2017), which Platt
+    scaling cannot do; it still rises with the score."""
+    weights = (1.0,) + (0.0,) * (len(FEATURES) - 1)
+    cal = Calibration(weights=weights, bias=0.0, top=(1.0, 0.0, 3.0, 0.0))  # p = sigmoid(3 + ln s)
+    table = candidate_table([1, 2, 3, 4], [(5, np.log(0.999)), (6, np.log(0.5)), (7, np.log(0.01))])
+    p = cal.probability(table)
+    assert p[0] > p[1] > p[2] and p[0] < 1 / (1 + np.exp(-3.0)) + 1e-9

@@ -948,7 +948,7 @@ def model_card(config: dict) -> str:
                   "rules' answers, fitted on the "
                   f"{cal.get('fitted_on', '')}. `predict_next(top_k=...)` ranks the candidates by it; the "
                   "probability of the answer ranked first is recalibrated on out-of-fold first choices "
-                  "(5-fold cross-fitting over the sequences).",
+                  "(5-fold cross-fitting over the sequences) by a beta calibration (Kull et al. 2017).",
                   ""]
     emb = config.get("embeddings")
     if emb:

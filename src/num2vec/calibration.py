@@ -4,7 +4,8 @@ The decoder's probability of its answer (the product of its digit
 probabilities) is sure of itself far more often than it is right on sequences
 unlike its training data. :class:`Calibration` maps it, with facts about the
 candidate and the sequence, to the probability that a candidate is the next
-term, by logistic regression (Platt scaling, Platt 1999, with extra features).
+term, by logistic regression (Platt scaling, Platt 1999, with extra features), and the probability of the
+answer ranked first by a beta calibration (Kull et al. 2017).
 
 The candidates of a question (:func:`candidate_table`) are the decoder's
 (beam search's best three) and those of exact rules the decoder did not
@@ -133,28 +134,42 @@ def features(table: dict[str, Sequence]) -> np.ndarray:
     return np.concatenate([evidence, per_term, size, guesses], axis=1)
 
 
+def _beta_features(z: np.ndarray, n_terms) -> np.ndarray:
+    """``(N, 3)``: ``ln s``, ``-ln(1 - s)`` for ``s = sigmoid(z)`` (computed without overflow), ``log(terms given)``."""
+    z = np.asarray(z, dtype=np.float64)
+    log_n = np.log(np.maximum(np.asarray(n_terms, dtype=np.float64), 1.0))
+    return np.stack([-np.logaddexp(0.0, -z), np.logaddexp(0.0, z), log_n], 1)
+
+
 @dataclass(frozen=True)
 class Calibration:
-    """``p = sigmoid(a z + b + c log(terms given))`` with ``z = weights . features + bias``, ``(a, b, c) = top``;
-    stored in a model's ``config.json`` under ``"calibration"``.
+    """``p = sigmoid(a ln s + d (-ln(1 - s)) + b + c log(terms given))`` with ``s = sigmoid(z)``,
+    ``z = weights . features + bias`` and ``(a, d, b, c) = top``; stored in a model's ``config.json`` under
+    ``"calibration"``.
 
     ``z`` ranks the candidates of a question; ``top`` (identity by default) is a
     monotone recalibration fitted on the candidates that ``z`` ranks first, so that
     the probability reported with an answer is calibrated for the answer given,
-    not for an average candidate.
+    not for an average candidate. It is a beta calibration (Kull, Silva Filho and
+    Flach 2017) of ``s`` with a term for the number of terms given: unlike Platt
+    scaling (the case ``a = d``, since ``ln s - ln(1 - s) = z``) it can keep the
+    probability of the highest scores below 1. ``a, d >= 0`` keep it monotone in
+    ``z``, so it never reorders a question's candidates. A stored Platt top
+    ``(a, b, c)`` reads as ``(a, a, b, c)``.
     """
 
     weights: tuple[float, ...]
     bias: float
     fitted_on: str = ""  # what it was fitted on, for the model card
-    top: tuple[float, float, float] = (1.0, 0.0, 0.0)
+    top: tuple[float, float, float, float] = (1.0, 1.0, 0.0, 0.0)
 
     def __post_init__(self) -> None:
         if len(self.weights) != len(FEATURES):
             raise ValueError(f"calibration weights: {len(self.weights)} values, {len(FEATURES)} expected "
                              f"({', '.join(FEATURES)})")
-        if len(self.top) != 3 or self.top[0] <= 0:
-            raise ValueError(f"calibration top: three numbers (a, b, c) with a > 0, not {list(self.top)}")
+        if len(self.top) != 4 or min(self.top[:2]) < 0 or self.top[0] + self.top[1] <= 0:
+            raise ValueError(f"calibration top: four numbers (a, d, b, c) with a, d >= 0 and a + d > 0, not "
+                             f"{list(self.top)}")
         if not all(np.isfinite(w) for w in (*self.weights, self.bias, *self.top)):
             raise ValueError("calibration weights must be finite numbers")
 
@@ -164,9 +179,9 @@ class Calibration:
 
     def probability(self, table: dict[str, Sequence]) -> np.ndarray:
         """Calibrated probabilities ``(N,)`` that each candidate of ``table`` is right (see :func:`features`)."""
-        a, b, c = self.top
-        z = a * self.score(table) + b + c * np.log(np.maximum(np.asarray(table["n_terms"], dtype=np.float64), 1.0))
-        return 1.0 / (1.0 + np.exp(-z))
+        a, d, b, c = self.top
+        x = _beta_features(self.score(table), table["n_terms"]) @ np.array([a, d, c]) + b
+        return 1.0 / (1.0 + np.exp(-x))
 
     def rank(self, table: dict[str, Sequence]) -> list[tuple[int, float]]:
         """``[(value, probability), ...]`` of one question's candidates, most likely first (ties: table order)."""
@@ -191,8 +206,10 @@ class Calibration:
             if len(weights) != len(stored):
                 raise ValueError(f"calibration: {len(weights)} weights for {len(stored)} features")
             weights += [0.0] * (len(FEATURES) - len(stored))
-            return cls(tuple(weights), float(d["bias"]), str(d.get("fitted_on", "")),
-                       tuple(float(w) for w in d.get("top", (1.0, 0.0, 0.0))))
+            top = [float(w) for w in d.get("top", (1.0, 1.0, 0.0, 0.0))]
+            if len(top) == 3:  # Platt: a z + b + c log n
+                top.insert(1, top[0])
+            return cls(tuple(weights), float(d["bias"]), str(d.get("fitted_on", "")), tuple(top))
         except (KeyError, TypeError) as exc:
             raise ValueError(f"calibration: malformed ({exc})") from None
 
@@ -207,7 +224,9 @@ def fit(table: dict[str, Sequence], correct: Sequence[bool], fitted_on: str = ""
     ``folds`` by ``groups`` (for example the sequence a question was cut from;
     default: the question), the scorer is fitted on the other folds, each held-out
     question's first-ranked candidate gives ``(z, log terms, right)``, and a
-    logistic regression on those gives ``(a, b, c)``. The scorer kept is fitted on
+    logistic regression on ``(ln s, -ln(1 - s), log terms)``, ``s = sigmoid(z)``,
+    gives ``(a, d, b, c)`` (beta calibration, Kull et al. 2017; a negative ``a``
+    or ``d`` is set to 0 and the rest refitted, as they recommend). The scorer kept is fitted on
     everything. Needs scikit-learn (``pip install "num2vec[sklearn]"``); applying a
     fitted calibration needs NumPy only. Raises ``ValueError`` when the outcomes are
     all right or all wrong.
@@ -235,15 +254,21 @@ def fit(table: dict[str, Sequence], correct: Sequence[bool], fitted_on: str = ""
         z[held] = part.decision_function(x[held])
     order = np.lexsort((-z, q))  # by question, best score first
     first = order[np.r_[True, q[order][1:] != q[order][:-1]]]  # (Q,): each question's first-ranked candidate
-    top_x = np.stack([z[first], np.log(np.maximum(np.asarray(table["n_terms"], dtype=np.float64)[first], 1.0))], 1)
     if y[first].all() or not y[first].any():
         return Calibration(weights, bias, fitted_on)
-    stage = LogisticRegression(C=100.0, max_iter=2000).fit(top_x, y[first])
-    a, c = (float(v) for v in stage.coef_[0])
-    if a <= 0:  # the score says nothing more about first choices: their probability follows the terms given only
-        stage = LogisticRegression(C=100.0, max_iter=2000).fit(top_x[:, 1:], y[first])
-        a, c = 1e-6, float(stage.coef_[0][0])  # a > 0 keeps the ranking within a question
-    return Calibration(weights, bias, fitted_on, (a, float(stage.intercept_[0]), c))
+    top_x = _beta_features(z[first], np.asarray(table["n_terms"])[first])  # (Q, 3): ln s, -ln(1 - s), log n
+    keep = [0, 1, 2]
+    while True:
+        stage = LogisticRegression(C=100.0, max_iter=5000).fit(top_x[:, keep], y[first])
+        coef = dict(zip(keep, (float(v) for v in stage.coef_[0])))
+        negative = [j for j in keep if j < 2 and coef[j] < 0]
+        if not negative:
+            break
+        keep.remove(min(negative, key=lambda j: coef[j]))  # drop the most negative of a, d and refit
+    a, d = coef.get(0, 0.0), coef.get(1, 0.0)
+    if a + d <= 0:  # the score says nothing more about first choices: their probability follows the terms given
+        a = d = 1e-6  # > 0 keeps the ranking within a question
+    return Calibration(weights, bias, fitted_on, (a, d, float(stage.intercept_[0]), coef.get(2, 0.0)))
 
 
 def reliability(prob: Sequence[float], correct: Sequence[bool], bins: int = 10, threshold: float = 0.9) -> dict:
