@@ -338,3 +338,46 @@ def digit_sum(v):
 ])
 def test_digit_functions_of_classical_sequences(terms):
     assert terms[-1] in guess.digit_composition_rules(terms[:-1]).values()
+
+
+# --- first-order maps ---------------------------------------------------------------------------------------------
+
+
+def orbit(f, start, count):
+    out = [start]
+    while len(out) < count:
+        out.append(f(out[-1]))
+    return out
+
+
+@pytest.mark.parametrize("terms, rule", [
+    (orbit(lambda a: a * a - a + 1, 2, 7), "quadratic"),                     # Sylvester's sequence
+    ([2**2**n + 1 for n in range(7)], "quadratic"),                            # Fermat numbers
+    (orbit(lambda a: a * a - 2, 4, 7), "quadratic"),                         # Lucas-Lehmer
+    (orbit(lambda a: a // 2 if a % 2 == 0 else 3 * a + 1, 27, 12), "parity"),  # a Collatz trajectory
+    (orbit(lambda a: a // 2 if a % 2 == 0 else 3 * a - 1, -7, 12), "parity"),  # the 3x + 1 map on negatives
+])
+def test_first_order_maps_continue_orbits(terms, rule):
+    found = guess.map_rules(terms[:-1])
+    assert [v for name, v in found.items() if rule in name or (rule == "parity" and "each parity" in name)] \
+        == [terms[-1]]
+    assert terms[-1] in guess.guess_rules(terms[:-1]).values()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 5), st.integers(-20, 20), st.integers(-50, 50), st.integers(2, 40))
+def test_a_quadratic_map_orbit_is_continued(c2, c1, c0, start):
+    terms = orbit(lambda a: c2 * a * a + c1 * a + c0, start, 7)
+    if len(set(terms[:-1])) == len(terms) - 1:  # every step a new input: the map is determined and confirmed
+        assert guess.map_rules(terms[:-1])["a(n) = f(a(n-1)), f quadratic"] == terms[-1]
+
+
+@pytest.mark.parametrize("x", [
+    [2, 3, 7, 43, 1807],                         # four steps: too few to confirm a quadratic
+    [1, 4, 9, 16, 25, 36, 49, 64],               # squares: a function of n, not of the term before
+    list(range(3, 12)),                          # affine, one piece: the rule solver's
+    [2, 3, 5, 7, 11, 13, 17, 19, 23],            # primes
+    [1, 2, 1, 3, 1, 2, 1, 4],                    # 1 is followed by 2 and by 3: no map
+])
+def test_no_map(x):
+    assert guess.map_rules(x) == {}

@@ -70,6 +70,8 @@ def _partitions_without_multiples_of_3(n: int, largest: int | None = None) -> in
     ([12, 28, 14, 24, 24, 31, 18, 39, 20, 42], 32),  # sigma(11), sigma(12), ...
     ([0, 1, 1, 0, 1, 0, 0, 1, 1, 0], 0),  # Thue-Morse: the characteristic function of the odious numbers
     ([1, 4, 27, 256, 3125, 46656, 823543, 16777216], 387420489),  # n^n
+    ([2, 3, 7, 43, 1807, 3263443], 10650056950807),  # Sylvester's sequence: a(n) = a(n-1)^2 - a(n-1) + 1
+    ([7, 22, 11, 34, 17, 52, 26, 13, 40, 20], 10),  # the Collatz trajectory of 7
 ])
 def test_guessers_and_more_sets(bundled, seq, want):
     """num2vec.guess's transforms and fits, and num2vec.integer_functions' other sets and offsets, ranked first."""

@@ -26,6 +26,9 @@ that :mod:`num2vec.calibration` ranks beside the decoder's answers (:func:`guess
   the rooted trees (1, 1, 2, 4, 9, 20, 48: the Euler transform).
 * **Shifted, scaled and signed sequences** (:func:`offset_rules`): ``x -/+ 1``, ``x / gcd`` or ``(-1)^n x`` is a
   sequence :mod:`num2vec.integer_functions` continues.
+* **First-order maps** (:func:`map_rules`): ``a(n) = f(a(n-1))`` with ``f`` quadratic (Sylvester's sequence, the
+  Fermat numbers) or affine on each parity of ``a(n-1)`` (Collatz trajectories), fitted exactly and confirmed by
+  two more steps.
 * **Rules that fit no coefficients** (:func:`definition_rules`), each checked on every term: floor rules, run
   lengths, nested and other self-referential recurrences, 2-regular rules, C-finite sums of polynomials times
   powers of small integers, monomials, sums of earlier terms at fixed lags, digit functions of classical sequences.
@@ -667,6 +670,78 @@ def digit_composition_rules(x: Sequence[int]) -> dict[str, int]:
     return out
 
 
+# --- first-order maps --------------------------------------------------------------------------------------------
+
+#: steps a(n-1) -> a(n) with an input not used in the fit that a map must reproduce
+MAP_CONFIRMATIONS = 2
+#: the fewest terms a map is tried on: five steps, three to fit a quadratic and two to confirm it
+MIN_MAP_TERMS = 6
+
+
+def _map_steps(x: Sequence[int]) -> dict[int, int] | None:
+    """``{a(n-1): a(n)}`` over the steps of ``x`` in order of first appearance, or ``None`` when one input is
+    followed by two different terms (no map gives ``x``). A repeated step confirms nothing and is kept once."""
+    steps: dict[int, int] = {}
+    for a, b in zip(x, x[1:]):
+        if steps.setdefault(a, b) != b:
+            return None
+    return steps
+
+
+def _interpolate(points: Sequence[tuple[int, int]], t: int) -> Fraction:
+    """The value at ``t`` of the polynomial of degree ``len(points) - 1`` through ``points`` (Lagrange's form)."""
+    total = Fraction(0)
+    for j, (xj, yj) in enumerate(points):
+        term = Fraction(yj)
+        for k, (xk, _) in enumerate(points):
+            if k != j:
+                term *= Fraction(t - xk, xj - xk)
+        total += term
+    return total
+
+
+def _fits(points: Sequence[tuple[int, int]], rest: Sequence[tuple[int, int]]) -> bool:
+    return all(_interpolate(points, a) == b for a, b in rest)
+
+
+def map_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` where ``a(n) = f(a(n-1))`` for every step of ``x``, ``f`` either a quadratic
+    polynomial with rational coefficients (Sylvester's sequence ``a^2 - a + 1``: 2, 3, 7, 43, 1807, 3263443;
+    the Fermat numbers ``(a - 1)^2 + 1``; Lucas-Lehmer ``a^2 - 2``) or an affine map chosen by the parity of
+    ``a(n-1)`` (Collatz trajectories: ``a / 2`` for even ``a``, ``3 a + 1`` for odd). ``f`` is fitted exactly
+    on the first steps with distinct inputs (three; two of each parity) and kept only when
+    :data:`MAP_CONFIRMATIONS` further steps reproduce it and it gives an integer next term. Affine maps with one
+    piece are the rule solver's linear recurrences of order 1 and are not repeated here.
+
+    >>> map_rules([2, 3, 7, 43, 1807, 3263443])
+    {'a(n) = f(a(n-1)), f quadratic': 10650056950807}
+    >>> map_rules([7, 22, 11, 34, 17, 52, 26, 13, 40, 20])
+    {'a(n) = f(a(n-1)), f affine on each parity': 10}
+    """
+    out: dict[str, int] = {}
+    if not MIN_MAP_TERMS <= len(x) <= MAX_TERMS:
+        return out
+    steps = _map_steps(x)
+    if steps is None:
+        return out
+    last = x[-1]
+    points = list(steps.items())
+    if len(points) >= 3 + MAP_CONFIRMATIONS and _fits(points[:3], points[3:]):
+        (x0, y0), (x1, y1), (x2, y2) = points[:3]
+        curved = Fraction(y2 - y1, x2 - x1) != Fraction(y1 - y0, x1 - x0)  # the leading coefficient is not 0
+        nxt = _interpolate(points[:3], last)
+        if curved and nxt.denominator == 1:
+            out["a(n) = f(a(n-1)), f quadratic"] = int(nxt)
+    pieces = [[p for p in points if p[0] % 2 == r] for r in (0, 1)]
+    if all(len(piece) >= 2 for piece in pieces) and len(points) >= 4 + MAP_CONFIRMATIONS \
+            and all(_fits(piece[:2], piece[2:]) for piece in pieces):
+        maps = [tuple(_interpolate(piece[:2], t) for t in (0, 1)) for piece in pieces]  # (f(0), f(1)) per parity
+        nxt = _interpolate(pieces[last % 2][:2], last)
+        if maps[0] != maps[1] and nxt.denominator == 1:
+            out["a(n) = f(a(n-1)), f affine on each parity"] = int(nxt)
+    return out
+
+
 # --- shifted and scaled sequences --------------------------------------------------------------------------------
 
 #: the set rules read at most this many consecutive integers for a shifted, scaled or signed sequence (the
@@ -719,8 +794,8 @@ def definition_rules(x: Sequence[int]) -> dict[str, int]:
 
 
 def guess_rules(x: Sequence[int]) -> dict[str, int]:
-    """``{rule: next term}`` of :func:`holonomic_guesses`, :func:`transform_rules`, :func:`offset_rules` and
-    :func:`definition_rules`; empty when none applies."""
+    """``{rule: next term}`` of :func:`holonomic_guesses`, :func:`transform_rules`, :func:`offset_rules`,
+    :func:`definition_rules` and :func:`map_rules`; empty when none applies."""
     if not all(isinstance(v, int) for v in x):
         return {}
-    return {**holonomic_guesses(x), **transform_rules(x), **offset_rules(x), **definition_rules(x)}
+    return {**holonomic_guesses(x), **transform_rules(x), **offset_rules(x), **definition_rules(x), **map_rules(x)}
