@@ -143,3 +143,12 @@ def test_never_raises(terms):
         value, rule = found
         assert isinstance(value, int) and rule in RULES
         assert solve(terms) == value
+
+
+def test_a_high_degree_polynomial_needs_two_confirmations():
+    triangular_mod_10 = [n * (n + 1) // 2 % 10 for n in range(20)]  # two equal 18th differences, by chance
+    assert explain(triangular_mod_10) is None
+    fifth_powers = [n**5 for n in range(7)]  # degree 5 from 7 terms: one confirmation is enough
+    assert explain(fifth_powers) == (7**5, "polynomial")
+    assert explain([n**6 for n in range(8)]) is None
+    assert explain([n**6 for n in range(9)]) == (9**6, "polynomial")
