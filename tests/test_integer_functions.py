@@ -146,6 +146,7 @@ REFERENCE_SETS = {
     "palindrome": lambda n: str(n) == str(n)[::-1],
     "binary palindrome": lambda n: bin(n)[2:] == bin(n)[2:][::-1],
     "harshad": lambda n: n >= 1 and n % sum(map(int, str(n))) == 0,
+    "happy": lambda n: n >= 1 and _reaches_one(n),
     "sum of two squares": lambda n: any(int((n - a * a) ** 0.5) ** 2 == n - a * a for a in range(int(n**0.5) + 1)),
     "abundant": lambda n: n >= 1 and sum(divisors(n)) > 2 * n,
     "not prime": lambda n: n >= 1 and not is_prime(n),
@@ -163,6 +164,15 @@ REFERENCE_SETS = {
     "ternary digits 0, 1": lambda n: set(np.base_repr(n, 3)) <= {"0", "1"},
     "ternary digits 0, 2": lambda n: set(np.base_repr(n, 3)) <= {"0", "2"},
 }
+
+
+def _reaches_one(n: int) -> bool:
+    """Iterate the sum of the squares of the digits until a value repeats: happy when it is 1."""
+    seen = set()
+    while n not in seen:
+        seen.add(n)
+        n = sum(int(d) ** 2 for d in str(n))
+    return n == 1
 
 
 @settings(max_examples=60, deadline=None)

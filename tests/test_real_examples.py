@@ -67,6 +67,7 @@ def _partitions_without_multiples_of_3(n: int, largest: int | None = None) -> in
     ([3, 5, 7, 11, 13, 17, 19, 29, 31, 41], 43),  # twin primes
     ([1, 2, 3, 5, 7, 11, 13, 17, 19, 23], 29),  # 1 and the primes
     ([0, 2, 6, 8, 18, 20, 24, 26, 54, 56], 60),  # ternary digits 0 and 2 (the Cantor set)
+    ([1, 7, 10, 13, 19, 23, 28, 31, 32, 44], 49),  # happy numbers
     ([12, 28, 14, 24, 24, 31, 18, 39, 20, 42], 32),  # sigma(11), sigma(12), ...
     ([0, 1, 1, 0, 1, 0, 0, 1, 1, 0], 0),  # Thue-Morse: the characteristic function of the odious numbers
     ([1, 4, 27, 256, 3125, 46656, 823543, 16777216], 387420489),  # n^n

@@ -436,6 +436,19 @@ def _palindrome(n: np.ndarray, base: int) -> np.ndarray:
     return _reverse(n, base) == n
 
 
+def _happy(n: np.ndarray) -> np.ndarray:
+    """Whether iterating the sum of the squares of the decimal digits from each ``n >= 1`` reaches 1 (it otherwise
+    enters the cycle of 4; every start below 10^17 is within 20 steps of one or the other)."""
+    m = np.maximum(n, 0)
+    for _ in range(20):
+        out, r = np.zeros_like(m), m.copy()
+        while r.any():
+            r, d = np.divmod(r, 10)
+            out += d * d
+        m = out
+    return (n >= 1) & (m == 1)
+
+
 def _is_prime(v: np.ndarray) -> np.ndarray:
     """Whether each value of ``v`` (int64, any sign) is prime: from a sieve up to 2^22, by trial division above."""
     out = np.zeros(v.shape, bool)
@@ -498,6 +511,7 @@ PROPERTIES: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
     "palindrome": lambda f: _palindrome(f["n"], 10),
     "binary palindrome": lambda f: _palindrome(f["n"], 2),
     "harshad": lambda f: (f["n"] >= 1) & (f["n"] % np.maximum(_digit_sum(f["n"]), 1) == 0),
+    "happy": lambda f: _happy(f["n"]),
     "sum of two squares": lambda f: (f["n"] >= 0) & ~f["odd3"],
     "abundant": lambda f: (f["n"] >= 1) & (f["sigma"] > 2 * f["n"]),
     "deficient": lambda f: (f["n"] >= 1) & (f["sigma"] < 2 * f["n"]),
@@ -517,7 +531,7 @@ PROPERTIES: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
 }
 #: properties tried alone only, not in pairs or with a residue condition: they hold for so many small numbers that
 #: their pairs with the others give spurious continuations (2, 4, 8, 16 are 5-smooth and odious, and so is 25)
-UNPAIRED = ("evil", "odious", "zeroless", "decimal digits 0, 1", "ternary digits 0, 1", "ternary digits 0, 2",
+UNPAIRED = ("happy", "evil", "odious", "zeroless", "decimal digits 0, 1", "ternary digits 0, 1", "ternary digits 0, 2",
             "sum of two positive cubes")
 #: properties whose complement (among n >= 1) is tried too
 COMPLEMENTED = ("prime", "prime power", "squarefree", "perfect power", "palindrome", "sum of two squares")
