@@ -415,11 +415,12 @@ def _facts(n: np.ndarray) -> dict[str, np.ndarray]:
             "max_e": max_e, "min_e": min_e, "odd3": odd3}
 
 
-def _digit_sum(n: np.ndarray, base: int = 10) -> np.ndarray:
+def _digit_sum(n: np.ndarray, base: int = 10, power: int = 1) -> np.ndarray:
+    """The sum of the ``power``-th powers of the base-``base`` digits of each ``n >= 0``."""
     out, m = np.zeros_like(n), n.copy()
     while m.any():
         m, d = np.divmod(m, base)
-        out += d
+        out += d**power
     return out
 
 
@@ -441,11 +442,7 @@ def _happy(n: np.ndarray) -> np.ndarray:
     enters the cycle of 4; every start below 10^17 is within 20 steps of one or the other)."""
     m = np.maximum(n, 0)
     for _ in range(20):
-        out, r = np.zeros_like(m), m.copy()
-        while r.any():
-            r, d = np.divmod(r, 10)
-            out += d * d
-        m = out
+        m = _digit_sum(m, 10, 2)
     return (n >= 1) & (m == 1)
 
 
