@@ -37,6 +37,15 @@ def test_p_recursive_and_interleaved_sequences(bundled, seq, want):
 
 
 @pytest.mark.parametrize("seq, want", [
+    ([7, 21, 2, 13, 7, 21, 2], 13),      # the decoder alone writes 23
+    ([16, 54, 30, 5, 16, 54, 30], 5),    # the decoder alone writes -65
+])
+def test_the_plain_answer_continues_a_repeating_cycle(bundled, seq, want):
+    assert bundled.predict_next(seq) == want
+    assert bundled.continue_sequence(seq, 5) == [seq[i % 4] for i in range(len(seq), len(seq) + 5)]
+
+
+@pytest.mark.parametrize("seq, want", [
     ([2, 3, 5, 7, 11, 13, 17, 19, 23, 29], 31),  # primes
     ([1, 1, 2, 2, 4, 2, 6, 4, 6, 4], 10),  # Euler's totient phi(n)
     ([1, 2, 2, 3, 2, 4, 2, 4, 3, 4], 2),  # number of divisors tau(n)

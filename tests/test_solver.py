@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from num2vec.solver import RULES, explain, solve
+from num2vec.solver import RULES, explain, repeating_next, solve
 
 
 def _staircase(m: int, b: int, q: int, count: int) -> list[int]:
@@ -22,6 +22,27 @@ def test_period_needs_two_confirming_terms():
     assert explain([81, 80, 93, 62, 81, 80, 93]) == (62, "period")
     # period 5 with 6 terms: a single repeat confirms nothing
     assert explain([81, 80, 93, 62, 17, 81]) is None
+
+
+def test_repeating_next_continues_a_visible_cycle():
+    assert repeating_next([7, 21, 2, 13, 7, 21, 2]) == 13          # period 4, three terms repeat it
+    assert repeating_next([10**40, -3, 10**40, -3, 10**40]) == -3  # any size and sign
+    assert repeating_next([6, 6, 6, 6]) == 6
+
+
+@pytest.mark.parametrize("terms", [
+    [7, 21, 2, 13, 7, 21],              # two repeated terms are not enough
+    [0, 1, 1, 0, 1, 0, 0, 1, 1, 0],     # Thue-Morse: period 7 by chance (two values, less than two cycles)
+    [1, 2, 2, 1, 1, 2, 1, 2, 2, 1],     # Kolakoski: the same
+    [1, 2, 3, 4, 5, 6],
+])
+def test_repeating_next_rules_out_chance(terms):
+    assert repeating_next(terms) is None
+
+
+def test_repeating_next_two_valued_cycles_need_two_full_cycles():
+    assert repeating_next([0, 0, 1, 0, 0, 1]) == 0
+    assert repeating_next([0, 0, 1, 0, 0]) is None
 
 
 def test_polynomial():

@@ -32,6 +32,7 @@ from .codec import MAX_DIGITS, _is_tensor, as_int_list, check_fits, encode_batch
 from .config import ModelConfig
 from .exact import featurize
 from .limits import MAX_CONTINUE, MAX_TERMS, MIN_TERMS
+from .solver import repeating_next
 
 if TYPE_CHECKING:  # PyTorch is imported where a call needs it: the NumPy backend runs without it
     import torch
@@ -416,7 +417,9 @@ class Num2Vec:
         functions and integer sets of :mod:`num2vec.integer_functions`) -- are
         ranked by them, so
         ``top_k=1`` can differ from the plain call, which returns the decoder's
-        greedy answer (faster; no probability). The model card gives the
+        greedy answer (faster; no probability) -- or, for a sequence that visibly
+        repeats itself (:func:`num2vec.solver.repeating_next`), the term its
+        period gives. The model card gives the
         reliability measured on the held-out half.
 
         ``min_confidence`` (0 to 1): answers whose probability is below it are
@@ -472,7 +475,8 @@ class Num2Vec:
                 res = predict_numbers(self.net, batch, batch_size=batch_size, beam_size=max(beam, n_cand),
                                       top_k=n_cand)
         if top_k is None:
-            return [r[0][0] for r in res]
+            # a sequence that repeats itself is continued by its period, not copied digit by digit
+            return [r[0][0] if (rep := repeating_next(seq)) is None else rep for seq, r in zip(batch, res)]
         return [self._rank(seq, r)[:k] for seq, r in zip(batch, res)]
 
     def _rank(self, seq: list[int], ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
