@@ -107,6 +107,41 @@ def test_fit_must_predict_the_last_term_from_the_others():
     assert 847660528 not in guess.holonomic_guesses(x).values()
 
 
+def multifactorial(n, k):
+    """n (n - k) (n - 2k) ... down to a factor >= 1 (1 for n <= 0)."""
+    out = 1
+    while n > 0:
+        out, n = out * n, n - k
+    return out
+
+
+@pytest.mark.parametrize("x, name", [
+    ([multifactorial(n, 3) for n in range(11)], "P-recursive (3, 1), small coefficients"),   # triple factorials
+    ([sum(comb(n, k) ** 3 for k in range(n + 1)) for n in range(11)],                      # Franel numbers
+     "P-recursive (2, 2), small coefficients"),
+    ([multifactorial(n, 3) for n in range(10, 21)], "P-recursive (3, 1), small coefficients"),  # from n = 10
+])
+def test_small_coefficient_fits_find_recurrences_the_terms_do_not_check(x, name):
+    assert guess.small_coefficient_fits(x[:-1]) == {name: x[-1]}
+    assert guess.guess_rules(x[:-1])[name] == x[-1]
+
+
+@pytest.mark.parametrize("x", [
+    [sum(int(d) for d in format(n, "o")) for n in range(10)],       # small terms: small coefficients by chance
+    [n % 4 for n in range(10)],
+    [comb(4 * n, n) for n in range(7)],                               # too few terms
+])
+def test_small_coefficient_fits_refuse_small_terms_and_short_sequences(x):
+    assert guess.small_coefficient_fits(x) == {}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(10**6, 10**9), min_size=8, max_size=14))
+def test_small_coefficient_fits_do_not_fit_noise(x):
+    # a fit through random 7- to 10-digit terms has coefficients of the size of their determinants
+    assert guess.small_coefficient_fits(x) == {}
+
+
 # --- floor rules, run lengths, self-referential rules, 2-regular sequences: references from their definitions ---
 
 def e_to_the(n, terms=80):

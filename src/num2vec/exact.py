@@ -383,6 +383,52 @@ def _holonomic_solve(x: Sequence[int], order: int, degree: int, last_only: bool)
     return out, True
 
 
+def holonomic_fit(x: Sequence[int], order: int, degree: int) -> list[int] | None:
+    """The coefficients ``c_ij`` (see :func:`holonomic_predictions`) of the P-recursive fit of shape (order, degree)
+    that the equations of all of ``x`` determine up to a factor (a null space of one dimension), as a primitive
+    integer vector (the first non-zero entry positive), or ``None``. Unlike :func:`holonomic_predictions`, no
+    equation beyond the rank is required: the fit is not checked by the data. Exact.
+
+    >>> holonomic_fit([1, 1, 2, 6, 24, 120], 1, 1)      # a(n) + (1 - n) a(n-1) = 0, n = 1, 2, ...
+    [1, 0, 1, -1]
+    """
+    unknowns = (order + 1) * (degree + 1)
+    pivots: list[tuple[int, list[int]]] = []
+    for i in range(order, len(x)):
+        n = i + 1
+        powers = [n**j for j in range(degree + 1)]
+        row = [x[i - lag] * pw for lag in range(order + 1) for pw in powers]
+        for col, p in pivots:
+            if row[col]:
+                f, g = p[col], row[col]
+                row = [f * a - g * b for a, b in zip(row, p)]
+        nz = next((c for c, v in enumerate(row) if v), None)
+        if nz is not None:
+            div = gcd(*row)
+            pivots.append((nz, [v // div for v in row]))
+    if len(pivots) != unknowns - 1:
+        return None
+    sol = _null_vector(pivots, unknowns)
+    sign = 1 if next(v for v in sol if v) > 0 else -1
+    return [sign * v for v in sol]
+
+
+def holonomic_next(x: Sequence[int], order: int, degree: int, coef: Sequence[int]) -> int | None:
+    """The term after ``x`` by the P-recursive recurrence with coefficients ``coef`` (as :func:`holonomic_fit`
+    returns them; n = 1, 2, ... counts the terms), or ``None`` where its leading polynomial vanishes or the
+    division is not exact.
+
+    >>> holonomic_next([1, 1, 2, 6, 24, 120], 1, 1, [1, 0, 1, -1])
+    720
+    """
+    n = len(x) + 1
+    lead = [sum(coef[lag * (degree + 1) + j] * n**j for j in range(degree + 1)) for lag in range(order + 1)]
+    if lead[0] == 0 or len(x) < order:
+        return None
+    q, r = divmod(-sum(lead[lag] * x[len(x) - lag] for lag in range(1, order + 1)), lead[0])
+    return q if r == 0 else None
+
+
 def _null_vector(pivots: list[tuple[int, list[int]]], unknowns: int) -> list[int]:
     """The integer vector spanning the null space of rank-(unknowns - 1) echelon rows (back substitution)."""
     free = next(c for c in range(unknowns) if c not in {col for col, _ in pivots})

@@ -53,13 +53,17 @@ from functools import cache
 from itertools import accumulate, combinations, groupby
 from math import ceil, comb, factorial, floor, gcd
 
-from .exact import HOLONOMIC_SHAPES, verified_holonomic_rules
+from .exact import HOLONOMIC_SHAPES, holonomic_fit, holonomic_next, verified_holonomic_rules
 from .integer_functions import INDEX_FUNCTIONS, next_terms
 from .solver import explain as _explain
 
 #: shapes (order, degree) of the larger P-recursive fits, after those of :data:`num2vec.exact.HOLONOMIC_SHAPES`
 #: (which the decoder reads already), in order of their number of unknowns (order + 1) (degree + 1)
 GUESS_SHAPES = ((1, 3), (3, 1), (1, 4), (2, 3), (3, 2), (2, 4))
+#: small-coefficient P-recursive fits: at most this many unknowns, this largest coefficient, this many terms at least
+SMALL_FIT_UNKNOWNS = 16
+SMALL_FIT_HEIGHT = 64
+SMALL_FIT_MIN_TERMS = 8
 #: the rule solver's rules that may continue a transformed sequence (a staircase fits too many short sequences)
 CONTINUING_RULES = ("period", "polynomial", "recurrence")
 #: the fewest terms a transform is tried on
@@ -152,6 +156,38 @@ def holonomic_guesses(x: Sequence[int]) -> dict[str, int]:
     if not MIN_TERMS <= len(x) <= MAX_TERMS:
         return {}
     return verified_holonomic_rules(x, HOLONOMIC_SHAPES + GUESS_SHAPES, skip=len(HOLONOMIC_SHAPES))
+
+
+def small_coefficient_fits(x: Sequence[int]) -> dict[str, int]:
+    """``{"P-recursive (r, d), small coefficients": next term}`` for the shapes whose fit the terms determine
+    without checking it (one equation fewer than unknowns, at most :data:`SMALL_FIT_UNKNOWNS`), when the
+    fit's integer coefficients are small: at most :data:`SMALL_FIT_HEIGHT`, and their square at most the largest
+    |term|. A fit forced through terms by chance has coefficients of the size of the determinants of the terms
+    (hundreds for 0..14, billions for terms of 7 digits); a true recurrence of combinatorics has small ones
+    whatever the size of the terms -- the minimum-description-length argument of sequence guessers (Kauers &
+    Paule, *The Concrete Tetrahedron*, 2011, sec. 7.1: a guess is credible when it is simpler than the data).
+    At least :data:`SMALL_FIT_MIN_TERMS` terms. Triple factorials fit order 3, degree 1 with coefficients of
+    at most 1; the Franel numbers sum C(n, k)^3 fit order 2, degree 2 with coefficients of at most 32.
+
+    >>> small_coefficient_fits([1, 1, 2, 3, 4, 10, 18, 28, 80, 162])  # n!!! = n (n-3)!!!
+    {'P-recursive (3, 1), small coefficients': 280}
+    """
+    if not SMALL_FIT_MIN_TERMS <= len(x) <= MAX_TERMS:
+        return {}
+    largest = max(abs(v) for v in x)
+    out = {}
+    for order in range(1, SMALL_FIT_UNKNOWNS):
+        for degree in range(1, SMALL_FIT_UNKNOWNS):
+            unknowns = (order + 1) * (degree + 1)
+            if unknowns > SMALL_FIT_UNKNOWNS or len(x) - order != unknowns - 1:
+                continue
+            coef = holonomic_fit(x, order, degree)
+            height = None if coef is None else max(map(abs, coef))
+            if height is not None and height <= SMALL_FIT_HEIGHT and height**2 <= largest:
+                nxt = holonomic_next(x, order, degree, coef)
+                if nxt is not None:
+                    out[f"P-recursive ({order}, {degree}), small coefficients"] = nxt
+    return out
 
 
 def _transforms(x: Sequence[int]) -> Iterator[tuple[str, list[int], Callable[[int], int]]]:
@@ -299,6 +335,10 @@ def floor_rules(x: Sequence[int]) -> dict[str, int]:
 
 # --- run lengths -------------------------------------------------------------------------------------------------
 
+#: small-coefficient P-recursive fits: at most this many unknowns, this largest coefficient, this many terms at least
+SMALL_FIT_UNKNOWNS = 16
+SMALL_FIT_HEIGHT = 64
+SMALL_FIT_MIN_TERMS = 8
 #: the rule solver's rules that may continue the run lengths (few runs fit a linear recurrence by chance)
 RUN_LENGTH_RULES = ("period", "polynomial")
 
@@ -794,8 +834,9 @@ def definition_rules(x: Sequence[int]) -> dict[str, int]:
 
 
 def guess_rules(x: Sequence[int]) -> dict[str, int]:
-    """``{rule: next term}`` of :func:`holonomic_guesses`, :func:`transform_rules`, :func:`offset_rules`,
-    :func:`definition_rules` and :func:`map_rules`; empty when none applies."""
+    """``{rule: next term}`` of :func:`holonomic_guesses`, :func:`small_coefficient_fits`, :func:`transform_rules`,
+    :func:`offset_rules`, :func:`definition_rules` and :func:`map_rules`; empty when none applies."""
     if not all(isinstance(v, int) for v in x):
         return {}
-    return {**holonomic_guesses(x), **transform_rules(x), **offset_rules(x), **definition_rules(x), **map_rules(x)}
+    return {**holonomic_guesses(x), **small_coefficient_fits(x), **transform_rules(x), **offset_rules(x),
+            **definition_rules(x), **map_rules(x)}
