@@ -300,3 +300,31 @@ def test_record_rules_against_brute_force_records():
     assert itf.record_rules(abundant[:10])["record positions of sigma"] == abundant[10]
     assert itf.record_rules([len(divisors(n)) for n in composite[:10]])["records of tau"] == 18
     assert itf.record_rules([1, 2, 4, 6, 13]) == {}
+
+
+@pytest.mark.parametrize("name", sorted(n for n in REFERENCE_SETS if not n.startswith("not ")))
+def test_gap_rules_continue_the_gaps_between_members(name):
+    member = REFERENCE_SETS[name]
+    members = [v for v in range(2000) if member(v)][:14]
+    gaps = [b - a for a, b in zip(members, members[1:])]
+    second = [b - a for a, b in zip(gaps, gaps[1:])]
+    for rule, seq in ((f"first differences of {name}", gaps), (f"second differences of {name}", second)):
+        shown = seq[:10]
+        if not itf._arithmetic_progression(shown):
+            assert itf.gap_rules(shown)[rule] == seq[10]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-50, 50), min_size=7, max_size=12))
+def test_gap_rules_name_only_matching_gap_sequences(x):
+    for rule, nxt in itf.gap_rules(x).items():
+        name = rule.removesuffix(" (from its second member)")
+        order, _, set_name = name.partition(" differences of ")
+        member = REFERENCE_SETS.get(set_name)
+        if member is None:
+            continue
+        members = [v for v in range(2**14) if member(v)]
+        gaps = [b - a for a, b in zip(members, members[1:])]
+        seq = gaps if order == "first" else [b - a for a, b in zip(gaps, gaps[1:])]
+        start = 1 if rule.endswith("member)") else 0
+        assert seq[start:start + len(x) + 1] == [*x, nxt]

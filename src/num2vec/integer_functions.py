@@ -666,6 +666,52 @@ def indicator_rules(x: Sequence[int]) -> dict[str, int]:
     return out
 
 
+# --- gaps between members ---------------------------------------------------------------------------------------
+
+#: the integers 0..GAP_LIMIT-1 whose members give the gap sequences of :func:`gap_rules`
+GAP_LIMIT = 2**14
+#: the gap sequences are matched from the set's first or second member on
+GAP_STARTS = (0, 1)
+
+
+@cache
+def _gap_sequences() -> dict[str, tuple[int, ...]]:
+    """``{name: terms}``: the first and second differences of the members of each set of :data:`PROPERTIES`, of
+    their complements (in the sets' own order) up to :data:`GAP_LIMIT`."""
+    f = _facts(np.arange(GAP_LIMIT, dtype=np.int64))
+    members = _Members(f)
+    sets = {**{name: members[name] for name in PROPERTIES},
+            **{"not " + name: (f["n"] >= 1) & ~members[name] for name in COMPLEMENTED}}
+    out = {}
+    for name, inside in sets.items():
+        gaps = np.diff(np.nonzero(inside)[0])
+        out[f"first differences of {name}"] = tuple(int(v) for v in gaps)
+        out[f"second differences of {name}"] = tuple(int(v) for v in np.diff(gaps))
+    return out
+
+
+def gap_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` where ``x`` lists the gaps between consecutive members of a set (the first
+    differences of the primes, of the squarefree numbers...) or the gaps' own differences, from the set's first
+    or second member on (:data:`GAP_STARTS`): at least :data:`MIN_TRANSFORMED_TERMS` terms, not an arithmetic
+    progression. The sets are those of :data:`PROPERTIES` and their complements.
+
+    >>> gap_rules([1, 1, 2, 1, 1, 3, 1, 2, 1])["first differences of squarefree"]   # 1, 2, 3, 5, 6, 7, 10, 11, ...
+    1
+    >>> gap_rules([1, 0, 2, -2, 2, -2, 2, 2, -4])["second differences of prime"]      # of 1, 2, 2, 4, 2, 4, 2, ...
+    4
+    """
+    n = len(x)
+    if n < MIN_TRANSFORMED_TERMS or not all(isinstance(v, int) for v in x) or _arithmetic_progression(x):
+        return {}
+    out = {}
+    for name, terms in _gap_sequences().items():
+        for start in GAP_STARTS:
+            if start + n < len(terms) and terms[start] == x[0] and list(terms[start:start + n]) == list(x):
+                out[name if start == 0 else f"{name} (from its second member)"] = terms[start + n]
+    return out
+
+
 # --- records -----------------------------------------------------------------------------------------------------
 
 #: the record positions n up to this (f(n) > f(m) for every m < n) are listed for tau and sigma; the sieve takes
@@ -738,7 +784,7 @@ def next_terms(x: Sequence[int], max_window: int = MAX_WINDOW,
     """
     from .exact import verified_holonomic_rules
 
-    out = {**index_rules(x), **set_rules(x, max_window), **indicator_rules(x), **record_rules(x)}
+    out = {**index_rules(x), **set_rules(x, max_window), **indicator_rules(x), **record_rules(x), **gap_rules(x)}
     if len(x) < MIN_TRANSFORMED_TERMS or not all(isinstance(v, int) for v in x):
         return out
     for name, y, back in _transforms(x):
