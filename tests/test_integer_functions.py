@@ -155,6 +155,10 @@ REFERENCE_SETS = {
     "isolated prime": lambda n: is_prime(n) and not is_prime(n - 2) and not is_prime(n + 2),
     "Sophie Germain prime": lambda n: is_prime(n) and is_prime(2 * n + 1),
     "safe prime": lambda n: is_prime(n) and is_prime((n - 1) // 2),
+    "lesser cousin prime": lambda n: is_prime(n) and is_prime(n + 4),
+    "lesser sexy prime": lambda n: is_prime(n) and is_prime(n + 6),
+    "n^2 + 1 prime": lambda n: is_prime(n * n + 1),
+    "2n + 1 prime": lambda n: is_prime(2 * n + 1),
     "emirp": lambda n: is_prime(n) and is_prime(int(str(n)[::-1])) and str(n) != str(n)[::-1],
     "sum of two positive cubes": lambda n: any(a**3 + b**3 == n for a in range(1, 20) for b in range(a, 20)),
     "evil": lambda n: bin(n).count("1") % 2 == 0,
@@ -328,3 +332,14 @@ def test_gap_rules_name_only_matching_gap_sequences(x):
         seq = gaps if order == "first" else [b - a for a, b in zip(gaps, gaps[1:])]
         start = 1 if rule.endswith("member)") else 0
         assert seq[start:start + len(x) + 1] == [*x, nxt]
+
+
+@pytest.mark.parametrize("x, rule, want", [
+    ([0, 1, 1, 2, 1, 4, 1, 4, 3, 6], "n - f(n), f = phi", 1),                     # the cototient, n = 1..10
+    ([1, 2, 6, 8, 20, 12, 42, 32, 54, 40], "n * f(n), f = phi", 110),              # n phi(n) = phi(n^2)
+    ([1, 1, 2, 3, 6, 7, 10, 11, 14, 19], "f(n) - n, f = prime", 20),               # prime(n) - n
+    ([3, 7, 12, 15, 18, 28, 24, 31, 39, 42], "f(2n), f = sigma", 36),              # sigma(2n)
+])
+def test_index_combination_rules(x, rule, want):
+    assert itf.index_combination_rules(x)[rule] == want
+    assert itf.next_terms(x)[rule] == want

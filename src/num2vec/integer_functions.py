@@ -371,6 +371,56 @@ def index_rules(x: Sequence[int]) -> dict[str, int]:
     return out
 
 
+#: the combinations of an index function f with the position n tried by :func:`index_combination_rules`:
+#: name -> (the term x at n from f(n) (None where it is not an integer), f(n) from a term x at n)
+INDEX_COMBINATIONS: dict[str, tuple[Callable[[int, int], int | None], Callable[[int, int], int | None]]] = {
+    "n * f(n)": (lambda v, n: v * n, lambda x, n: x // n if n and x % n == 0 else None),
+    "f(n) + n": (lambda v, n: v + n, lambda x, n: x - n),
+    "f(n) - n": (lambda v, n: v - n, lambda x, n: x + n),
+    "n - f(n)": (lambda v, n: n - v, lambda x, n: n - x),
+}
+#: the multiples k n of the position tried as the argument of f by :func:`index_combination_rules`
+INDEX_MULTIPLES = (2, 3)
+
+
+def index_combination_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` where ``x`` is a simple combination of an index function f of
+    :data:`INDEX_FUNCTIONS` with the position n = o, o + 1, ... (o = 0 or 1): n f(n), f(n) + n, f(n) - n,
+    n - f(n) (:data:`INDEX_COMBINATIONS`; the cototient n - phi(n), prime(n) - n), or f at a multiple of the
+    position, f(2n) or f(3n) (sigma(2n)). At least :data:`MIN_TRANSFORMED_TERMS` terms, every one checked;
+    not an arithmetic progression.
+
+    >>> index_combination_rules([0, 1, 1, 2, 1, 4, 1, 4, 3, 6])["n - f(n), f = phi"]   # the cototient
+    1
+    >>> index_combination_rules([3, 7, 12, 15, 18, 28, 24, 31, 39, 42])["f(2n), f = sigma"]
+    36
+    """
+    n_terms = len(x)
+    if n_terms < MIN_TRANSFORMED_TERMS or not all(isinstance(v, int) for v in x) or _arithmetic_progression(x):
+        return {}
+    out: dict[str, int] = {}
+    for o in (0, 1):
+        if o + INDEX_MULTIPLES[-1] * (n_terms + 1) >= INDEX_LIMIT:
+            break
+        suffix = "" if o == 1 else " (from n = 0)"
+        positions = range(o, o + n_terms + 1)
+        for combination, (forward, backward) in INDEX_COMBINATIONS.items():
+            want = [backward(v, n) for v, n in zip(x, positions)]
+            if None in want:
+                continue
+            for name in INDEX_FUNCTIONS:
+                vals = _index_values(name, o, n_terms + 1)
+                if vals[-1] is not None and list(vals[:-1]) == want:
+                    out[f"{combination}, f = {name}{suffix}"] = forward(vals[-1], positions[-1])
+        for k in INDEX_MULTIPLES:
+            for name, f in INDEX_FUNCTIONS.items():
+                if f(k * o) == x[0] and f(k * (o + 1)) == x[1]:
+                    vals = [f(k * n) for n in positions]
+                    if vals[-1] is not None and vals[:-1] == list(x):
+                        out[f"f({k}n), f = {name}{suffix}"] = vals[-1]
+    return out
+
+
 # --- integer sets ------------------------------------------------------------------------------------------------
 
 def _facts(n: np.ndarray) -> dict[str, np.ndarray]:
@@ -517,6 +567,10 @@ PROPERTIES: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
     "isolated prime": lambda f: (f["Omega"] == 1) & ~_is_prime(f["n"] - 2) & ~_is_prime(f["n"] + 2),
     "Sophie Germain prime": lambda f: (f["Omega"] == 1) & _is_prime(2 * f["n"] + 1),
     "safe prime": lambda f: (f["Omega"] == 1) & (f["n"] % 2 == 1) & _is_prime((f["n"] - 1) // 2),
+    "lesser cousin prime": lambda f: (f["Omega"] == 1) & _is_prime(f["n"] + 4),
+    "lesser sexy prime": lambda f: (f["Omega"] == 1) & _is_prime(f["n"] + 6),
+    "n^2 + 1 prime": lambda f: _is_prime(f["n"] * f["n"] + 1),
+    "2n + 1 prime": lambda f: _is_prime(2 * f["n"] + 1),
     "emirp": lambda f: (f["Omega"] == 1) & _is_prime(_reverse(f["n"])) & (_reverse(f["n"]) != f["n"]),
     "sum of two positive cubes": lambda f: _sum_of_two_cubes(f["n"]),
     "evil": lambda f: (f["n"] >= 0) & (_digit_sum(f["n"], 2) % 2 == 0),
@@ -528,8 +582,8 @@ PROPERTIES: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
 }
 #: properties tried alone only, not in pairs or with a residue condition: they hold for so many small numbers that
 #: their pairs with the others give spurious continuations (2, 4, 8, 16 are 5-smooth and odious, and so is 25)
-UNPAIRED = ("happy", "evil", "odious", "zeroless", "decimal digits 0, 1", "ternary digits 0, 1", "ternary digits 0, 2",
-            "sum of two positive cubes")
+UNPAIRED = ("n^2 + 1 prime", "2n + 1 prime", "happy", "evil", "odious", "zeroless", "decimal digits 0, 1",
+            "ternary digits 0, 1", "ternary digits 0, 2", "sum of two positive cubes")
 #: properties whose complement (among n >= 1) is tried too
 COMPLEMENTED = ("prime", "prime power", "squarefree", "perfect power", "palindrome", "sum of two squares")
 
@@ -784,7 +838,8 @@ def next_terms(x: Sequence[int], max_window: int = MAX_WINDOW,
     """
     from .exact import verified_holonomic_rules
 
-    out = {**index_rules(x), **set_rules(x, max_window), **indicator_rules(x), **record_rules(x), **gap_rules(x)}
+    out = {**index_rules(x), **set_rules(x, max_window), **indicator_rules(x), **record_rules(x), **gap_rules(x),
+           **index_combination_rules(x)}
     if len(x) < MIN_TRANSFORMED_TERMS or not all(isinstance(v, int) for v in x):
         return out
     for name, y, back in _transforms(x):
