@@ -85,6 +85,36 @@ def test_guess_rules_continue_sequences_from_definitions(terms):
     assert terms[-1] in guess.guess_rules(terms[:-1]).values()
 
 
+def ordered_set_partitions(n):
+    """The ordered Bell (Fubini) numbers: sum_k k! S(n, k), S the Stirling numbers of the second kind."""
+    stirling = [[1]]
+    for m in range(1, n + 1):
+        prev = stirling[-1] + [0]
+        stirling.append([0] + [k * prev[k] + prev[k - 1] for k in range(1, m + 1)])
+    return [sum(factorial(k) * row[k] for k in range(len(row))) for row in stirling]
+
+
+def zigzag(n):
+    """The Euler zigzag numbers (alternating permutations of n), from Seidel's boustrophedon triangle."""
+    rows, out = [[1]], [1]
+    for m in range(1, n + 1):
+        row = [0]
+        for v in reversed(rows[-1]):
+            row.append(row[-1] + v)
+        rows.append(row)
+        out.append(row[-1])
+    return out
+
+
+@pytest.mark.parametrize("terms, rule", [
+    (ordered_set_partitions(10), "binomial transform of itself, doubled"),
+    (zigzag(10), "binomial self-convolution, halved"),
+    (bell(11)[1:], "1, then binomial transform of itself, shifted"),       # the Bell numbers from B(1)
+])
+def test_self_transforms(terms, rule):
+    assert guess.transform_rules(terms[:-1])[rule] == terms[-1]
+
+
 def test_ramanujan_tau_is_an_euler_transform_of_a_constant():
     tau = guess.euler_transform([-24] * 11)  # q prod (1 - q^n)^24, without the factor q
     assert tau[:5] == [1, -24, 252, -1472, 4830]

@@ -219,11 +219,19 @@ def _self_transforms(x: Sequence[int]) -> Iterator[tuple[str, bool, int]]:
     yield "binomial transform of itself, shifted", b[:-1] == list(x[1:]), b[-1]
     e = euler_transform(x)  # x as a(1), a(2), ...: e(n) = a(n + 1) = x(n)
     yield "Euler transform of itself, shifted", e[:-1] == list(x), e[-1]
+    n = len(x)  # the ordered Bell (Fubini) numbers: x(n) = sum_{k < n} C(n, k) x(k), so b(n) = 2 x(n) for n >= 1
+    yield ("binomial transform of itself, doubled", all(u == 2 * v for u, v in zip(b[1:], x[1:])),
+           sum(comb(n, k) * x[k] for k in range(n)))
+    # the Euler zigzag numbers (alternating permutations): 2 x(n + 1) = sum_k C(n, k) x(k) x(n - k) for n >= 1
+    conv = [sum(comb(m, k) * x[k] * x[m - k] for k in range(m + 1)) for m in range(n)]
+    yield ("binomial self-convolution, halved", all(2 * x[m + 1] == conv[m] for m in range(1, n - 1)) and conv[-1] % 2 == 0,
+           conv[-1] // 2)
 
 
 def transform_rules(x: Sequence[int]) -> dict[str, int]:
     """``{rule: next term}`` of the transforms of ``x`` that an exact rule continues (see the module docstring),
-    for sequences of :data:`MIN_TERMS` to :data:`MAX_TERMS` integers; a leading 0 is also tried without it.
+    for sequences of :data:`MIN_TERMS` to :data:`MAX_TERMS` integers; a leading 0 is also tried without it, and
+    the sequence after a 1 (the Bell numbers from B(1), 1, 2, 5, 15, 52, ...).
 
     >>> transform_rules([1, 2, 16, 512, 65536, 33554432, 68719476736])["partial products of recurrence"]  # 2^(n^2)
     562949953421312
@@ -237,7 +245,8 @@ def transform_rules(x: Sequence[int]) -> dict[str, int]:
     for name, y, back in _transforms(x):
         found = {f"{name} {rule}": back(v) for rule, v in _continuations(y).items()}
         out.update({rule: v for rule, v in found.items() if v is not None})
-    tails = [("", x, 0)] + ([("0, then ", x[1:], 0)] if x[0] == 0 and len(x) > MIN_TERMS else [])
+    tails = [("", x, 0), ("1, then ", [1, *x], 0)] + ([("0, then ", x[1:], 0)] if x[0] == 0 and len(x) > MIN_TERMS
+                                                         else [])
     for c in (0, 1):  # x the first differences of c, c + x(0), c + x(0) + x(1), ...
         tails.append((f"first differences of {c}, then partial sums: ", list(accumulate(x, initial=c)), -1))
     for prefix, z, back in tails:
