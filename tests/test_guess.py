@@ -97,7 +97,7 @@ def ordered_set_partitions(n):
 def zigzag(n):
     """The Euler zigzag numbers (alternating permutations of n), from Seidel's boustrophedon triangle."""
     rows, out = [[1]], [1]
-    for m in range(1, n + 1):
+    for _ in range(n):
         row = [0]
         for v in reversed(rows[-1]):
             row.append(row[-1] + v)
@@ -113,6 +113,44 @@ def zigzag(n):
 ])
 def test_self_transforms(terms, rule):
     assert guess.transform_rules(terms[:-1])[rule] == terms[-1]
+
+
+def ulam(count, u1=1, u2=2):
+    """Ulam's numbers: after u1, u2, the least number above the last that is a sum of two distinct earlier ones in
+    exactly one way."""
+    u = [u1, u2]
+    while len(u) < count:
+        c = u[-1] + 1
+        while sum(1 for i in range(len(u)) for j in range(i + 1, len(u)) if u[i] + u[j] == c) != 1:
+            c += 1
+        u.append(c)
+    return u
+
+
+def mian_chowla(count):
+    """The least numbers from 1 on whose pairwise sums (a term with itself included) are all distinct."""
+    a = [1]
+    while len(a) < count:
+        c = a[-1] + 1
+        while len({x + y for x in [*a, c] for y in [*a, c]}) != (len(a) + 1) * (len(a) + 2) // 2:
+            c += 1
+        a.append(c)
+    return a
+
+
+@pytest.mark.parametrize("terms, rule", [
+    (ulam(11), "Ulam"),
+    (ulam(11, 1, 3), "Ulam"),
+    (ulam(11, 2, 5), "Ulam"),
+    (mian_chowla(11), "Mian-Chowla"),
+])
+def test_greedy_additive_rules(terms, rule):
+    assert guess.self_referential_rules(terms[:-1])[rule] == terms[-1]
+
+
+def test_greedy_rules_refuse_other_sequences():
+    rules = guess.self_referential_rules([1, 2, 3, 4, 6, 8, 11, 13, 16, 19])  # Ulam's numbers, the last one off
+    assert "Ulam" not in rules and "Mian-Chowla" not in rules
 
 
 def test_ramanujan_tau_is_an_euler_transform_of_a_constant():

@@ -81,6 +81,8 @@ BRUTE = {
     "binary zeros": lambda n: bin(n)[2:].count("0"),
     "gray code": lambda n: n ^ (n // 2),
     "digit reversal": lambda n: int(str(n)[::-1]),
+    "lcm(1..n)": lambda n: int(np.prod([p ** (len(np.base_repr(n, p)) - 1) for p in range(2, n + 1) if is_prime(p)],
+                                       dtype=object)),  # each prime to the largest power <= n
     "n^n": lambda n: int(np.prod([n] * n, dtype=object)) if n else 1,
     "n^(n-1)": lambda n: int(np.prod([n] * (n - 1), dtype=object)) if n > 1 else 1,
     "n^(n+1)": lambda n: int(np.prod([n] * (n + 1), dtype=object)),
@@ -343,3 +345,10 @@ def test_gap_rules_name_only_matching_gap_sequences(x):
 def test_index_combination_rules(x, rule, want):
     assert itf.index_combination_rules(x)[rule] == want
     assert itf.next_terms(x)[rule] == want
+
+
+def test_complements_of_figurate_sets():
+    non_squares = [n for n in range(1, 40) if round(n**0.5) ** 2 != n]
+    assert itf.set_rules(non_squares[:10])["not square"] == non_squares[10]
+    non_triangular = [n for n in range(1, 40) if all(k * (k + 1) // 2 != n for k in range(10))]
+    assert itf.set_rules(non_triangular[:10])["not triangular"] == non_triangular[10]

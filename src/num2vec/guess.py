@@ -160,21 +160,24 @@ def holonomic_guesses(x: Sequence[int]) -> dict[str, int]:
 
 def small_coefficient_fits(x: Sequence[int]) -> dict[str, int]:
     """``{"P-recursive (r, d), small coefficients": next term}`` for the shapes whose fit the terms determine
-    without checking it (one equation fewer than unknowns, at most :data:`SMALL_FIT_UNKNOWNS`), when the
-    fit's integer coefficients are small: at most :data:`SMALL_FIT_HEIGHT`, and their square at most the largest
-    |term|. A fit forced through terms by chance has coefficients of the size of the determinants of the terms
-    (hundreds for 0..14, billions for terms of 7 digits); a true recurrence of combinatorics has small ones
-    whatever the size of the terms -- the minimum-description-length argument of sequence guessers (Kauers &
-    Paule, *The Concrete Tetrahedron*, 2011, sec. 7.1: a guess is credible when it is simpler than the data).
-    At least :data:`SMALL_FIT_MIN_TERMS` terms. Triple factorials fit order 3, degree 1 with coefficients of
-    at most 1; the Franel numbers sum C(n, k)^3 fit order 2, degree 2 with coefficients of at most 32.
+    without checking it (one equation fewer than unknowns, at most :data:`SMALL_FIT_UNKNOWNS`), when the fit's
+    integer coefficients are small: at most :data:`SMALL_FIT_HEIGHT`, and their square at most the spread of the
+    terms (largest minus smallest). At least :data:`SMALL_FIT_MIN_TERMS` terms, at most two of them repeating an
+    earlier value.
+
+    A fit forced through terms by chance has coefficients of the size of the determinants of the terms (hundreds
+    for small terms, billions for terms of 7 digits); a recurrence of combinatorics has small ones whatever the
+    size of its terms. Preferring the guess much shorter than the data it explains is the Occam argument
+    (minimum description length) by which sequence guessers trust a guess. Triple factorials fit order 3,
+    degree 1 with coefficients of at most 1; the Franel numbers, sum C(n, k)^3, fit order 2, degree 2 with
+    coefficients of at most 32.
 
     >>> small_coefficient_fits([1, 1, 2, 3, 4, 10, 18, 28, 80, 162])  # n!!! = n (n-3)!!!
     {'P-recursive (3, 1), small coefficients': 280}
     """
-    if not SMALL_FIT_MIN_TERMS <= len(x) <= MAX_TERMS:
+    if not SMALL_FIT_MIN_TERMS <= len(x) <= MAX_TERMS or len(set(x)) < len(x) - 2:
         return {}
-    largest = max(abs(v) for v in x)
+    spread = max(x) - min(x)
     out = {}
     for order in range(1, SMALL_FIT_UNKNOWNS):
         for degree in range(1, SMALL_FIT_UNKNOWNS):
@@ -183,7 +186,7 @@ def small_coefficient_fits(x: Sequence[int]) -> dict[str, int]:
                 continue
             coef = holonomic_fit(x, order, degree)
             height = None if coef is None else max(map(abs, coef))
-            if height is not None and height <= SMALL_FIT_HEIGHT and height**2 <= largest:
+            if height is not None and height <= SMALL_FIT_HEIGHT and height**2 <= spread:
                 nxt = holonomic_next(x, order, degree, coef)
                 if nxt is not None:
                     out[f"P-recursive ({order}, {degree}), small coefficients"] = nxt
@@ -344,10 +347,6 @@ def floor_rules(x: Sequence[int]) -> dict[str, int]:
 
 # --- run lengths -------------------------------------------------------------------------------------------------
 
-#: small-coefficient P-recursive fits: at most this many unknowns, this largest coefficient, this many terms at least
-SMALL_FIT_UNKNOWNS = 16
-SMALL_FIT_HEIGHT = 64
-SMALL_FIT_MIN_TERMS = 8
 #: the rule solver's rules that may continue the run lengths (few runs fit a linear recurrence by chance)
 RUN_LENGTH_RULES = ("period", "polynomial")
 
@@ -481,9 +480,42 @@ def _ekg(x: Sequence[int]) -> int | None:
     return nxt(x)
 
 
+def _greedy(x: Sequence[int], seed: int, accept: Callable[[Sequence[int], int], bool]) -> int | None:
+    """The next term of a greedy sequence: after the first ``seed`` terms (any increasing integers >= 1), each term
+    is the least integer above the last that ``accept(terms so far, candidate)`` allows; ``None`` when ``x`` is not
+    one. The search stops at 4 times the last term (the sequences here grow slower)."""
+    if len(x) <= seed or x[0] < 1 or any(b <= a for a, b in zip(x, x[1:])):
+        return None
+    for i in range(seed, len(x) + 1):
+        last = x[i - 1]
+        nxt = next((c for c in range(last + 1, 4 * last + 2) if accept(x[:i], c)), None)
+        if i == len(x) or nxt != x[i]:
+            return nxt if i == len(x) else None
+    return None
+
+
+def _ulam_accepts(prefix: Sequence[int], c: int) -> bool:
+    """Ulam's rule (Ulam 1964): ``c`` is the sum of two distinct earlier terms in exactly one way."""
+    members = set(prefix)
+    return sum(1 for a in prefix if 2 * a < c and c - a in members) == 1
+
+
+def _sidon_accepts(prefix: Sequence[int], c: int) -> bool:
+    """The Mian-Chowla rule (a greedy Sidon sequence): every sum of two terms, ``c`` included, stays distinct."""
+    sums = {a + b for i, a in enumerate(prefix) for b in prefix[i:]}
+    new = [c + a for a in prefix] + [2 * c]
+    return not sums.intersection(new) and len(set(new)) == len(new)
+
+
+#: greedy additive rules: name -> (terms that seed the rule, acceptance test)
+GREEDY_RULES = {"Ulam": (2, _ulam_accepts), "Mian-Chowla": (1, _sidon_accepts)}
+
+
 def self_referential_rules(x: Sequence[int]) -> dict[str, int]:
     """``{rule: next term}`` of the self-referential rules that give ``x``: nested recurrences
-    (:data:`NESTED_RECURRENCES`), Recamán's, van Eck's, the EKG and look-and-say rules, with n from 0 or 1.
+    (:data:`NESTED_RECURRENCES`), Recamán's, van Eck's, the EKG and look-and-say rules, with n from 0 or 1, and
+    the greedy additive rules of :data:`GREEDY_RULES` from any first terms (Ulam's numbers 1, 2, 3, 4, 6, 8, 11,
+    13, 16, 18 -> 26; the Mian-Chowla sequence).
 
     >>> self_referential_rules([1, 1, 2, 3, 3, 4, 5, 5, 6, 6])["nested ('sum', 1, 0, 2, 0), n from 1"]  # Hofstadter's Q
     6
@@ -506,6 +538,11 @@ def self_referential_rules(x: Sequence[int]) -> dict[str, int]:
         nxt = rule(x)
         if nxt is not None:
             out[name] = nxt
+    if max(x) <= 10**5:
+        for name, (seed, accept) in GREEDY_RULES.items():
+            nxt = _greedy(x, seed, accept)
+            if nxt is not None:
+                out[name] = nxt
     return out
 
 

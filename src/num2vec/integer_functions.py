@@ -59,7 +59,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from functools import cache, lru_cache
-from math import gcd, isqrt, prod
+from math import gcd, isqrt, lcm, prod
 
 import numpy as np
 
@@ -269,6 +269,7 @@ INDEX_FUNCTIONS: dict[str, Callable[[int], int | None]] = {
     "gray code": _nonneg(lambda n: n ^ (n >> 1)),
     "digit reversal": _nonneg(lambda n: int(str(n)[::-1])),
     "n^n": _nonneg(lambda n: n**n),
+    "lcm(1..n)": _positive(lambda n: lcm(*range(1, n + 1))),
     "n^(n-1)": _positive(lambda n: n ** (n - 1)),
     "n^(n+1)": _nonneg(lambda n: n ** (n + 1)),
     "partitions": _table_lookup(0),
@@ -602,7 +603,8 @@ class _Members(dict):
 
 def integer_sets(first: int, holding: Collection[str] | None = None) -> dict[str, Callable[[_Members], np.ndarray]]:
     """Every set a sequence starting at ``first`` is tried against: name -> membership over the values of a
-    :func:`_facts` table (given as its :class:`_Members`). Properties, complements, pairs of properties, and a
+    :func:`_facts` table (given as its :class:`_Members`). Properties, complements (of :data:`COMPLEMENTED` and
+    of :data:`INDICATOR_ONLY`), pairs of properties, and a
     property or none with a residue condition that ``first`` meets (pairs and residue conditions leave out
     :data:`UNPAIRED`). ``holding``: only the properties of :data:`PROPERTIES` among these are used (those true at
     every term: no other can give a sequence)."""
@@ -611,6 +613,8 @@ def integer_sets(first: int, holding: Collection[str] | None = None) -> dict[str
     names = [name for name in singles if name not in UNPAIRED]
     for name in COMPLEMENTED:
         sets["not " + name] = lambda m, name=name: (m.n >= 1) & ~m[name]
+    for name, test in INDICATOR_ONLY.items():  # the non-squares, the non-triangular numbers...
+        sets["not " + name] = lambda m, test=test: (m.n >= 1) & ~test(m.facts)
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             sets[f"{a} & {b}"] = lambda m, a=a, b=b: m[a] & m[b]
