@@ -1,6 +1,6 @@
 """num2vec.integer_functions against brute-force definitions."""
 
-from math import gcd
+from math import gcd, isqrt
 
 import numpy as np
 import pytest
@@ -81,6 +81,14 @@ BRUTE = {
     "binary zeros": lambda n: bin(n)[2:].count("0"),
     "gray code": lambda n: n ^ (n // 2),
     "digit reversal": lambda n: int(str(n)[::-1]),
+    "largest proper divisor": lambda n: max((d for d in divisors(n) if d < n), default=1),
+    "odd divisors": lambda n: sum(d % 2 for d in divisors(n)),
+    "sum of odd divisors": lambda n: sum(d for d in divisors(n) if d % 2),
+    "tau(n!)": lambda n: len(divisors(int(np.prod(range(1, n + 1), dtype=object)))) if n < 9 else
+    int(np.prod([1 + sum(n // p**k for k in range(1, 12)) for p in range(2, n + 1) if is_prime(p)], dtype=object)),
+    "trailing zeros of n!": lambda n: len(str(int(np.prod(range(1, n + 1), dtype=object)))) -
+    len(str(int(np.prod(range(1, n + 1), dtype=object))).rstrip("0")),
+    "2-adic valuation of n!": lambda n: sum(len(bin(k)) - len(bin(k).rstrip("0")) for k in range(1, n + 1)),
     "lcm(1..n)": lambda n: int(np.prod([p ** (len(np.base_repr(n, p)) - 1) for p in range(2, n + 1) if is_prime(p)],
                                        dtype=object)),  # each prime to the largest power <= n
     "n^n": lambda n: int(np.prod([n] * n, dtype=object)) if n else 1,
@@ -157,6 +165,14 @@ REFERENCE_SETS = {
     "isolated prime": lambda n: is_prime(n) and not is_prime(n - 2) and not is_prime(n + 2),
     "Sophie Germain prime": lambda n: is_prime(n) and is_prime(2 * n + 1),
     "safe prime": lambda n: is_prime(n) and is_prime((n - 1) // 2),
+    "sum of two positive squares": lambda n: any(isqrt(n - a * a) ** 2 == n - a * a > 0 for a in range(1, isqrt(n) + 1)),
+    "sum of three squares": lambda n: any(a * a + b * b + c * c == n for a in range(isqrt(n) + 1)
+                                          for b in range(a, isqrt(n) + 1) for c in range(b, isqrt(n) + 1)),
+    "cubefree": lambda n: n >= 1 and all(n % (d**3) for d in range(2, n + 1) if d**3 <= n),
+    "Carmichael number": lambda n: n > 2 and not is_prime(n) and all(pow(a, n - 1, n) == 1
+                                                                    for a in range(2, n) if gcd(a, n) == 1),
+    "Smith number": lambda n: n > 3 and not is_prime(n) and
+    sum(map(int, str(n))) == sum(sum(map(int, str(p))) for p in prime_factors(n)),
     "lesser cousin prime": lambda n: is_prime(n) and is_prime(n + 4),
     "lesser sexy prime": lambda n: is_prime(n) and is_prime(n + 6),
     "n^2 + 1 prime": lambda n: is_prime(n * n + 1),
@@ -253,7 +269,7 @@ def test_primality_by_sieve_and_by_trial_division():
     assert got.tolist() == [is_prime(v) for v in values]
 
 
-@pytest.mark.parametrize("name", sorted(set(REFERENCE_SETS) - {"sum of two positive cubes"}))
+@pytest.mark.parametrize("name", sorted(set(REFERENCE_SETS) - {"sum of two positive cubes", "Carmichael number"}))
 @pytest.mark.parametrize("offset", [0, 1])
 def test_indicator_rules_continue_characteristic_functions(name, offset):
     member = REFERENCE_SETS[name]

@@ -218,6 +218,14 @@ def _partition_table(limit: int = 400) -> tuple[list[int], list[int]]:
     return p, q
 
 
+def _legendre(n: int, p: int) -> int:
+    """The exponent of the prime ``p`` in n! (Legendre's formula: sum of floor(n / p^k))."""
+    out, q = 0, p
+    while q <= n:
+        out, q = out + n // q, q * p
+    return out
+
+
 def _table_lookup(index: int) -> Callable[[int], int | None]:
     def f(n: int) -> int | None:
         table = _partition_table()[index]
@@ -270,6 +278,12 @@ INDEX_FUNCTIONS: dict[str, Callable[[int], int | None]] = {
     "digit reversal": _nonneg(lambda n: int(str(n)[::-1])),
     "n^n": _nonneg(lambda n: n**n),
     "lcm(1..n)": _positive(lambda n: lcm(*range(1, n + 1))),
+    "largest proper divisor": _positive(lambda n: n // min(factorize(n), default=n) if n > 1 else 1),
+    "odd divisors": _positive(lambda n: INDEX_FUNCTIONS["tau"](n // (n & -n))),
+    "sum of odd divisors": _positive(lambda n: INDEX_FUNCTIONS["sigma"](n // (n & -n))),
+    "tau(n!)": _nonneg(lambda n: prod(_legendre(n, p) + 1 for p in _primes_upto(max(n, 2)) if p <= n)),
+    "trailing zeros of n!": _nonneg(lambda n: _legendre(n, 5)),
+    "2-adic valuation of n!": _nonneg(lambda n: _legendre(n, 2)),
     "n^(n-1)": _positive(lambda n: n ** (n - 1)),
     "n^(n+1)": _nonneg(lambda n: n ** (n + 1)),
     "partitions": _table_lookup(0),
@@ -542,6 +556,50 @@ def _perfect_power(n: np.ndarray) -> np.ndarray:
     return out & (n >= 1)
 
 
+def _over_prime_factors(n: np.ndarray, init, step) -> np.ndarray:
+    """Fold ``acc = step(acc, p, n)`` over the prime factors ``p`` of each ``n >= 1`` (with multiplicity, smallest
+    first), from ``acc = init`` (an array of the shape of ``n``); values < 2 have no prime factor."""
+    spf = _spf_table(int(n.max(initial=1)))
+    m, acc = np.maximum(n, 1), init
+    while (act := m > 1).any():
+        p = np.where(act, spf[m], 1)
+        acc = np.where(act, step(acc, p, n), acc)
+        m = np.where(act, m // p, m)
+    return acc
+
+
+def _carmichael_number(f: dict[str, np.ndarray]) -> np.ndarray:
+    """Korselt's criterion (1899): n is squarefree, has three prime factors or more, and p - 1 divides n - 1 for
+    every prime p dividing it."""
+    n = f["n"]
+    ok = _over_prime_factors(n, np.ones(len(n), bool), lambda acc, p, n: acc & ((n - 1) % np.maximum(p - 1, 1) == 0))
+    return ok & (f["Omega"] >= 3) & (f["max_e"] <= 1)
+
+
+def _smith(f: dict[str, np.ndarray]) -> np.ndarray:
+    """Smith numbers: composite, and the digit sum of n equals the sum of the digit sums of its prime factors,
+    counted with multiplicity."""
+    n = f["n"]
+    factor_digits = _over_prime_factors(n, np.zeros(len(n), np.int64), lambda acc, p, n: acc + _digit_sum(p))
+    return (f["Omega"] >= 2) & (factor_digits == _digit_sum(np.maximum(n, 0)))
+
+
+def _sum_of_two_positive_squares(f: dict[str, np.ndarray]) -> np.ndarray:
+    """a^2 + b^2 with a, b >= 1: a sum of two squares that is not a square, or a square with a prime factor
+    = 1 (mod 4) (whose square has a second representation)."""
+    n = f["n"]
+    has_1mod4 = _over_prime_factors(n, np.zeros(len(n), bool), lambda acc, p, n: acc | (p % 4 == 1))
+    return (n >= 2) & ~f["odd3"] & (~_is_square(n) | has_1mod4)
+
+
+def _sum_of_three_squares(n: np.ndarray) -> np.ndarray:
+    """Legendre's three-square theorem: n >= 0 is a^2 + b^2 + c^2 unless n = 4^a (8b + 7)."""
+    m = np.maximum(n, 0)
+    for _ in range(32):
+        m = np.where((m > 0) & (m % 4 == 0), m // 4, m)
+    return (n >= 0) & (m % 8 != 7)
+
+
 #: property name -> membership of the values of a :func:`_facts` table
 PROPERTIES: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
     "prime": lambda f: f["Omega"] == 1,
@@ -561,6 +619,11 @@ PROPERTIES: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
     "harshad": lambda f: (f["n"] >= 1) & (f["n"] % np.maximum(_digit_sum(f["n"]), 1) == 0),
     "happy": lambda f: _happy(f["n"]),
     "sum of two squares": lambda f: (f["n"] >= 0) & ~f["odd3"],
+    "sum of two positive squares": _sum_of_two_positive_squares,
+    "sum of three squares": lambda f: _sum_of_three_squares(f["n"]),
+    "cubefree": lambda f: (f["n"] >= 1) & (f["max_e"] <= 2),
+    "Carmichael number": _carmichael_number,
+    "Smith number": _smith,
     "abundant": lambda f: (f["n"] >= 1) & (f["sigma"] > 2 * f["n"]),
     "deficient": lambda f: (f["n"] >= 1) & (f["sigma"] < 2 * f["n"]),
     "twin prime": lambda f: (f["Omega"] == 1) & (_is_prime(f["n"] - 2) | _is_prime(f["n"] + 2)),
@@ -583,7 +646,8 @@ PROPERTIES: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
 }
 #: properties tried alone only, not in pairs or with a residue condition: they hold for so many small numbers that
 #: their pairs with the others give spurious continuations (2, 4, 8, 16 are 5-smooth and odious, and so is 25)
-UNPAIRED = ("n^2 + 1 prime", "2n + 1 prime", "happy", "evil", "odious", "zeroless", "decimal digits 0, 1",
+UNPAIRED = ("n^2 + 1 prime", "2n + 1 prime", "sum of two positive squares", "sum of three squares", "cubefree",
+            "Carmichael number", "Smith number", "happy", "evil", "odious", "zeroless", "decimal digits 0, 1",
             "ternary digits 0, 1", "ternary digits 0, 2", "sum of two positive cubes")
 #: properties whose complement (among n >= 1) is tried too
 COMPLEMENTED = ("prime", "prime power", "squarefree", "perfect power", "palindrome", "sum of two squares")
