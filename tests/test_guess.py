@@ -483,3 +483,25 @@ def test_a_quadratic_map_orbit_is_continued(c2, c1, c0, start):
 ])
 def test_no_map(x):
     assert guess.map_rules(x) == {}
+
+
+def _fib(n):
+    a, b = 0, 1
+    for _ in range(n):
+        a, b = b, a + b
+    return a
+
+
+@pytest.mark.parametrize("terms, rule", [
+    ([n * n % 10 for n in range(11)], "n^2 mod 10, n from 0"),                      # last digits of the squares
+    ([_fib(n) % 7 for n in range(1, 13)], "Fibonacci(n) mod 7, n from 1"),
+    ([pow(3, n, 11) for n in range(11)], "3^n mod 11, n from 0"),
+    ([comb(2 * n, n) % 5 for n in range(12)], "C(2n, n) mod 5, n from 0"),
+])
+def test_residue_rules(terms, rule):
+    assert guess.residue_rules(terms[:-1])[rule] == terms[-1]
+
+
+def test_residue_rules_need_three_distinct_terms_below_the_modulus():
+    assert guess.residue_rules([0, 1, 0, 1, 0, 1, 0, 1]) == {}          # two values: too little to tell
+    assert guess.residue_rules([5, 20, 7, 9, 11, 3, 2, 16, 1]) == {}    # a term above every modulus

@@ -756,6 +756,46 @@ def digit_composition_rules(x: Sequence[int]) -> dict[str, int]:
     return out
 
 
+#: classical sequences B(n) whose residues :func:`residue_rules` reads (the digit sources, and more)
+RESIDUE_SOURCES: dict[str, Callable[[int], int]] = {
+    **DIGIT_SOURCES, "n^4": lambda n: n**4, "n(n+1)/2": lambda n: n * (n + 1) // 2,
+    "prime(n + 1)": lambda n: INDEX_FUNCTIONS["prime"](n + 1), "Lucas(n)": lambda n: 2 * _fibonacci(n + 1) - _fibonacci(n),
+    "C(2n, n)": lambda n: comb(2 * n, n), "Catalan(n)": lambda n: comb(2 * n, n) // (n + 1),
+}
+#: the moduli tried by :func:`residue_rules`
+RESIDUE_MODULI = range(2, 17)
+
+
+@cache
+def _residues(source: str, modulus: int, start: int) -> tuple[int, ...]:
+    """B(start) mod m, ..., B(start + MAX_TERMS) mod m."""
+    b = RESIDUE_SOURCES[source]
+    return tuple(b(n) % modulus for n in range(start, start + MAX_TERMS + 1))
+
+
+def residue_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{rule: next term}`` where ``x(i) = B(i + o) mod m``: B a classical sequence (:data:`RESIDUE_SOURCES`),
+    m in :data:`RESIDUE_MODULI` and above every term, o = 0 or 1; at least three distinct terms. The last digits
+    of the squares, 0, 1, 4, 9, 6, 5, 6, 9, 4, 1, are n^2 mod 10, so 0 comes next.
+
+    >>> residue_rules([0, 1, 3, 6, 0, 5, 1, 8, 6, 5])  # the last digits of the triangular numbers
+    {'n(n+1)/2 mod 10, n from 0': 5}
+    """
+    out: dict[str, int] = {}
+    n = len(x)
+    if not MIN_RULE_TERMS <= n <= MAX_TERMS or min(x) < 0 or max(x) >= RESIDUE_MODULI[-1] or len(set(x)) < 3:
+        return out
+    for source in RESIDUE_SOURCES:
+        for modulus in RESIDUE_MODULI:
+            if modulus <= max(x):
+                continue
+            for start in (0, 1):
+                vals = _residues(source, modulus, start)
+                if vals[:n] == tuple(x):
+                    out[f"{source} mod {modulus}, n from {start}"] = vals[n]
+    return out
+
+
 # --- first-order maps --------------------------------------------------------------------------------------------
 
 #: steps a(n-1) -> a(n) with an input not used in the fit that a map must reproduce
@@ -872,11 +912,12 @@ def definition_rules(x: Sequence[int]) -> dict[str, int]:
     """``{rule: next term}`` of the rules that fit no coefficients to the terms, only check them (a small grid
     of coefficients or roots, each checked on every term): :func:`floor_rules`, :func:`run_length_rules`,
     :func:`self_referential_rules`, :func:`regular_rules`, :func:`c_finite_rules`, :func:`monomial_rules`,
-    :func:`lag_sum_rules` and :func:`digit_composition_rules`."""
+    :func:`lag_sum_rules`, :func:`digit_composition_rules` and :func:`residue_rules`."""
     if not all(isinstance(v, int) for v in x):
         return {}
     return {**floor_rules(x), **run_length_rules(x), **self_referential_rules(x), **regular_rules(x),
-            **c_finite_rules(x), **monomial_rules(x), **lag_sum_rules(x), **digit_composition_rules(x)}
+            **c_finite_rules(x), **monomial_rules(x), **lag_sum_rules(x), **digit_composition_rules(x),
+            **residue_rules(x)}
 
 
 def guess_rules(x: Sequence[int]) -> dict[str, int]:
