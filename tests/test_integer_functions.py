@@ -165,6 +165,7 @@ REFERENCE_SETS = {
     "isolated prime": lambda n: is_prime(n) and not is_prime(n - 2) and not is_prime(n + 2),
     "Sophie Germain prime": lambda n: is_prime(n) and is_prime(2 * n + 1),
     "safe prime": lambda n: is_prime(n) and is_prime((n - 1) // 2),
+    "square + 1": lambda n: n >= 1 and isqrt(n - 1) ** 2 == n - 1,
     "sum of two positive squares": lambda n: any(isqrt(n - a * a) ** 2 == n - a * a > 0 for a in range(1, isqrt(n) + 1)),
     "sum of three squares": lambda n: any(a * a + b * b + c * c == n for a in range(isqrt(n) + 1)
                                           for b in range(a, isqrt(n) + 1) for c in range(b, isqrt(n) + 1)),

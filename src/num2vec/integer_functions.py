@@ -634,6 +634,7 @@ PROPERTIES: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
     "lesser cousin prime": lambda f: (f["Omega"] == 1) & _is_prime(f["n"] + 4),
     "lesser sexy prime": lambda f: (f["Omega"] == 1) & _is_prime(f["n"] + 6),
     "n^2 + 1 prime": lambda f: _is_prime(f["n"] * f["n"] + 1),
+    "square + 1": lambda f: (f["n"] >= 1) & _is_square(f["n"] - 1),  # with "prime": Landau's primes k^2 + 1
     "2n + 1 prime": lambda f: _is_prime(2 * f["n"] + 1),
     "emirp": lambda f: (f["Omega"] == 1) & _is_prime(_reverse(f["n"])) & (_reverse(f["n"]) != f["n"]),
     "sum of two positive cubes": lambda f: _sum_of_two_cubes(f["n"]),
