@@ -369,3 +369,11 @@ def test_complements_of_figurate_sets():
     assert itf.set_rules(non_squares[:10])["not square"] == non_squares[10]
     non_triangular = [n for n in range(1, 40) if all(k * (k + 1) // 2 != n for k in range(10))]
     assert itf.set_rules(non_triangular[:10])["not triangular"] == non_triangular[10]
+
+
+def test_miller_rabin_agrees_with_trial_division_above_the_sieve():
+    start = itf._SIEVE_LIMIT - 50
+    values = np.arange(start, start + 400, dtype=np.int64)
+    want = [all(v % p for p in range(2, isqrt(int(v)) + 1)) for v in values]
+    assert itf._is_prime(values).tolist() == want                       # one by one (Miller-Rabin)
+    assert [itf._miller_rabin(v) for v in (2**61 - 1, 2**61 + 1, 10**18 + 9, 10**18 + 7)] == [True, False, True, False]

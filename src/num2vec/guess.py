@@ -483,15 +483,14 @@ def _ekg(x: Sequence[int]) -> int | None:
 def _greedy(x: Sequence[int], seed: int, accept: Callable[[Sequence[int], int], bool]) -> int | None:
     """The next term of a greedy sequence: after the first ``seed`` terms (any increasing integers >= 1), each term
     is the least integer above the last that ``accept(terms so far, candidate)`` allows; ``None`` when ``x`` is not
-    one. The search stops at 4 times the last term (the sequences here grow slower)."""
+    one. Each given term is checked against the integers between it and the one before; the next term is searched
+    up to twice the last term."""
     if len(x) <= seed or x[0] < 1 or any(b <= a for a, b in zip(x, x[1:])):
         return None
-    for i in range(seed, len(x) + 1):
-        last = x[i - 1]
-        nxt = next((c for c in range(last + 1, 4 * last + 2) if accept(x[:i], c)), None)
-        if i == len(x) or nxt != x[i]:
-            return nxt if i == len(x) else None
-    return None
+    for i in range(seed, len(x)):
+        if not accept(x[:i], x[i]) or any(accept(x[:i], c) for c in range(x[i - 1] + 1, x[i])):
+            return None
+    return next((c for c in range(x[-1] + 1, 2 * x[-1] + 2) if accept(x, c)), None)
 
 
 def _ulam_accepts(prefix: Sequence[int], c: int) -> bool:

@@ -92,7 +92,7 @@ MIN_TRANSFORMED_TERMS = 7
 
 # --- factorisation -----------------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)
 def _spf(limit: int) -> np.ndarray:
     """Smallest prime factor of every n < ``limit`` (sieve of Eratosthenes; 0 and 1 map to themselves)."""
     spf = np.arange(limit, dtype=np.int64)
@@ -511,15 +511,48 @@ def _happy(n: np.ndarray) -> np.ndarray:
     return (n >= 1) & (m == 1)
 
 
+#: above the sieve, at most this many values are tested one by one (Miller-Rabin), more by trial division at once
+_MILLER_RABIN_COUNT = 4096
+#: the first 12 primes: as Miller-Rabin bases they decide primality below 3.18 * 10^23 (Sorenson & Webster 2015)
+_MR_BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
+
+
+def _miller_rabin(n: int) -> bool:
+    """Whether ``n`` (below 3.18 * 10^23, so every int64) is prime: the Miller-Rabin test with the bases
+    :data:`_MR_BASES`, deterministic in that range."""
+    if n < 2:
+        return False
+    for p in _MR_BASES:
+        if n % p == 0:
+            return n == p
+    d, r = n - 1, 0
+    while d % 2 == 0:
+        d, r = d // 2, r + 1
+    for a in _MR_BASES:
+        x = pow(a, d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(r - 1):
+            x = x * x % n
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
+
+
 def _is_prime(v: np.ndarray) -> np.ndarray:
-    """Whether each value of ``v`` (int64, any sign) is prime: from a sieve up to 2^22, by trial division above."""
+    """Whether each value of ``v`` (int64, any sign) is prime: from a sieve up to 2^22, above it one by one by
+    Miller-Rabin (:data:`_MILLER_RABIN_COUNT` values at most) or all at once by trial division."""
     out = np.zeros(v.shape, bool)
     small = (v >= 2) & (v < _SIEVE_LIMIT)
     if small.any():
         spf = _spf_table(int(v[small].max()))
         out[small] = spf[v[small]] == v[small]
     big = np.nonzero(v >= _SIEVE_LIMIT)[0]
-    if len(big):
+    if 0 < len(big) <= _MILLER_RABIN_COUNT:
+        out[big] = [_miller_rabin(int(w)) for w in v[big]]
+    elif len(big):
         w = v[big]
         alive = np.ones(len(w), bool)
         for p in _primes_upto(isqrt(int(w.max()))):
