@@ -70,7 +70,8 @@ and a digit-level decoder RNN, trained together to predict the next term of inte
 - **Parameters:** {params:,} (float32, `model.safetensors` {params * 4 / 1e6:.1f} MB).
 - **Input:** integer sequences of 2 to 1,000 terms; each term an integer of {sign} with up to 4,000 digits (a
   resource guard; the candidate columns are exact at every size).
-- **Output:** the next term (greedy or beam search), number embeddings, sequence and pattern embeddings.
+- **Output:** the next term (greedy or beam search; a sequence that visibly repeats itself is continued by its
+  period), number embeddings, sequence and pattern embeddings.
 - **Intended use:** next-term prediction for sequences like the training families; integer features for other
   models; research on numeracy of learned representations.
 - **Confidence:** probabilities are calibrated on the development half of the real-sequence catalog
