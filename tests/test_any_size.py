@@ -86,3 +86,14 @@ def test_the_resource_guard_is_the_only_digit_limit(bundled):
     assert bundled.predict_next([10**100, 2 * 10**100, 3 * 10**100]) == 4 * 10**100
     with pytest.raises(ValueError, match="at most 4,000 digits"):
         bundled.predict_next([1, 10**MAX_DIGITS])
+
+
+def test_the_ranked_answer_reads_terms_near_the_guard(bundled):
+    # every rule writes and reads such numbers without Python's int <-> str limit (4,300 digits) getting in the way:
+    # the look-and-say rule describes a 2,500-digit term in about 4,500 digits
+    rng = np.random.default_rng(3)
+    terms = [int("".join(map(str, rng.integers(1, 10, 2500)))) for _ in range(7)]
+    (value, p), = bundled.predict_next(terms, top_k=1)
+    assert isinstance(value, int) and abs(value) < 10**MAX_DIGITS and 0 <= p <= 1
+    big = 10**3990
+    assert bundled.predict_next([big, 2 * big, 3 * big], top_k=1)[0][0] == 4 * big

@@ -84,7 +84,7 @@ def candidate_table(seq: Sequence[int], decoded: Sequence[tuple[int, float]]) ->
     ``solver_agrees``, ``first``, ``from_decoder``, ``known``, ``known_rivals``, ``guessed``, ``guessed_rivals``,
     ``digits`` (decimal digits of the terms, signs not counted), ``distinct`` (distinct terms).
     """
-    from .codec import num_digits
+    from .codec import MAX_DIGITS, num_digits
     from .exact import HOLONOMIC_SHAPES, SUPPORT_SPEC, rule_candidates, rule_support
     from .guess import guess_rules
     from .integer_functions import next_terms
@@ -98,8 +98,9 @@ def candidate_table(seq: Sequence[int], decoded: Sequence[tuple[int, float]]) ->
     known = sorted(set(next_terms(seq).values()))
     guessed = sorted(set(guess_rules(seq).values()))
     extra = [solved, *holonomic, *known, *guessed]
+    too_long = 10**MAX_DIGITS  # a rule's answer of more digits than the model reads is no candidate
     for v in extra:
-        if v is not None and v not in values:
+        if v is not None and v not in values and -too_long < v < too_long:
             values.append(v)
             log_p.append(UNPROPOSED_LOG_P)
     proposed = len(decoded)

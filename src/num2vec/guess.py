@@ -53,6 +53,7 @@ from functools import cache
 from itertools import accumulate, combinations, groupby
 from math import ceil, comb, factorial, floor, gcd
 
+from .codec import MAX_DIGITS
 from .exact import HOLONOMIC_SHAPES, holonomic_fit, holonomic_next, verified_holonomic_rules
 from .integer_functions import INDEX_FUNCTIONS, next_terms
 from .solver import explain as _explain
@@ -68,6 +69,8 @@ SMALL_FIT_MIN_TERMS = 8
 CONTINUING_RULES = ("period", "polynomial", "recurrence")
 #: the fewest terms a transform is tried on
 MIN_TERMS = 7
+#: numbers written out as text here stay below this (MAX_DIGITS digits: Python's int <-> str limit is 4,300)
+_TEXT_LIMIT = 10**MAX_DIGITS
 #: the most terms this module examines
 MAX_TERMS = 64
 
@@ -207,12 +210,13 @@ def _transforms(x: Sequence[int]) -> Iterator[tuple[str, list[int], Callable[[in
     if all(u != 0 and w % u == 0 for u, w in zip(x, x[1:])):
         yield "partial products of", [w // u for u, w in zip(x, x[1:])], lambda v: x[-1] * v
     if all(v > 0 and v % 10 for v in x) and any(v > 9 for v in x):  # no term ends in 0: reversal is invertible
-        yield "digit reversal of", [int(str(v)[::-1]) for v in x], lambda v: int(str(v)[::-1]) if v > 0 else None
+        yield ("digit reversal of", [int(str(v)[::-1]) for v in x],
+               lambda v: int(str(v)[::-1]) if 0 < v < _TEXT_LIMIT else None)
     text = [str(v) for v in x]
     if all(v > 0 for v in x) and all(len(b) > len(a) and b.startswith(a) and b[len(a)] != "0"
                                      for a, b in zip(text, text[1:])):  # each term writes the last one, then more
         yield ("concatenation of", [x[0], *(int(b[len(a):]) for a, b in zip(text, text[1:]))],
-               lambda v: int(text[-1] + str(v)) if v > 0 else None)
+               lambda v: int(text[-1] + str(v)) if 0 < v < _TEXT_LIMIT // 10 ** len(text[-1]) else None)
 
 
 def _self_transforms(x: Sequence[int]) -> Iterator[tuple[str, bool, int]]:
@@ -450,11 +454,12 @@ def _recaman(x: Sequence[int], start: int) -> int | None:
 
 def _look_and_say(x: Sequence[int]) -> int | None:
     """Conway's look-and-say rule: each term reads the digits of the one before (3 terms at least)."""
-    def say(v: int) -> int:
-        return int("".join(f"{n}{d}" for d, n in _runs(str(v))))
-    if len(x) < 3 or any(v < 1 for v in x) or any(say(a) != b for a, b in zip(x, x[1:])):
+    def say(v: int) -> str:
+        return "".join(f"{n}{d}" for d, n in _runs(str(v)))
+    if len(x) < 3 or any(v < 1 for v in x) or any(say(a) != str(b) for a, b in zip(x, x[1:])):
         return None
-    return say(x[-1])
+    nxt = say(x[-1])
+    return int(nxt) if len(nxt) <= MAX_DIGITS else None
 
 
 def _van_eck(x: Sequence[int]) -> int | None:
