@@ -65,6 +65,9 @@ GUESS_SHAPES = ((1, 3), (3, 1), (1, 4), (2, 3), (3, 2), (2, 4))
 SMALL_FIT_UNKNOWNS = 16
 SMALL_FIT_HEIGHT = 64
 SMALL_FIT_MIN_TERMS = 8
+#: terms above 2^1000 (about 300 digits) are not fitted so: the exact elimination grows with their size, and a
+#: chance fit through them has huge coefficients anyway
+SMALL_FIT_MAX_BITS = 1000
 #: the rule solver's rules that may continue a transformed sequence (a staircase fits too many short sequences)
 CONTINUING_RULES = ("period", "polynomial", "recurrence")
 #: the fewest terms a transform is tried on
@@ -166,7 +169,7 @@ def small_coefficient_fits(x: Sequence[int]) -> dict[str, int]:
     without checking it (one equation fewer than unknowns, at most :data:`SMALL_FIT_UNKNOWNS`), when the fit's
     integer coefficients are small: at most :data:`SMALL_FIT_HEIGHT`, and their square at most the spread of the
     terms (largest minus smallest). At least :data:`SMALL_FIT_MIN_TERMS` terms, at most two of them repeating an
-    earlier value.
+    earlier value, none of more than :data:`SMALL_FIT_MAX_BITS` bits.
 
     A fit forced through terms by chance has coefficients of the size of the determinants of the terms (hundreds
     for small terms, billions for terms of 7 digits); a recurrence of combinatorics has small ones whatever the
@@ -178,7 +181,8 @@ def small_coefficient_fits(x: Sequence[int]) -> dict[str, int]:
     >>> small_coefficient_fits([1, 1, 2, 3, 4, 10, 18, 28, 80, 162])  # n!!! = n (n-3)!!!
     {'P-recursive (3, 1), small coefficients': 280}
     """
-    if not SMALL_FIT_MIN_TERMS <= len(x) <= MAX_TERMS or len(set(x)) < len(x) - 2:
+    if not SMALL_FIT_MIN_TERMS <= len(x) <= MAX_TERMS or len(set(x)) < len(x) - 2 \
+            or max(abs(v) for v in x).bit_length() > SMALL_FIT_MAX_BITS:
         return {}
     spread = max(x) - min(x)
     out = {}
