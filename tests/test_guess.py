@@ -1,5 +1,6 @@
 """num2vec.guess: transforms against their definitions, and the rules they find on sequences from definitions."""
 
+from fractions import Fraction
 from math import comb, factorial, isqrt
 
 import pytest
@@ -505,3 +506,27 @@ def test_residue_rules(terms, rule):
 def test_residue_rules_need_three_distinct_terms_below_the_modulus():
     assert guess.residue_rules([0, 1, 0, 1, 0, 1, 0, 1]) == {}          # two values: too little to tell
     assert guess.residue_rules([5, 20, 7, 9, 11, 3, 2, 16, 1]) == {}    # a term above every modulus
+
+
+@pytest.mark.parametrize("k", [2, 3, 4, 5])
+def test_step_ratio_rules_continue_multifactorials(k):
+    terms = [multifactorial(n, k) for n in range(13)]
+    assert guess.step_ratio_rules(terms[:-1])[f"a(n) = P(n) a(n-{k}), degree 1"] == terms[-1]
+
+
+def test_step_ratio_rules_with_a_quadratic_ratio():
+    terms = [1, 2]
+    for n in range(2, 12):
+        terms.append((n * n + 1) * terms[n - 2])      # a(n) = (n^2 + 1) a(n - 2)
+    assert guess.step_ratio_rules(terms[:-1])["a(n) = P(n) a(n-2), degree 2"] == terms[-1]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(1, 10**6), min_size=7, max_size=12))
+def test_step_ratio_rules_need_confirmed_ratios(x):
+    for rule, nxt in guess.step_ratio_rules(x).items():
+        k = int(rule.split("a(n-")[1].split(")")[0])
+        ratios = [(i, Fraction(x[i], x[i - k])) for i in range(k, len(x))]
+        degree = int(rule[-1])
+        assert len(ratios) >= degree + 3 and guess._fits(ratios[:degree + 1], ratios[degree + 1:])
+        assert nxt == guess._interpolate(ratios[:degree + 1], len(x)) * x[len(x) - k]

@@ -185,6 +185,7 @@ REFERENCE_SETS = {
     "zeroless": lambda n: n >= 1 and "0" not in str(n),
     "decimal digits 0, 1": lambda n: set(str(n)) <= {"0", "1"},
     "ternary digits 0, 1": lambda n: set(np.base_repr(n, 3)) <= {"0", "1"},
+    **{f"base-{b} digits 0, 1": (lambda n, b=b: set(np.base_repr(n, b)) <= {"0", "1"}) for b in range(4, 10)},
     "ternary digits 0, 2": lambda n: set(np.base_repr(n, 3)) <= {"0", "2"},
 }
 

@@ -200,6 +200,42 @@ def small_coefficient_fits(x: Sequence[int]) -> dict[str, int]:
     return out
 
 
+#: the steps k of :func:`step_ratio_rules` and the largest degree of their polynomial
+STEP_RATIO_STEPS = (2, 3, 4, 5)
+STEP_RATIO_DEGREE = 2
+
+
+def step_ratio_rules(x: Sequence[int]) -> dict[str, int]:
+    """``{"a(n) = P(n) a(n-k)": next term}`` for ``a(n) = P(n) a(n - k)``, k in :data:`STEP_RATIO_STEPS`, P a
+    polynomial with rational coefficients of degree 1 to :data:`STEP_RATIO_DEGREE`: P is fitted to the first
+    degree + 1 ratios ``a(n) / a(n - k)`` (exact fractions) and must give every other one, two at least. The
+    double, triple and quadruple factorials are ``n a(n - k)`` for k = 2, 3, 4; the sparse P-recursive fits of
+    order k that the dense shapes need too many terms for.
+
+    >>> step_ratio_rules([1, 1, 2, 3, 4, 5, 12, 21, 32, 45])   # quadruple factorials n!!!!
+    {'a(n) = P(n) a(n-4), degree 1': 120}
+    """
+    out: dict[str, int] = {}
+    n = len(x)
+    if not MIN_TERMS <= n <= MAX_TERMS:
+        return out
+    for k in STEP_RATIO_STEPS:
+        if any(x[i - k] == 0 for i in range(k, n)) or len({*x}) < 3:
+            continue
+        ratios = [(i, Fraction(x[i], x[i - k])) for i in range(k, n)]
+        for degree in range(1, STEP_RATIO_DEGREE + 1):
+            if len(ratios) < degree + 3:
+                break
+            fit, rest = ratios[: degree + 1], ratios[degree + 1:]
+            if all(r == fit[0][1] for _, r in fit) or not _fits(fit, rest):
+                continue
+            nxt = _interpolate(fit, n) * x[n - k]
+            if nxt.denominator == 1:
+                out[f"a(n) = P(n) a(n-{k}), degree {degree}"] = int(nxt)
+                break
+    return out
+
+
 def _transforms(x: Sequence[int]) -> Iterator[tuple[str, list[int], Callable[[int], int]]]:
     """``(name, y, back)``: ``x`` is the transform ``name`` of ``y``; ``back`` turns a next term of ``y`` into the
     next term of ``x``."""
@@ -929,9 +965,11 @@ def definition_rules(x: Sequence[int]) -> dict[str, int]:
 
 
 def guess_rules(x: Sequence[int]) -> dict[str, int]:
-    """``{rule: next term}`` of :func:`holonomic_guesses`, :func:`small_coefficient_fits`, :func:`transform_rules`,
-    :func:`offset_rules`, :func:`definition_rules` and :func:`map_rules`; empty when none applies."""
+    """``{rule: next term}`` of :func:`holonomic_guesses`, :func:`small_coefficient_fits`, :func:`step_ratio_rules`,
+    :func:`transform_rules`, :func:`offset_rules`, :func:`definition_rules` and :func:`map_rules`; empty when none
+    applies."""
     if not all(isinstance(v, int) for v in x):
         return {}
-    return {**holonomic_guesses(x), **small_coefficient_fits(x), **transform_rules(x), **offset_rules(x),
+    return {**holonomic_guesses(x), **small_coefficient_fits(x), **step_ratio_rules(x), **transform_rules(x),
+            **offset_rules(x),
             **definition_rules(x), **map_rules(x)}

@@ -676,13 +676,16 @@ PROPERTIES: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
     "zeroless": lambda f: (f["n"] >= 1) & _digits_within(f["n"], 10, (1, 2, 3, 4, 5, 6, 7, 8, 9)),
     "decimal digits 0, 1": lambda f: _digits_within(f["n"], 10, (0, 1)),
     "ternary digits 0, 1": lambda f: _digits_within(f["n"], 3, (0, 1)),
+    # sums of distinct powers of b (b = 4: the Moser-de Bruijn sequence)
+    **{f"base-{b} digits 0, 1": (lambda f, b=b: _digits_within(f["n"], b, (0, 1))) for b in range(4, 10)},
     "ternary digits 0, 2": lambda f: _digits_within(f["n"], 3, (0, 2)),
 }
 #: properties tried alone only, not in pairs or with a residue condition: they hold for so many small numbers that
 #: their pairs with the others give spurious continuations (2, 4, 8, 16 are 5-smooth and odious, and so is 25)
 UNPAIRED = ("n^2 + 1 prime", "2n + 1 prime", "sum of two positive squares", "sum of three squares", "cubefree",
             "Carmichael number", "Smith number", "happy", "evil", "odious", "zeroless", "decimal digits 0, 1",
-            "ternary digits 0, 1", "ternary digits 0, 2", "sum of two positive cubes")
+            "ternary digits 0, 1", "ternary digits 0, 2", "sum of two positive cubes",
+            *(f"base-{b} digits 0, 1" for b in range(4, 10)))
 #: properties whose complement (among n >= 1) is tried too
 COMPLEMENTED = ("prime", "prime power", "squarefree", "perfect power", "palindrome", "sum of two squares")
 
