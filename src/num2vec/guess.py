@@ -12,6 +12,9 @@ that :mod:`num2vec.calibration` ranks beside the decoder's answers (:func:`guess
   method of gfun's ``listtorec`` (Salvy & Zimmermann 1994) and sympy's ``guess``.
   C(4n, n) fits order 1, degree 3: 1, 4, 28, 220, 1820, 15504, 134596, 1184040,
   10518300, 94143280 -> 847660528.
+* **Small-coefficient P-recursive fits** (:func:`small_coefficient_fits`): a fit the terms determine without
+  checking it, kept when its integer coefficients are small (the Franel numbers, the triple factorials).
+* **Step ratios** (:func:`step_ratio_rules`): ``a(n) = P(n) a(n - k)``, P a polynomial (multifactorials).
 * **Transforms**, as in Sloane's Superseeker (Sloane & Plouffe, *The Encyclopedia
   of Integer Sequences*, 1995, ch. 2; Bernstein & Sloane, *Some canonical
   sequences of integers*, 1995): the sequence is the binomial transform, the
@@ -30,8 +33,9 @@ that :mod:`num2vec.calibration` ranks beside the decoder's answers (:func:`guess
   Fermat numbers) or affine on each parity of ``a(n-1)`` (Collatz trajectories), fitted exactly and confirmed by
   two more steps.
 * **Rules that fit no coefficients** (:func:`definition_rules`), each checked on every term: floor rules, run
-  lengths, nested and other self-referential recurrences, 2-regular rules, C-finite sums of polynomials times
-  powers of small integers, monomials, sums of earlier terms at fixed lags, digit functions of classical sequences.
+  lengths, nested and other self-referential recurrences, greedy additive rules (Ulam, Mian-Chowla), 2-regular
+  rules, C-finite sums of polynomials times powers of small integers, monomials, sums of earlier terms at fixed
+  lags, digit functions and residues mod m of classical sequences.
 
 Every transform here is triangular (term n of the transform depends on terms
 0..n of the sequence, with coefficient 1 on term n), so one next term of ``y``

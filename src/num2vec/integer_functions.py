@@ -25,6 +25,9 @@ next; :mod:`num2vec.calibration` ranks its answers beside the decoder's.
   193, 233, 241 are the primes = 1 (mod 8) from 97 on (101, 103, 107... are
   not), so 257 comes next. Arithmetic progressions are left to the other rules
   (3, 5, 7 are primes, but 9 comes next).
+* **Combinations with the position** (:func:`index_combination_rules`): n f(n), f(n) +- n, n - f(n), f(2n),
+  f(3n) (the cototient n - phi(n)).
+* **Gaps** (:func:`gap_rules`): the first or second differences of a set's members (the prime gaps).
 * **Records** (:func:`record_rules`): the record positions of tau (the highly
   composite numbers 1, 2, 4, 6, 12, 24, 36, ...) and of sigma (the highly abundant
   numbers), and the records themselves.
@@ -928,7 +931,8 @@ def _transforms(x: Sequence[int]):
 def next_terms(x: Sequence[int], max_window: int = MAX_WINDOW,
                transforms: Collection[str] = ("partial sums of", "partial products of")) -> dict[str, int]:
     """``{rule: next term}`` of every rule of this module that gives every term of ``x``: :func:`index_rules`,
-    :func:`set_rules`, :func:`indicator_rules` and :func:`record_rules` on ``x``; and, from
+    :func:`set_rules`, :func:`indicator_rules`, :func:`record_rules`, :func:`gap_rules` and
+    :func:`index_combination_rules` on ``x``; and, from
     :data:`MIN_TRANSFORMED_TERMS` terms on, on the sequence ``x`` is the partial sums or the partial products of,
     those and the verified P-recursive fits of :func:`num2vec.exact.verified_holonomic_rules` (the sums of the
     first primes, of the Motzkin numbers, the products of the first Catalan numbers). Empty when no rule gives
