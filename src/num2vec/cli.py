@@ -157,7 +157,9 @@ def main() -> None:
 @click.argument("numbers", nargs=-1)
 @click.option("--file", "file", type=click.Path(path_type=Path), default=None,
               help="Read one sequence per line; print one prediction per line ('-' for stdin).")
-@click.option("-n", "count", type=int, default=1, help=f"How many next terms to print (at most {MAX_CONTINUE}).")
+@click.option("-n", "count", type=int, default=1,
+              help=f"How many next terms to print (at most {MAX_CONTINUE}); 2 or more: the decoder's greedy "
+                   "continuation, without probabilities.")
 @click.option("--top-k", type=int, default=None, help="Print the K most likely next terms with probabilities.")
 @click.option("--beam-size", type=int, default=None, help="Beam width for decoding. [default: 1, or max(K, 4) with --top-k]")
 @click.option("--min-confidence", type=float, default=None,
