@@ -340,6 +340,39 @@ def holonomic_predictions(x: Sequence[int], order: int, degree: int, last_only: 
     return _holonomic_solve(x, order, degree, last_only)[0]
 
 
+def _holonomic_row(x: Sequence[int], i: int, order: int, degree: int) -> list[int]:
+    """The equation that term ``x[i]`` gives for the coefficients c_ij: ``sum_lag P_lag(n) x[i - lag] = 0``,
+    n = i + 1."""
+    powers = [(i + 1) ** j for j in range(degree + 1)]
+    return [x[i - lag] * pw for lag in range(order + 1) for pw in powers]
+
+
+def _eliminate(row: list[int], pivots: list[tuple[int, list[int]]]) -> bool:
+    """Reduce ``row`` by the echelon rows ``pivots`` (fraction-free) and append it, made primitive, when something
+    is left; whether it was."""
+    for col, p in pivots:
+        if row[col]:
+            f, g = p[col], row[col]
+            row = [f * a - g * b for a, b in zip(row, p)]
+    nz = next((c for c, v in enumerate(row) if v), None)
+    if nz is None:
+        return False
+    div = gcd(*row)
+    pivots.append((nz, [v // div for v in row]))
+    return True
+
+
+def _next_term(x: Sequence[int], end: int, order: int, degree: int, coef: Sequence[int]) -> int | None:
+    """The term after ``x[:end]`` by the recurrence with coefficients ``coef``; ``None`` where its leading
+    polynomial vanishes or the division is not exact."""
+    n = end + 1
+    lead = [sum(coef[lag * (degree + 1) + j] * n**j for j in range(degree + 1)) for lag in range(order + 1)]
+    if lead[0] == 0 or end < order:
+        return None
+    q, r = divmod(-sum(lead[lag] * x[end - lag] for lag in range(1, order + 1)), lead[0])
+    return q if r == 0 else None
+
+
 def _holonomic_solve(x: Sequence[int], order: int, degree: int, last_only: bool) -> tuple[list[int | None], bool]:
     """:func:`holonomic_predictions` and whether the equations of all of ``x`` have a non-zero solution."""
     unknowns = (order + 1) * (degree + 1)
@@ -350,36 +383,19 @@ def _holonomic_solve(x: Sequence[int], order: int, degree: int, last_only: bool)
     rows_seen = 0
     null: list[int] | None = None
     for i in range(order, len(x)):
-        n = i + 1
-        powers = [n**j for j in range(degree + 1)]
-        row = [x[i - lag] * pw for lag in range(order + 1) for pw in powers]
+        row = _holonomic_row(x, i, order, degree)
         rows_seen += 1
         if null is not None:  # the fit is fixed: the new equation must hold
             if sum(a * b for a, b in zip(row, null)) != 0:
                 return out, False
-        else:
-            for col, p in pivots:
-                if row[col]:
-                    f, g = p[col], row[col]
-                    row = [f * a - g * b for a, b in zip(row, p)]
-            nz = next((c for c, v in enumerate(row) if v), None)
-            if nz is not None:
-                div = gcd(*row)
-                pivots.append((nz, [v // div for v in row]))
-                if len(pivots) == unknowns:  # only the zero solution: no fit now or later
-                    return out, False
-                if len(pivots) == unknowns - 1:
-                    null = _null_vector(pivots, unknowns)
+        elif _eliminate(row, pivots):
+            if len(pivots) == unknowns:  # only the zero solution: no fit now or later
+                return out, False
+            if len(pivots) == unknowns - 1:
+                null = _null_vector(pivots, unknowns)
         if null is None or rows_seen < unknowns or (last_only and i < len(x) - 1):
             continue
-        n_next = n + 1
-        coef = [sum(null[lag * (degree + 1) + j] * n_next**j for j in range(degree + 1)) for lag in range(order + 1)]
-        if coef[0] == 0:
-            continue
-        rhs = -sum(coef[lag] * x[i + 1 - lag] for lag in range(1, order + 1))
-        q, r = divmod(rhs, coef[0])
-        if r == 0:
-            out[i] = q
+        out[i] = _next_term(x, i + 1, order, degree, null)
     return out, True
 
 
@@ -395,17 +411,8 @@ def holonomic_fit(x: Sequence[int], order: int, degree: int) -> list[int] | None
     unknowns = (order + 1) * (degree + 1)
     pivots: list[tuple[int, list[int]]] = []
     for i in range(order, len(x)):
-        n = i + 1
-        powers = [n**j for j in range(degree + 1)]
-        row = [x[i - lag] * pw for lag in range(order + 1) for pw in powers]
-        for col, p in pivots:
-            if row[col]:
-                f, g = p[col], row[col]
-                row = [f * a - g * b for a, b in zip(row, p)]
-        nz = next((c for c, v in enumerate(row) if v), None)
-        if nz is not None:
-            div = gcd(*row)
-            pivots.append((nz, [v // div for v in row]))
+        if _eliminate(_holonomic_row(x, i, order, degree), pivots) and len(pivots) == unknowns:
+            return None  # only the zero solution
     if len(pivots) != unknowns - 1:
         return None
     sol = _null_vector(pivots, unknowns)
@@ -421,12 +428,7 @@ def holonomic_next(x: Sequence[int], order: int, degree: int, coef: Sequence[int
     >>> holonomic_next([1, 1, 2, 6, 24, 120], 1, 1, [1, 0, 1, -1])
     720
     """
-    n = len(x) + 1
-    lead = [sum(coef[lag * (degree + 1) + j] * n**j for j in range(degree + 1)) for lag in range(order + 1)]
-    if lead[0] == 0 or len(x) < order:
-        return None
-    q, r = divmod(-sum(lead[lag] * x[len(x) - lag] for lag in range(1, order + 1)), lead[0])
-    return q if r == 0 else None
+    return _next_term(x, len(x), order, degree, coef)
 
 
 def _null_vector(pivots: list[tuple[int, list[int]]], unknowns: int) -> list[int]:

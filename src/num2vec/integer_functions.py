@@ -802,6 +802,14 @@ INDICATOR_ONLY: dict[str, Callable[[dict[str, np.ndarray]], np.ndarray]] = {
 }
 
 
+def _single_sets(f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Membership of the values of a :func:`_facts` table in each set of :data:`PROPERTIES` and in the complements
+    (among n >= 1) of :data:`COMPLEMENTED`."""
+    members = _Members(f)
+    return {**{name: members[name] for name in PROPERTIES},
+            **{"not " + name: (f["n"] >= 1) & ~members[name] for name in COMPLEMENTED}}
+
+
 def indicator_rules(x: Sequence[int]) -> dict[str, int]:
     """``{rule: next term}`` where ``x`` is the characteristic function ``[n in S]``, n = o, o+1, ... (o = 0 or 1),
     of a set ``S`` of :data:`PROPERTIES`, their complements or :data:`INDICATOR_ONLY`: at least
@@ -817,10 +825,7 @@ def indicator_rules(x: Sequence[int]) -> dict[str, int]:
     out = {}
     for o in (0, 1):
         f = _facts(np.arange(o, o + n_terms + 1, dtype=np.int64))
-        members = _Members(f)
-        sets = {**{name: members[name] for name in PROPERTIES},
-                **{"not " + name: (f["n"] >= 1) & ~members[name] for name in COMPLEMENTED},
-                **{name: test(f) for name, test in INDICATOR_ONLY.items()}}
+        sets = {**_single_sets(f), **{name: test(f) for name, test in INDICATOR_ONLY.items()}}
         suffix = "" if o == 1 else " (from n = 0)"
         for name, inside in sets.items():
             if np.array_equal(inside[:-1], want):
@@ -840,12 +845,8 @@ GAP_STARTS = (0, 1)
 def _gap_sequences() -> dict[str, tuple[int, ...]]:
     """``{name: terms}``: the first and second differences of the members of each set of :data:`PROPERTIES`, of
     their complements (in the sets' own order) up to :data:`GAP_LIMIT`."""
-    f = _facts(np.arange(GAP_LIMIT, dtype=np.int64))
-    members = _Members(f)
-    sets = {**{name: members[name] for name in PROPERTIES},
-            **{"not " + name: (f["n"] >= 1) & ~members[name] for name in COMPLEMENTED}}
     out = {}
-    for name, inside in sets.items():
+    for name, inside in _single_sets(_facts(np.arange(GAP_LIMIT, dtype=np.int64))).items():
         gaps = np.diff(np.nonzero(inside)[0])
         out[f"first differences of {name}"] = tuple(int(v) for v in gaps)
         out[f"second differences of {name}"] = tuple(int(v) for v in np.diff(gaps))

@@ -80,13 +80,17 @@ def explain(terms: Sequence[int]) -> tuple[int, str] | None:
     return None
 
 
+def _shortest_period(seq: list[int], confirmations: int) -> int | None:
+    """The shortest period ``p`` of ``seq`` confirmed by at least ``confirmations`` terms after its first cycle."""
+    n = len(seq)
+    return next((p for p in range(1, n - confirmations + 1) if all(seq[i] == seq[i - p] for i in range(p, n))),
+                None)
+
+
 def _period(seq: list[int]) -> int | None:
     """Next term of the shortest period confirmed by at least CONFIRMATIONS terms after its first cycle."""
-    n = len(seq)
-    for p in range(1, n - CONFIRMATIONS + 1):
-        if all(seq[i] == seq[i - p] for i in range(p, n)):
-            return seq[n - p]
-    return None
+    p = _shortest_period(seq, CONFIRMATIONS)
+    return None if p is None else seq[len(seq) - p]
 
 
 def repeating_next(terms: Sequence[int]) -> int | None:
@@ -106,11 +110,8 @@ def repeating_next(terms: Sequence[int]) -> int | None:
     True
     """
     seq = [int(t) for t in terms]
-    n = len(seq)
-    for p in range(1, n - REPEAT_CONFIRMATIONS + 1):
-        if all(seq[i] == seq[i - p] for i in range(p, n)):
-            return seq[n - p] if n >= 2 * p or len(set(seq)) >= 3 else None
-    return None
+    n, p = len(seq), _shortest_period(seq, REPEAT_CONFIRMATIONS)
+    return None if p is None or (n < 2 * p and len(set(seq)) < 3) else seq[n - p]
 
 
 def _polynomial(seq: list[int]) -> int | None:
