@@ -114,20 +114,24 @@ def test_featurize_shapes_for_training_and_inference():
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(st.one_of(st.integers(-(10**8) + 1, 10**8 - 1), st.integers(-3, 3),
-                                   st.integers(-40_000, 40_000), st.integers(-2_000_000, 2_000_000)),
+                                   st.integers(-40_000, 40_000), st.integers(-2_000_000, 2_000_000),
+                                   st.integers(-(10**40), 10**40)),
                          min_size=1, max_size=12), min_size=1, max_size=5),
        st.booleans())
-def test_the_int64_path_gives_the_exact_columns(seqs, last_only):
+def test_the_vectorised_paths_give_the_exact_columns(seqs, last_only):
     limit, batch = exact.FAST_PATH_LIMIT, exact.FAST_PATH_MIN_SEQUENCES
     try:
-        exact.FAST_PATH_MIN_SEQUENCES = 1  # every sequence below FAST_PATH_LIMIT on the int64 path
+        exact.FAST_PATH_MIN_SEQUENCES = 1  # vectorised: below FAST_PATH_LIMIT in int64, the others in object arrays
         fast = featurize(seqs, FULL, last_only=last_only)
-        exact.FAST_PATH_LIMIT = 0  # every sequence on the Python-int path
+        exact.FAST_PATH_LIMIT = 0  # every sequence in object arrays of Python ints
+        objects = featurize(seqs, FULL, last_only=last_only)
+        exact.FAST_PATH_MIN_SEQUENCES = len(seqs) + 1  # every sequence on the reference path, one position at a time
         slow = featurize(seqs, FULL, last_only=last_only)
     finally:
         exact.FAST_PATH_LIMIT, exact.FAST_PATH_MIN_SEQUENCES = limit, batch
-    assert np.array_equal(fast.columns, slow.columns)
-    assert np.array_equal(fast.diffs, slow.diffs)
+    for got in (fast, objects):
+        assert np.array_equal(got.columns, slow.columns)
+        assert np.array_equal(got.diffs, slow.diffs)
 
 
 @settings(max_examples=60, deadline=None)

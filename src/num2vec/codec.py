@@ -251,12 +251,17 @@ def encode_batch(values: Sequence[int] | np.ndarray, max_digits: int | None = No
     else:
         values = values if isinstance(values, (list, tuple)) else list(values)
         # plain ints need no validation (the common case, and the hot path of the data pipeline)
-        ints = values if all(type(v) is int for v in values) else [to_int(v) for v in values]  # noqa: E721
+        ints = values if _plain_ints(values) else [to_int(v) for v in values]
         try:
             arr = np.asarray(ints, dtype=np.int64) if ints else np.zeros(0, np.int64)
         except OverflowError:
             return _encode_big(ints, max_digits)
     return _encode_int64(arr, max_digits)
+
+
+def _plain_ints(values: Sequence) -> bool:
+    """Whether every value is a plain ``int`` (not a bool, a NumPy integer or a string): no conversion needed."""
+    return set(map(type, values)) <= {int}
 
 
 def _encode_int64(arr: np.ndarray, max_digits: int | None) -> tuple[np.ndarray, np.ndarray]:
@@ -296,7 +301,7 @@ def _encode_int64(arr: np.ndarray, max_digits: int | None) -> tuple[np.ndarray, 
 def _encode_big(ints: Sequence[int], max_digits: int | None) -> tuple[np.ndarray, np.ndarray]:
     """:func:`encode_batch` for Python ints of any size: one decimal string per number (C speed), then the digits of
     all of them scattered into the token matrix at once."""
-    if not all(type(v) is int for v in ints):  # noqa: E721  (plain ints: the hot path, no conversion)
+    if not _plain_ints(ints):  # plain ints: the hot path, no conversion
         ints = [int(v) for v in ints]
     limit = MAX_DIGITS if max_digits is None else max_digits
     top = max(map(int.bit_length, ints), default=0)
@@ -307,14 +312,20 @@ def _encode_big(ints: Sequence[int], max_digits: int | None) -> tuple[np.ndarray
     # str() is allowed below 3,914 digits; past that int_to_str cuts the number into pieces
     text = list(map(str, map(abs, ints))) if top <= 13_000 else [int_to_str(abs(v)) for v in ints]
     ndig = np.fromiter(map(len, text), np.int64, n)
-    negative = np.fromiter((v < 0 for v in ints), bool, n)
+    negative = np.fromiter(map((0).__gt__, ints), bool, n)
     lengths = ndig + negative + 1
     tokens = np.full((n, int(lengths.max()) if n else 2), PAD, np.int64)
-    digits = np.frombuffer("".join(text).encode("ascii"), np.uint8).astype(np.int64) - 48
-    rows = np.repeat(np.arange(n), ndig)
-    # the k-th character of a number's string (most significant first) is its digit ndig - 1 - k
-    k = np.arange(digits.shape[0]) - np.repeat(np.cumsum(ndig) - ndig, ndig)
-    tokens[rows, np.repeat(ndig, ndig) - 1 - k] = digits
+    width = int(ndig.max()) if n else 0
+    if n * width <= 4 * int(ndig.sum()) + 1024:  # lengths alike: one zero-padded block of characters
+        block = np.frombuffer("".join([t.zfill(width) for t in text]).encode("ascii"), np.uint8).reshape(n, width)
+        digits = block[:, ::-1].astype(np.int64) - 48  # (n, width), least significant first
+        tokens[:, :width] = np.where(np.arange(width)[None, :] < ndig[:, None], digits, PAD)
+    else:  # one much longer than the others: the digits of all of them scattered at once
+        digits = np.frombuffer("".join(text).encode("ascii"), np.uint8).astype(np.int64) - 48
+        rows = np.repeat(np.arange(n), ndig)
+        # the k-th character of a number's string (most significant first) is its digit ndig - 1 - k
+        k = np.arange(digits.shape[0]) - np.repeat(np.cumsum(ndig) - ndig, ndig)
+        tokens[rows, np.repeat(ndig, ndig) - 1 - k] = digits
     tokens[np.nonzero(negative)[0], ndig[negative]] = NEG
     tokens[np.arange(n), lengths - 1] = EOS
     return tokens, lengths

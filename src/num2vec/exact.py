@@ -44,13 +44,14 @@ the candidates for the term after ``x_t`` are, in column order:
 
 A candidate that does not exist (too few terms, a division that is not exact)
 is marked missing. The rules and the set of candidates are the same whatever the
-magnitude: :func:`candidates` is the reference, in Python integers; a vectorised
-int64 path (:func:`_fast_columns`) takes sequences whose terms are below
-:data:`FAST_PATH_LIMIT`, in batches of at least :data:`FAST_PATH_MIN_SEQUENCES`
-sequences, where no intermediate value can overflow (the
+magnitude: :func:`candidates` is the reference, in Python integers, one position
+at a time. Batches of at least :data:`FAST_PATH_MIN_SEQUENCES` sequences take a
+vectorised path (:func:`_fast_columns`): in int64 for sequences whose terms are
+below :data:`FAST_PATH_LIMIT`, where no intermediate value can overflow (the
 ratio-series products only below the bounds of ``_RATIO_SERIES_INT64``; larger
-terms take Python ints there, as the holonomic fits always do), and gives the
-same columns (a property test checks it).
+terms take Python ints there, as the holonomic fits always do), and in NumPy
+object arrays of Python ints for the others. Both give the reference's columns
+(a property test checks it).
 """
 
 from __future__ import annotations
@@ -73,9 +74,10 @@ MAX_RECURRENCE_COEFFICIENT = 1000
 #: (differences up to order 6 stay below 2^6 * 10^8; the products of ratio and recurrence columns, of
 #: differences of order <= 2, below 32 * (4 * 10^8)^2 < 2^63)
 FAST_PATH_LIMIT = 10**8
-#: the int64 path serves batches of at least this many sequences: on fewer, the Python-int path is faster (measured
-#: on the AMD EPYC, inference columns: 0.9 against 2.3 ms for one sequence, 5.4 against 5.7 ms for 24, 6.6 against
-#: 6.4 ms for 32); the columns are the same either way
+#: the vectorised paths serve batches of at least this many sequences: on fewer, the reference path is faster
+#: (measured on the AMD EPYC, int64 inference columns: 0.9 against 2.3 ms for one sequence, 5.4 against 5.7 ms for 24,
+#: 6.6 against 6.4 ms for 32; object arrays on the Intel Xeon, 32 sequences of 10-60 digits: about equal at inference,
+#: 7.5 against 36 ms for training columns); the columns are the same either way
 FAST_PATH_MIN_SEQUENCES = 32
 #: the largest |term| whose ratio-series products fit in an int64, per order: 3 M^3 and 7 M^4 below 2^63
 _RATIO_SERIES_INT64 = (1_400_000, 33_000)
@@ -362,14 +364,34 @@ def _eliminate(row: list[int], pivots: list[tuple[int, list[int]]]) -> bool:
     return True
 
 
+def _recurrence_parts(x: Sequence[int], end: int, order: int, degree: int, coef: Sequence[int]) -> tuple[int, int]:
+    """``(P_0(n), sum_{lag >= 1} P_lag(n) x[end - lag])`` at the term after ``x[:end]`` (n = end + 1) for the
+    recurrence with coefficients ``coef``: the term is ``-rest / P_0(n)``, and an actual term ``v`` there satisfies
+    the recurrence when ``P_0(n) v + rest == 0``. The polynomials are evaluated by Horner's rule."""
+    n = end + 1
+    lead = []
+    for lag in range(order + 1):
+        v = 0
+        for c in reversed(coef[lag * (degree + 1) : (lag + 1) * (degree + 1)]):
+            v = v * n + c
+        lead.append(v)
+    return lead[0], sum(lead[lag] * x[end - lag] for lag in range(1, order + 1))
+
+
 def _next_term(x: Sequence[int], end: int, order: int, degree: int, coef: Sequence[int]) -> int | None:
     """The term after ``x[:end]`` by the recurrence with coefficients ``coef``; ``None`` where its leading
     polynomial vanishes or the division is not exact."""
-    n = end + 1
-    lead = [sum(coef[lag * (degree + 1) + j] * n**j for j in range(degree + 1)) for lag in range(order + 1)]
-    if lead[0] == 0 or end < order:
+    if end < order:
         return None
-    q, r = divmod(-sum(lead[lag] * x[end - lag] for lag in range(1, order + 1)), lead[0])
+    lead, rest = _recurrence_parts(x, end, order, degree, coef)
+    return _divide(-rest, lead)
+
+
+def _divide(a: int, b: int) -> int | None:
+    """``a / b`` where it is an integer (``b != 0``), else ``None``."""
+    if not b:
+        return None
+    q, r = divmod(a, b)
     return q if r == 0 else None
 
 
@@ -380,22 +402,22 @@ def _holonomic_solve(x: Sequence[int], order: int, degree: int, last_only: bool)
     if len(x) - order < unknowns:  # fewer equations than a checked fit needs
         return out, True
     pivots: list[tuple[int, list[int]]] = []  # (pivot column, row) in elimination order
-    rows_seen = 0
     null: list[int] | None = None
-    for i in range(order, len(x)):
-        row = _holonomic_row(x, i, order, degree)
-        rows_seen += 1
+    parts = (0, 0)  # once the fit is fixed: _recurrence_parts at the next term, which checks it and predicts it
+    for rows_seen, i in enumerate(range(order, len(x)), start=1):
         if null is not None:  # the fit is fixed: the new equation must hold
-            if sum(a * b for a, b in zip(row, null)) != 0:
+            if parts[0] * x[i] + parts[1]:
                 return out, False
-        elif _eliminate(row, pivots):
+        elif _eliminate(_holonomic_row(x, i, order, degree), pivots):
             if len(pivots) == unknowns:  # only the zero solution: no fit now or later
                 return out, False
             if len(pivots) == unknowns - 1:
                 null = _null_vector(pivots, unknowns)
-        if null is None or rows_seen < unknowns or (last_only and i < len(x) - 1):
+        if null is None:
             continue
-        out[i] = _next_term(x, i + 1, order, degree, null)
+        parts = _recurrence_parts(x, i + 1, order, degree, null)
+        if rows_seen >= unknowns and not (last_only and i < len(x) - 1):
+            out[i] = _divide(-parts[1], parts[0])
     return out, True
 
 
@@ -589,22 +611,26 @@ def featurize(seqs: Sequence[Sequence[int]], spec: ColumnSpec, last_only: bool =
     N, C = spec.nested_differences, spec.n_columns
     if not (N or C) or B == 0:
         return Features(tokens, lengths, n, None, None)
-    small = np.array([B >= FAST_PATH_MIN_SEQUENCES and max((abs(v) for v in s), default=0) < FAST_PATH_LIMIT
-                      for s in seqs], dtype=bool)  # (B,): on the int64 path
+    vectorised = B >= FAST_PATH_MIN_SEQUENCES
+    small = np.array([vectorised and max((abs(v) for v in s), default=0) < FAST_PATH_LIMIT for s in seqs],
+                     dtype=bool)  # (B,): on the int64 path
     fits = None  # (B, shapes): whether a holonomic fit may exist
     if spec.n_extra and spec.holonomic_fits and B >= 16:  # on a few sequences solving is cheaper
         fits = holonomic_filter(seqs, spec.holonomic_fits, last_only)
-    fast_diffs = fast_cols = None
-    fast_sparse: list[tuple[int, int, int, int]] = []  # (b, position, column, value) the int64 path leaves to Python
-    if small.any():
-        small_b = np.nonzero(small)[0]
-        fast_diffs, fast_cols, sparse = _fast_columns([seqs[b] for b in small_b], spec, T, last_only,
-                                                      None if fits is None else fits[small_b])
-        fast_sparse = [(int(small_b[i]), t, c, v) for i, t, c, v in sparse]
-    # the exact path: Python ints of any size
-    slow_diffs: list[list[int | None]] = [[] for _ in range(N)]  # per order: values at (b, t), b on this path
-    slow_cols: list[list[list[int | None] | None]] = []  # per sequence on this path: candidates per position
-    for b in np.nonzero(~small)[0].tolist():
+    # the vectorised paths: int64 for small terms, Python ints in NumPy object arrays for the others
+    blocks: list[tuple[np.ndarray, list, tuple | None]] = []  # (rows b, differences, candidates)
+    sparse: list[tuple[int, int, int, int]] = []  # (b, position, column, value) the vectorised paths leave to Python
+    for rows in (np.nonzero(small)[0], np.nonzero(~small)[0] if vectorised else np.zeros(0, np.int64)):
+        if rows.size:
+            nested, cols, rest = _fast_columns([seqs[b] for b in rows], spec, T, last_only,
+                                               None if fits is None else fits[rows], exact_ints=not small[rows[0]])
+            blocks.append((rows, nested, cols))
+            sparse.extend((int(rows[i]), t, c, v) for i, t, c, v in rest)
+    # the reference path, for a few sequences: Python ints, one position at a time
+    python_rows = [] if vectorised else list(range(B))
+    slow_diffs: list[list[int | None]] = [[] for _ in range(N)]  # per order: values at (b, t), b in python_rows
+    slow_cols: list[list[list[int | None] | None]] = []  # per sequence of python_rows: candidates per position
+    for b in python_rows:
         x = list(seqs[b])
         table = differences(x, spec.orders)
         for k in range(N):
@@ -619,29 +645,30 @@ def featurize(seqs: Sequence[Sequence[int]], spec: ColumnSpec, last_only: bool =
         slow_cols.append(rows + [None] * ((1 if last_only else T) - len(rows)))
     diffs = None
     if N:
-        diffs = _assemble_diffs([(None if fast_diffs is None else fast_diffs[k], slow_diffs[k]) for k in range(N)],
-                                small, T)
+        diffs = _assemble_diffs([[(r, d[k]) for r, d, _ in blocks] for k in range(N)], python_rows, slow_diffs, B, T)
     columns = None
     if C:
-        columns = _assemble_columns(fast_cols, slow_cols, small, 1 if last_only else T, C, fast_sparse)
+        columns = _assemble_columns([(r, c) for r, _, c in blocks], python_rows, slow_cols, B,
+                                    1 if last_only else T, C, sparse)
         if last_only:
             columns = columns[:, 0]
     return Features(tokens, lengths, n, diffs, columns)
 
 
 def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_only: bool,
-                  holonomic_ok: np.ndarray | None = None):
-    """The int64 path for sequences with every |term| < :data:`FAST_PATH_LIMIT`.
+                  holonomic_ok: np.ndarray | None = None, exact_ints: bool = False):
+    """The vectorised columns of a batch of sequences: in int64 for sequences with every |term| <
+    :data:`FAST_PATH_LIMIT`, or (``exact_ints``) in NumPy object arrays of Python ints, for terms of any size.
 
     Returns the differences the nested RNN reads, a list of N ``(values (S, T), valid (S, T))``;
     the candidates ``(values (S, T', C), valid (S, T', C))`` with T' = 1 (``last_only``) or T; and the
     candidates left to Python ints, ``(sequence, position, column, value)``: every holonomic prediction
     (``holonomic_ok``: :func:`holonomic_filter`'s rows of these sequences, or None) and the ratio-series columns of a
-    sequence whose terms are too large for their products to fit in an int64.
+    sequence whose terms are too large for their products to fit in an int64 (on the int64 path).
     """
     S = len(seqs)
     n = np.array([len(s) for s in seqs])
-    x = np.zeros((S, T), np.int64)
+    x = np.zeros((S, T), object if exact_ints else np.int64)
     for i, s in enumerate(seqs):
         x[i, : len(s)] = s
     real = np.arange(T)[None, :] < n[:, None]  # (S, T)
@@ -675,7 +702,7 @@ def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_
         acc = acc + v
         vals.append(acc)
         valid.append(o)
-    acc = np.zeros_like(t)
+    acc = np.zeros(t.shape, x.dtype)
     for k in range(spec.ratio_extrapolations):
         now, now_ok = at(k, t)
         before, before_ok = at(k, t - 1)
@@ -684,7 +711,7 @@ def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_
         vals.append(acc + sq // den)
         valid.append(fits & (sq % den == 0))
         acc = acc + np.where(now_ok, now, 0)
-    acc = np.zeros_like(t)
+    acc = np.zeros(t.shape, x.dtype)
     for k in range(spec.recurrence_extrapolations):
         (y0, o0), (y1, _), (y2, _), (y3, o3) = (at(k, t - j) for j in range(4))
         fits = o0 & o3
@@ -724,13 +751,14 @@ def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_
             else:
                 num, den = a * (3 * a * c * d - 3 * bb * bb * d + c * c * bb), bb * c * d
                 exists = o3 & (bb != 0) & (c != 0) & (d != 0)
-            in_int64 = top[b] <= _RATIO_SERIES_INT64[order - 1]  # every product below 2^63
-            fits_now = exists & in_int64
+            # on the int64 path, only where every product stays below 2^63
+            fits_now = exists if exact_ints else exists & (top[b] <= _RATIO_SERIES_INT64[order - 1])
             den = np.where(fits_now, den, 1)
             num = np.where(fits_now, num, 0)
             vals.append(num // den)
             valid.append(fits_now & (num % den == 0))
-            for i in np.nonzero(top > _RATIO_SERIES_INT64[order - 1])[0].tolist():  # the others in Python ints
+            too_big = np.zeros(S, bool) if exact_ints else top > _RATIO_SERIES_INT64[order - 1]
+            for i in np.nonzero(too_big)[0].tolist():  # the others in Python ints
                 x_i = list(seqs[i])
                 for pos in [len(x_i) - 1] if last_only else range(len(x_i)):
                     v = _ratio_series(x_i, pos, order)[order - 1]
@@ -746,7 +774,7 @@ def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_
             vals.append(v)
             valid.append(o)
     Tc = 1 if last_only else T
-    V = np.zeros((S, Tc, spec.n_columns), np.int64)
+    V = np.zeros((S, Tc, spec.n_columns), x.dtype)
     M = np.zeros((S, Tc, spec.n_columns), bool)
     tc = np.zeros_like(t) if last_only else t
     V[b, tc] = np.stack(vals, axis=-1)
@@ -784,11 +812,22 @@ def _int64_tokens(v: np.ndarray) -> np.ndarray:
 
 
 def _python_tokens(values: list[int]) -> np.ndarray:
-    """Python ints of any size -> token rows ``(R, L)`` uint8, ``L`` the longest encoding (one call for all;
-    candidates may be longer than the input guard allows, so no digit limit)."""
+    """Python ints of any size -> token rows ``(R, L)`` uint8, ``L`` the longest encoding (candidates may be longer
+    than the input guard allows, so no digit limit). Those that fit an int64 take :func:`_int64_tokens`, the others
+    one call of :func:`~num2vec.codec.encode_batch`."""
     if not values:
         return np.full((0, 2), PAD, np.uint8)
-    return encode_batch(values, max_digits=sys.maxsize)[0].astype(np.uint8)
+    bits = np.fromiter(map(int.bit_length, values), np.int64, len(values))  # |v| < 2^bits
+    small = bits < 63
+    if small.all():
+        return _int64_tokens(np.array(values, np.int64))
+    big_tok = encode_batch([v for v, s in zip(values, small.tolist()) if not s], max_digits=sys.maxsize)[0]
+    out = np.full((len(values), big_tok.shape[1]), PAD, np.uint8)  # a big value is the longest
+    out[~small] = big_tok
+    if small.any():
+        tok = _int64_tokens(np.array([v for v, s in zip(values, small.tolist()) if s], np.int64))
+        out[small, : tok.shape[1]] = tok
+    return out
 
 
 def _width(tok: np.ndarray | None, mask: np.ndarray | None = None) -> int:
@@ -799,79 +838,89 @@ def _width(tok: np.ndarray | None, mask: np.ndarray | None = None) -> int:
     return max(2, int(np.nonzero(used)[0].max()) + 1) if used.any() else 2
 
 
-def _assemble_columns(fast, slow: list, small: np.ndarray, T: int, C: int,
-                      fast_sparse: Sequence[tuple[int, int, int, int]] = ()) -> np.ndarray:
-    """Candidate token array ``(B, T, C, Lc)`` uint8 from the fast path's arrays and the exact path's lists.
+def _assemble_columns(blocks: Sequence[tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]], python_rows: Sequence[int],
+                      slow: list, B: int, T: int, C: int,
+                      sparse: Sequence[tuple[int, int, int, int]] = ()) -> np.ndarray:
+    """Candidate token array ``(B, T, C, Lc)`` uint8 from the vectorised paths' arrays and the reference path's lists.
 
-    ``fast``: the int64 columns of the fast path's sequences; ``fast_sparse``: their
-    candidates in Python ints, ``(b, position, column, value)``, which replace the
-    (missing) int64 ones. Every Python int is encoded in one call.
+    ``blocks``: per vectorised path, its rows ``b (S,)`` and ``(values (S, T, C), valid (S, T, C))``, int64 or
+    Python ints (object); ``slow``: for each sequence of ``python_rows``, its candidate lists per position (None past
+    its end); ``sparse``: candidates in Python ints ``(b, position, column, value)``, which replace missing ones.
+    The int64 values are encoded in one vectorised call, every Python int in one call.
     """
-    small_b = np.nonzero(small)[0]
-    fast_tok = None
-    if fast is not None:
-        fast_valid = fast[1].reshape(-1)  # (S*T*C,)
-        fast_tok = _int64_tokens(fast[0].reshape(-1)[fast_valid])  # (valid values, W)
-    # every value of the lists, flattened: (b, t, c) and the value
-    bs: list[int] = []
-    ts: list[int] = []
-    cs: list[int] = []
+    int_blocks = []  # (rows, valid (S*T*C,), tokens of the valid values)
+    where: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (b, t, c) of the Python ints in ``values``
     values: list[int] = []
-    for b, rows in zip(np.nonzero(~small)[0].tolist(), slow):
-        for t, r in enumerate(rows):
-            if r is None:
-                continue
-            for c, v in enumerate(r):
-                if v is not None:
-                    bs.append(b)
-                    ts.append(t)
-                    cs.append(c)
-                    values.append(v)
-    for b, t, c, v in fast_sparse:
-        bs.append(b)
-        ts.append(t)
-        cs.append(c)
-        values.append(v)
+    for rows, (V, M) in blocks:
+        if V.dtype == object:
+            s_, t_, c_ = np.nonzero(M)
+            where.append((rows[s_], t_, c_))
+            values.extend(V[M].tolist())
+        else:
+            flat = M.reshape(-1)
+            int_blocks.append((rows, flat, _int64_tokens(V.reshape(-1)[flat])))
+    listed = [(b, t, c, v) for b, rows in zip(python_rows, slow) for t, r in enumerate(rows) if r is not None
+              for c, v in enumerate(r) if v is not None]
+    for part in (listed, sparse):
+        if part:
+            bs, ts, cs, vs = zip(*part)
+            where.append((np.array(bs), np.array(ts), np.array(cs)))
+            values.extend(vs)
     tok = _python_tokens(values)
-    width = max(_width(fast_tok), _width(tok))
-    out = np.full((small.shape[0], T, C, width), MISSING, np.uint8)
-    if fast_tok is not None:
-        S = len(small_b)
-        fw = min(width, fast_tok.shape[1])
+    width = max([_width(tok)] + [_width(t) for _, _, t in int_blocks])
+    out = np.full((B, T, C, width), MISSING, np.uint8)
+    for rows, flat, itok in int_blocks:
+        S = len(rows)
+        fw = min(width, itok.shape[1])
         block = np.full((S * T * C, width), MISSING, np.uint8)
-        block[fast_valid, :fw] = fast_tok[:, :fw]
-        block[fast_valid, fw:] = PAD
-        out[small_b] = block.reshape(S, T, C, width)
+        block[flat, :fw] = itok[:, :fw]
+        block[flat, fw:] = PAD
+        out[rows] = block.reshape(S, T, C, width)
     if values:
-        index = (np.array(bs), np.array(ts), np.array(cs))
+        index = tuple(np.concatenate(parts) for parts in zip(*where))
         w = min(width, tok.shape[1])
         out[index + (slice(None, w),)] = tok[:, :w]
         out[index + (slice(w, None),)] = PAD
     return out
 
 
-def _assemble_diffs(parts: list, small: np.ndarray, T: int) -> np.ndarray:
-    """Difference token rows ``(N, B, T, Ld)`` uint8, all ``<pad>`` where a difference does not exist."""
-    slow_b = np.nonzero(~small)[0]
-    blocks, width = [], 2
-    for fast, slow_rows in parts:
-        ftok = None
-        if fast is not None:
-            v, o = fast
-            ftok = _int64_tokens(v.reshape(-1))
-            ftok[~o.reshape(-1)] = PAD
-        where = [i for i, v in enumerate(slow_rows) if v is not None]
-        stok = _python_tokens([slow_rows[i] for i in where])
-        width = max(width, _width(ftok), _width(stok))
-        blocks.append((ftok, np.array(where, np.int64), stok))
-    out = np.full((len(parts), small.shape[0], T, width), PAD, np.uint8)
-    for k, (ftok, where, stok) in enumerate(blocks):
-        if ftok is not None:
+def _assemble_diffs(parts: list, python_rows: Sequence[int], slow: list[list[int | None]], B: int,
+                    T: int) -> np.ndarray:
+    """Difference token rows ``(N, B, T, Ld)`` uint8, all ``<pad>`` where a difference does not exist.
+
+    ``parts[k]``: the vectorised paths' ``(rows b (S,), (values (S, T), valid (S, T)))`` of order k + 1, int64 or
+    Python ints (object); ``slow[k]``: the values of order k + 1 at (b, t) for b in ``python_rows``, flattened.
+    """
+    pieces, width = [], 2
+    for blocks, slow_rows in zip(parts, slow):
+        int_blocks, where, values = [], [], []
+        for rows, (v, o) in blocks:
+            if v.dtype == object:
+                s_, t_ = np.nonzero(o)
+                where.append((rows[s_], t_))
+                values.extend(v[o].tolist())
+            else:
+                ftok = _int64_tokens(v.reshape(-1))
+                ftok[~o.reshape(-1)] = PAD
+                int_blocks.append((rows, ftok))
+                width = max(width, _width(ftok))
+        listed = [i for i, v in enumerate(slow_rows) if v is not None]
+        if listed:
+            at = np.array(listed, np.int64)
+            where.append((np.asarray(python_rows, np.int64)[at // T], at % T))
+            values.extend(slow_rows[i] for i in listed)
+        tok = _python_tokens(values)
+        width = max(width, _width(tok))
+        pieces.append((int_blocks, where, tok))
+    out = np.full((len(parts), B, T, width), PAD, np.uint8)
+    for k, (int_blocks, where, tok) in enumerate(pieces):
+        for rows, ftok in int_blocks:
             fw = min(width, ftok.shape[1])
-            out[k, small, :, :fw] = ftok[:, :fw].reshape(int(small.sum()), T, fw)
-        if where.size:
-            sw = min(width, stok.shape[1])
-            out[k, slow_b[where // T], where % T, :sw] = stok[:, :sw]
+            out[k, rows, :, :fw] = ftok[:, :fw].reshape(len(rows), T, fw)
+        if where:
+            bs, ts = (np.concatenate(p) for p in zip(*where))
+            sw = min(width, tok.shape[1])
+            out[k, bs, ts, :sw] = tok[:, :sw]
     return out
 
 
