@@ -210,6 +210,26 @@ def test_a_contradicted_fit_stays_dead():
     assert got[4] == 720 and got[5] is None and got[6] is None
 
 
+@pytest.mark.parametrize("x, rule, want", [
+    ([1, 1, 2, 6, 24, 120, 720, 5040, 40320, 362880], "P-recursive (1, 1)", 3628800),  # n!
+    ([1, 1, 2, 5, 14, 42, 132, 429, 1430, 4862], "P-recursive (1, 1)", 16796),  # Catalan
+    ([1, 1, 2, 4, 9, 21, 51, 127, 323, 835], "P-recursive (2, 1)", 2188),  # Motzkin
+])
+def test_verified_fits_keep_the_p_recursive_sequences(x, rule, want):
+    assert exact.verified_holonomic_rules(x, exact.HOLONOMIC_SHAPES)[rule] == want
+
+
+@pytest.mark.parametrize("x, shapes", [
+    ([0, 1, 1, 1, 2, 2, 2, 3, 3, 3], [(1, 3)]),  # P_0(n) = -(n - 2)(n - 5)(n - 8): each step is a free term
+    ([0, -2, 2, -2, 0, 1, 1, 0, -2], [(2, 1)]),  # 2 a(n) = (n - 5)(a(n-1) - a(n-2)) holds on terms -2..2 by chance
+])
+def test_verified_fits_drop_chance_fits(x, shapes):
+    coef = exact.holonomic_fit(x, *shapes[0])
+    assert coef is not None  # a fit exists and predicted the last term from the ones before it...
+    assert exact.holonomic_evidence(x, *shapes[0], coef) < exact.HOLONOMIC_EVIDENCE_BITS  # ...on too little evidence
+    assert exact.verified_holonomic_rules(x, shapes) == {}
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.integers(1, 4), st.integers(-3, 5), st.integers(1, 3), st.integers(1, 9))
 def test_random_first_order_holonomic_sequences_are_continued(p, q, s, a1):

@@ -44,6 +44,29 @@ def digits(n, b):
     return [int(c, 36) for c in np.base_repr(n, b)]
 
 
+PRIMES = [p for p in range(2, 1000) if is_prime(p)]
+
+
+def collatz_steps(n):
+    trajectory = [n]
+    while trajectory[-1] != 1:
+        v = trajectory[-1]
+        trajectory.append(v // 2 if v % 2 == 0 else 3 * v + 1)
+    return len(trajectory) - 1
+
+
+def decimal_period(n):
+    """Long division of 1 by n: the remainders repeat with the period of the expansion (0 once a remainder is 0)."""
+    seen, r, k = {}, 1, 0
+    while r and r not in seen:
+        seen[r], r, k = k, r * 10 % n, k + 1
+    return k - seen[r] if r else 0
+
+
+def least_primitive_root(p):
+    return next(g for g in range(1, p) if len({pow(g, k, p) for k in range(1, p)}) == p - 1) if p > 2 else 1
+
+
 BRUTE = {
     "tau": lambda n: len(divisors(n)),
     "sigma": lambda n: sum(divisors(n)),
@@ -96,6 +119,14 @@ BRUTE = {
     "n^(n+1)": lambda n: int(np.prod([n] * (n + 1), dtype=object)),
     "partitions": lambda n: partitions(n),
     "distinct partitions": lambda n: partitions(n, distinct=True),
+    "Collatz steps": collatz_steps,
+    "order of 2 mod 2n + 1": lambda n: next(k for k in range(1, 2 * n + 2) if (2**k - 1) % (2 * n + 1) == 0),
+    "decimal period of 1/n": decimal_period,
+    "least primitive root of prime(n)": lambda n: least_primitive_root(PRIMES[n - 1]),
+    "Goldbach partitions of 2n": lambda n: sum(is_prime(p) and is_prime(2 * n - p) for p in range(2, n + 1)),
+    "primes in (n, 2n]": lambda n: sum(map(is_prime, range(n + 1, 2 * n + 1))),
+    "prime(prime(n))": lambda n: PRIMES[PRIMES[n - 1] - 1],
+    "prime(n) prime(n + 1)": lambda n: PRIMES[n - 1] * PRIMES[n],
     **{f"digit sum base {b}": (lambda n, b=b: sum(digits(n, b))) for b in range(2, 11)},
     **{f"digits base {b}": (lambda n, b=b: len(digits(n, b))) for b in range(2, 11)},
     **{f"n in base {b}": (lambda n, b=b: int(np.base_repr(n, b))) for b in range(2, 10)},
@@ -226,6 +257,8 @@ def test_set_rules_give_the_next_member(name, start, count):
     ([5, 6, 7, 10, 11, 12], "not perfect power", 13),
     ([1, 2, 3, 4, 5, 7, 8, 9, 11, 13], "1, then prime power", 16),   # a leading 1 that is not a member
     ([0, 2, 3, 5, 7, 11, 13], "0, then prime", 17),
+    ([9, 15, 21, 25, 27, 33, 35, 39, 45, 49], "not prime & n = 1 (mod 2)", 51),  # the odd composites
+    ([6, 10, 14, 15, 21, 22, 26, 30, 33, 34], "squarefree & not prime", 35),  # the squarefree composites
 ])
 def test_combined_sets(shown, rule, want):
     assert itf.set_rules(shown)[rule] == want

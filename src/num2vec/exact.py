@@ -59,7 +59,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from math import gcd
+from math import gcd, log2
 from typing import NamedTuple
 
 import numpy as np
@@ -300,22 +300,56 @@ def holonomic_shape_columns(x: Sequence[int], shapes: Sequence[tuple[int, int]],
     return out
 
 
+#: how unlikely a chance fit must be for :func:`verified_holonomic_rules`: the equations beyond those that fix the
+#: fit must carry at least this many bits (each about log2(1 + spread of the terms))
+HOLONOMIC_EVIDENCE_BITS = 10
+
+
+def holonomic_evidence(x: Sequence[int], order: int, degree: int, coef: Sequence[int]) -> float:
+    """Bits of evidence for the P-recursive fit ``coef`` of shape (order, degree) to ``x``: the equations beyond
+    the ``unknowns - 1`` that fix it, less one for each n of the data where its leading polynomial ``P_0(n)``
+    vanishes (there the recurrence does not give a(n): that term is free), each worth ``log2(1 + spread)``, the
+    spread being the largest term minus the smallest. A chance fit holds an equation with a probability of about
+    one in the spread, so ten bits is a chance of about one in a thousand: a fit to 0, 1, 1, 1, 2, 2, 2, 3, 3, 3
+    whose ``P_0`` vanishes at each step has none.
+
+    >>> round(holonomic_evidence([1, 1, 2, 6, 24, 120, 720], 1, 1, [1, 0, 1, -1]), 1)  # a(n) = (n - 1) a(n-1)
+    28.5
+    >>> holonomic_evidence([0, 1, 1, 1, 2, 2, 2, 3, 3, 3], 1, 3, [80, -66, 15, -1, -80, 66, -15, 1])
+    0.0
+    """
+    unknowns = (order + 1) * (degree + 1)
+    free = sum(1 for n in range(order + 1, len(x) + 1)
+               if not sum(coef[j] * n**j for j in range(degree + 1)))
+    checks = len(x) - order - (unknowns - 1) - free
+    return max(checks, 0) * log2(1 + max(x) - min(x))
+
+
 def verified_holonomic_rules(x: Sequence[int], shapes: Sequence[tuple[int, int]] = HOLONOMIC_SHAPES,
                              skip: int = 0) -> dict[str, int]:
     """``{"P-recursive (r, d)": next term}`` of the fits of :func:`holonomic_shape_columns` to ``x`` for
     ``shapes[skip:]`` (the first ``skip`` shapes only rule larger ones out) that the fit to ``x`` without its last
-    term predicted too. A fit whose leading polynomial vanishes inside the data can absorb a term that breaks the
-    pattern (``(n - 9) (a(n) - a(n-1)) = 0`` fits 1, ..., 1, -8); such a fit does not predict the last term from
-    the ones before it.
+    term predicted too, with at least :data:`HOLONOMIC_EVIDENCE_BITS` bits of :func:`holonomic_evidence`. A fit whose
+    leading polynomial vanishes inside the data can absorb a term that breaks the pattern
+    (``(n - 9) (a(n) - a(n-1)) = 0`` fits 1, ..., 1, -8), and a fit to a few small terms holds by chance; neither
+    is a rule.
 
     >>> verified_holonomic_rules([1, 2, 6, 24, 120, 720, 5040])
     {'P-recursive (1, 1)': 40320}
+    >>> verified_holonomic_rules([0, 1, 1, 1, 2, 2, 2, 3, 3, 3], [(1, 3)])
+    {}
     """
     if len(x) < 2:
         return {}
     cols = holonomic_shape_columns(x, shapes)
-    return {f"P-recursive ({r}, {d})": col[-1] for (r, d), col in zip(shapes[skip:], cols[skip:])
-            if col[-1] is not None and col[-2] == x[-1]}
+    out = {}
+    for (r, d), col in zip(shapes[skip:], cols[skip:]):
+        if col[-1] is None or col[-2] != x[-1]:
+            continue
+        coef = holonomic_fit(x, r, d)
+        if coef is not None and holonomic_evidence(x, r, d, coef) >= HOLONOMIC_EVIDENCE_BITS:
+            out[f"P-recursive ({r}, {d})"] = col[-1]
+    return out
 
 
 def holonomic_predictions(x: Sequence[int], order: int, degree: int, last_only: bool = False) -> list[int | None]:

@@ -144,15 +144,24 @@ def inverse_euler_transform(b: Sequence[int]) -> list[int] | None:
     return a
 
 
+#: the fewest equal terms after a start that :func:`_continuations` continues as a constant
+MIN_CONSTANT_TAIL = 4
+
+
 def _continuations(y: Sequence[int]) -> dict[str, int]:
     """``{rule: next term}`` of the rules that continue ``y``: the rule solver's, and the small P-recursive fits,
-    each only where the same rule also predicts the last term from the ones before it. (The binomial transform of
+    each only where the same rule also predicts the last term from the ones before it (the binomial transform of
     any sequence that ends in 0 has a constant row of differences of length 2, so without that check every such
-    sequence would be "the inverse binomial transform of a polynomial", continued by 0.)"""
+    sequence would be "the inverse binomial transform of a polynomial", continued by 0); and a constant after one
+    or two leading terms, over at least :data:`MIN_CONSTANT_TAIL` terms (the partitions into parts of at least 2
+    are the Euler transform of 0, 1, 1, 1, ...)."""
     y = list(y)
     found, before = _explain(y), _explain(y[:-1])
     out = ({found[1]: found[0]} if found is not None and found[1] in CONTINUING_RULES and before == (y[-1], found[1])
            else {})
+    head = len(y) - next((i for i, v in enumerate(reversed(y)) if v != y[-1]), len(y))  # terms before the tail
+    if head in (1, 2) and len(y) - head >= MIN_CONSTANT_TAIL:
+        out["constant after a start"] = y[-1]
     return {**out, **verified_holonomic_rules(y)}
 
 

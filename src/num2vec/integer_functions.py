@@ -13,15 +13,17 @@ next; :mod:`num2vec.calibration` ranks its answers beside the decoder's.
   offset up to :data:`FAR_OFFSET_LIMIT`), or the partial sums ``F(n) = f(1) + ... + f(n)`` of one. The
   functions are the classical arithmetic functions (Hardy & Wright, *An
   Introduction to the Theory of Numbers*, ch. 16-19; Apostol, *Introduction to
-  Analytic Number Theory*, ch. 2), the partition functions, and functions of
-  the digits in a base. 1, 1, 2, 2, 4, 2, 6, 4, 6 is phi(1..9), so phi(10) = 4
-  comes next.
+  Analytic Number Theory*, ch. 2), the partition functions, multiplicative
+  orders, primitive roots, Goldbach partitions, the steps of the 3x + 1 problem,
+  and functions of the digits in a base. 1, 1, 2, 2, 4, 2, 6, 4, 6 is phi(1..9),
+  so phi(10) = 4 comes next.
 * **Integer sets** (:func:`integer_sets`): the sequence is strictly
   increasing and lists, without a gap, the members of a set ``S`` between its
   first and last term; ``S`` is one of :data:`PROPERTIES` (prime, squarefree,
   semiprime, k-smooth, palindrome...), its complement, two properties at once,
-  or a property with a residue condition ``n = r (mod m)`` or ``gcd(n, m) = 1``
-  for m up to :data:`MAX_MODULUS`. The answer is the next member. 97, 113, 137,
+  one without another (the squarefree composites), or a property or a complement
+  with a residue condition ``n = r (mod m)`` or ``gcd(n, m) = 1`` for m up to
+  :data:`MAX_MODULUS` (the odd composites). The answer is the next member. 97, 113, 137,
   193, 233, 241 are the primes = 1 (mod 8) from 97 on (101, 103, 107... are
   not), so 257 comes next. Arithmetic progressions are left to the other rules
   (3, 5, 7 are primes, but 9 comes next).
@@ -229,6 +231,49 @@ def _legendre(n: int, p: int) -> int:
     return out
 
 
+def _collatz_steps(n: int) -> int:
+    """The steps n -> n / 2 (n even), 3 n + 1 (n odd) from n >= 1 to 1 (the 3x + 1 problem; Lagarias 1985)."""
+    steps = 0
+    while n != 1:
+        n, steps = (n // 2 if n % 2 == 0 else 3 * n + 1), steps + 1
+    return steps
+
+
+def _order(a: int, m: int) -> int | None:
+    """The multiplicative order of ``a`` modulo ``m >= 1``: the least k >= 1 with a^k = 1 (mod m); None where
+    gcd(a, m) > 1 (1 for m = 1)."""
+    if gcd(a, m) != 1:
+        return None
+    k, v = 1, a % m
+    while v != 1 % m:
+        k, v = k + 1, v * a % m
+    return k
+
+
+def _decimal_period(n: int) -> int:
+    """The period of the decimal expansion of 1/n, n >= 1 (0 where it terminates): the order of 10 modulo n
+    without its factors 2 and 5."""
+    while n % 2 == 0:
+        n //= 2
+    while n % 5 == 0:
+        n //= 5
+    return 0 if n == 1 else _order(10, n)  # type: ignore[return-value]
+
+
+def _primitive_root(p: int) -> int:
+    """The least primitive root of the prime ``p``: the least g whose order modulo p is p - 1."""
+    if p == 2:
+        return 1
+    factors = factorize(p - 1)
+    return next(g for g in range(2, p) if all(pow(g, (p - 1) // q, p) != 1 for q in factors))
+
+
+def _goldbach(n: int) -> int:
+    """The ways to write 2n as p + q with primes p <= q."""
+    spf = _spf_table(2 * n)
+    return sum(1 for p in range(2, n + 1) if spf[p] == p and spf[2 * n - p] == 2 * n - p)
+
+
 def _table_lookup(index: int) -> Callable[[int], int | None]:
     def f(n: int) -> int | None:
         table = _partition_table()[index]
@@ -293,6 +338,14 @@ INDEX_FUNCTIONS: dict[str, Callable[[int], int | None]] = {
     "distinct partitions": _table_lookup(1),
     "product of digits": _nonneg(lambda n: prod(_digits(n, 10))),
     "sum of squared digits": _nonneg(lambda n: sum(d * d for d in _digits(n, 10))),
+    "Collatz steps": _positive(_collatz_steps),
+    "order of 2 mod 2n + 1": _nonneg(lambda n: _order(2, 2 * n + 1)),
+    "decimal period of 1/n": _positive(_decimal_period),
+    "least primitive root of prime(n)": _positive(lambda n: None if (p := _nth_prime(n)) is None else _primitive_root(p)),
+    "Goldbach partitions of 2n": _positive(_goldbach),
+    "primes in (n, 2n]": _nonneg(lambda n: _prime_pi(2 * n) - _prime_pi(n)),  # >= 1 for n >= 1: Bertrand
+    "prime(prime(n))": _positive(lambda n: None if (p := _nth_prime(n)) is None else _nth_prime(p)),
+    "prime(n) prime(n + 1)": _positive(lambda n: None if (p := _nth_prime(n + 1)) is None else p * _nth_prime(n)),
     **{f"digit sum base {b}": _nonneg(lambda n, b=b: sum(_digits(n, b))) for b in range(2, 11)},
     **{f"digits base {b}": _nonneg(lambda n, b=b: len(_digits(n, b))) for b in range(2, 11)},
     **{f"n in base {b}": _nonneg(lambda n, b=b: int("".join(map(str, _digits(n, b)[::-1])))) for b in range(2, 10)},
@@ -708,9 +761,9 @@ class _Members(dict):
 def integer_sets(first: int, holding: Collection[str] | None = None) -> dict[str, Callable[[_Members], np.ndarray]]:
     """Every set a sequence starting at ``first`` is tried against: name -> membership over the values of a
     :func:`_facts` table (given as its :class:`_Members`). Properties, complements (of :data:`COMPLEMENTED` and
-    of :data:`INDICATOR_ONLY`), pairs of properties, and a
-    property or none with a residue condition that ``first`` meets (pairs and residue conditions leave out
-    :data:`UNPAIRED`). ``holding``: only the properties of :data:`PROPERTIES` among these are used (those true at
+    of :data:`INDICATOR_ONLY`), pairs of properties, a property without one of :data:`COMPLEMENTED`, and a
+    property, a complement or none with a residue condition that ``first`` meets (pairs and residue conditions
+    leave out :data:`UNPAIRED`). ``holding``: only the properties of :data:`PROPERTIES` among these are used (those true at
     every term: no other can give a sequence)."""
     singles = [name for name in PROPERTIES if holding is None or name in holding]
     sets: dict[str, Callable[[_Members], np.ndarray]] = {name: (lambda m, name=name: m[name]) for name in singles}
@@ -722,12 +775,18 @@ def integer_sets(first: int, holding: Collection[str] | None = None) -> dict[str
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             sets[f"{a} & {b}"] = lambda m, a=a, b=b: m[a] & m[b]
+    for c in COMPLEMENTED:  # the squarefree composites, the primes that are not twin primes
+        for name in names:
+            if name != c:
+                sets[f"{name} & not {c}"] = lambda m, name=name, c=c: m[name] & ~m[c]
     for mod in range(2, MAX_MODULUS + 1):
         r = first % mod
         if gcd(first, mod) == 1:
             sets[f"gcd(n, {mod}) = 1"] = lambda m, mod=mod: (np.gcd(m.n, mod) == 1) & (m.n >= 1)
         for name in names:
             sets[f"{name} & n = {r} (mod {mod})"] = lambda m, name=name, mod=mod, r=r: m[name] & (m.n % mod == r)
+        for c in COMPLEMENTED:  # the odd composites
+            sets[f"not {c} & n = {r} (mod {mod})"] = lambda m, c=c, mod=mod, r=r: (m.n >= 1) & ~m[c] & (m.n % mod == r)
     return sets
 
 
