@@ -536,7 +536,7 @@ def test_step_ratio_rules_need_confirmed_ratios(x):
     ([0, 1, 1, 1, 1, 1], 1),  # constant after one leading term
     ([5, 0, 2, 2, 2, 2], 2),  # after two
     ([0, 1, 1, 1], None),  # three equal terms are too few
-    ([0, 4, 1, 1, 1, 1, 1], None),  # three leading terms are too many
+    ([0, 4, 2, 1, 1, 1, 1], None),  # three leading terms are too many
 ])
 def test_a_constant_after_a_start_is_continued(y, want):
     assert guess._continuations(y).get("constant after a start") == want
