@@ -66,8 +66,8 @@ FEATURES = ("logit_p", "log1p_support", "no_support", "log_terms", "solver_agree
 #: resolved to about 1e-7 per decoded digit, so a near-certain answer's logit past this is rounding noise (two
 #: inference backends whose logits agree to 1e-5 gave calibrated probabilities 0.004 apart with a clip of 20).
 #: On the development half, by nested 5-fold cross-validation (``scripts/calibrate.py --cv``), the bundled model's
-#: expected calibration error given 10 / 5 / 3 terms is 0.027 / 0.026 / 0.065 with this clip and 0.029 / 0.039 /
-#: 0.076 with a clip of 20.
+#: expected calibration error given 10 / 5 / 3 terms is 0.033 / 0.022 / 0.074 with this clip and 0.027 / 0.041 /
+#: 0.059 with a clip of 20: neither is better everywhere, and this one keeps the backends' probabilities together.
 _LOGIT_CLIP = 10.0
 #: the log-probability given to a candidate the decoder did not propose
 UNPROPOSED_LOG_P = -1000.0
