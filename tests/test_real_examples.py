@@ -89,6 +89,24 @@ def test_guessers_and_more_sets(bundled, seq, want):
 
 
 @pytest.mark.parametrize("seq, want", [
+    ([0, 1, 7, 2, 5, 8, 16, 3, 19, 6], 14),  # steps of the 3x + 1 problem from n = 1
+    ([1, 2, 4, 3, 6, 10, 12, 4, 8, 18], 6),  # multiplicative order of 2 mod 2n + 1
+    ([1, 2, 2, 3, 2, 2, 3, 2, 5, 2], 3),  # least primitive root of the n-th prime
+    ([0, 1, 1, 1, 2, 1, 2, 2, 2, 2], 3),  # Goldbach partitions of 2n
+    ([3, 5, 11, 17, 31, 41, 59, 67, 83, 109], 127),  # primes with a prime index
+    ([9, 15, 21, 25, 27, 33, 35, 39, 45, 49], 51),  # odd composites
+    ([6, 10, 14, 15, 21, 22, 26, 30, 33, 34], 35),  # squarefree composites
+    ([0, 1, 1, 1, 2, 2, 2, 3, 3, 3], 4),  # ceil(n / 3) from n = 0: no P-recursive fit absorbs the steps
+    ([1, 1, -1, 1, -1, -1, 0, 1, 1, -1], 1),  # the Legendre symbol (n / 7): periodic, no chance fit of its sums
+    ([1, 0, 1, 1, 2, 2, 4, 4, 7, 8], 12),  # partitions into parts of at least 2: Euler transform of 0, 1, 1, ...
+])
+def test_number_theory_functions_sets_and_chance_fits(bundled, seq, want):
+    """The newer integer functions and sets ranked first, and sequences a P-recursive fit with too little evidence
+    used to mislead."""
+    assert bundled.predict_next(seq, top_k=3)[0][0] == want
+
+
+@pytest.mark.parametrize("seq, want", [
     ([1, 2, 3], 4),
     ([1, 2, 3, 4, 5], 6),  # the first 5 natural numbers: a question of the real-sequence benchmark (never trained)
     ([1, 2, 3, 4, 5, 6], 7),
