@@ -97,3 +97,15 @@ def test_the_ranked_answer_reads_terms_near_the_guard(bundled):
     assert isinstance(value, int) and abs(value) < 10**MAX_DIGITS and 0 <= p <= 1
     big = 10**3990
     assert bundled.predict_next([big, 2 * big, 3 * big], top_k=1)[0][0] == 4 * big
+
+
+def test_the_real_sequence_report_writes_every_number_in_full():
+    from num2vec.evaluation import format_catalog_report
+
+    big = 63955431761796 * 10**30
+    report = {"size": 2, "given": 10, "accuracy": 0.5, "solver_accuracy": 0.5, "either": 0.5,
+              "rows": [{"name": "square_triangular_scaled", "want": big, "model": big, "solver": None},
+                       {"name": "small", "want": 11, "model": 12, "solver": 11}]}
+    text = format_catalog_report(report)
+    assert f"{big}*" in text and f" {big} " in text  # the right answer, marked, and the term wanted, uncut
+    assert "12" in text and "11*" in text

@@ -539,7 +539,9 @@ def train(preset, out_dir, resume, overwrite, steps, batch_size, lr, seed, distr
 @click.option("--top-k", type=click.IntRange(min=1), default=5, help="Also report top-K accuracy (beam search).")
 @click.option("--signed", is_flag=True, help="The held-out sets with negative terms (models trained with them).")
 @click.option("--crossing-zero", is_flag=True, help="Only the signed sequences with negative and positive terms.")
-@click.option("--real", is_flag=True, help="Score the curated real sequences (num2vec.catalog) instead.")
+@click.option("--real", is_flag=True,
+              help="Score the network's greedy answer on the curated real sequences (num2vec.catalog, both halves) "
+                   "instead.")
 @click.option("--given", type=click.IntRange(min=2), default=10, help="With --real: terms shown.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @model_option

@@ -165,12 +165,16 @@ def evaluate_catalog(model, given: int = 10) -> dict:
 
 
 def format_catalog_report(r: dict) -> str:
-    lines = [f"{r['size']} real sequences, next term from the first {r['given']}:",
+    """The report of :func:`evaluate_catalog`: accuracies, then one row per sequence with the term wanted and the
+    answers of the model's greedy decoding and of the rule solver, written out in full ('*' marks a right one)."""
+    rows = [(row["name"][:28], str(row["want"]), _cell(row["model"], row["want"]), _cell(row["solver"], row["want"]))
+            for row in r["rows"]]
+    w = [max([14] + [len(row[c]) for row in rows]) for c in (1, 2, 3)]  # per column: numbers are never cut
+    lines = [f"{r['size']} real sequences, next term from the first {r['given']} (the model's greedy answer):",
              f"model {r['accuracy'] * 100:.1f} %   rule solver {r['solver_accuracy'] * 100:.1f} %   "
-             f"either {r['either'] * 100:.1f} %", "", f"{'sequence':<28} {'want':>14} {'model':>14} {'solver':>14}"]
-    for row in r["rows"]:
-        lines.append(f"{row['name'][:28]:<28} {str(row['want'])[:14]:>14} {_cell(row['model'], row['want']):>14} "
-                     f"{_cell(row['solver'], row['want']):>14}")
+             f"either {r['either'] * 100:.1f} %", "",
+             f"{'sequence':<28} {'want':>{w[0]}} {'model':>{w[1]}} {'solver':>{w[2]}}"]
+    lines += [f"{name:<28} {want:>{w[0]}} {model:>{w[1]}} {solver:>{w[2]}}" for name, want, model, solver in rows]
     return "\n".join(lines)
 
 
@@ -178,4 +182,4 @@ def _cell(value, want) -> str:
     """A prediction for the table: '-' for none, '*' marks a correct one."""
     if value is None:
         return "-"
-    return str(value)[:13] + ("*" if value == want else "")
+    return str(value) + ("*" if value == want else "")
