@@ -101,8 +101,8 @@ def test_guessers_and_more_sets(bundled, seq, want):
     ([1, 0, 1, 1, 2, 2, 4, 4, 7, 8], 12),  # partitions into parts of at least 2: Euler transform of 0, 1, 1, ...
 ])
 def test_number_theory_functions_sets_and_chance_fits(bundled, seq, want):
-    """The newer integer functions and sets ranked first, and sequences a P-recursive fit with too little evidence
-    used to mislead."""
+    """Number-theory functions and sets ranked first, and sequences that a P-recursive fit on too little evidence
+    (num2vec.exact.holonomic_evidence) would mislead."""
     assert bundled.predict_next(seq, top_k=3)[0][0] == want
 
 
