@@ -59,6 +59,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 from math import gcd, log2
 from typing import NamedTuple
 
@@ -319,8 +320,7 @@ def holonomic_evidence(x: Sequence[int], order: int, degree: int, coef: Sequence
     0.0
     """
     unknowns = (order + 1) * (degree + 1)
-    free = sum(1 for n in range(order + 1, len(x) + 1)
-               if not sum(coef[j] * n**j for j in range(degree + 1)))
+    free = sum(1 for n in range(order + 1, len(x) + 1) if not _polynomial_at(coef, 0, degree, n))
     checks = len(x) - order - (unknowns - 1) - free
     return max(checks, 0) * log2(1 + max(x) - min(x))
 
@@ -401,15 +401,18 @@ def _eliminate(row: list[int], pivots: list[tuple[int, list[int]]]) -> bool:
 def _recurrence_parts(x: Sequence[int], end: int, order: int, degree: int, coef: Sequence[int]) -> tuple[int, int]:
     """``(P_0(n), sum_{lag >= 1} P_lag(n) x[end - lag])`` at the term after ``x[:end]`` (n = end + 1) for the
     recurrence with coefficients ``coef``: the term is ``-rest / P_0(n)``, and an actual term ``v`` there satisfies
-    the recurrence when ``P_0(n) v + rest == 0``. The polynomials are evaluated by Horner's rule."""
+    the recurrence when ``P_0(n) v + rest == 0``."""
     n = end + 1
-    lead = []
-    for lag in range(order + 1):
-        v = 0
-        for c in reversed(coef[lag * (degree + 1) : (lag + 1) * (degree + 1)]):
-            v = v * n + c
-        lead.append(v)
+    lead = [_polynomial_at(coef, lag, degree, n) for lag in range(order + 1)]
     return lead[0], sum(lead[lag] * x[end - lag] for lag in range(1, order + 1))
+
+
+def _polynomial_at(coef: Sequence[int], lag: int, degree: int, n: int) -> int:
+    """``P_lag(n) = sum_j c_{lag, j} n^j`` of a recurrence's coefficients ``coef`` (Horner's rule)."""
+    v = 0
+    for c in reversed(coef[lag * (degree + 1) : (lag + 1) * (degree + 1)]):
+        v = v * n + c
+    return v
 
 
 def _next_term(x: Sequence[int], end: int, order: int, degree: int, coef: Sequence[int]) -> int | None:
@@ -654,10 +657,10 @@ def featurize(seqs: Sequence[Sequence[int]], spec: ColumnSpec, last_only: bool =
     # the vectorised paths: int64 for small terms, Python ints in NumPy object arrays for the others
     blocks: list[tuple[np.ndarray, list, tuple | None]] = []  # (rows b, differences, candidates)
     sparse: list[tuple[int, int, int, int]] = []  # (b, position, column, value) the vectorised paths leave to Python
-    for rows in (np.nonzero(small)[0], np.nonzero(~small)[0] if vectorised else np.zeros(0, np.int64)):
+    for rows, exact_ints in ((np.nonzero(small)[0], False), (np.nonzero(~small & vectorised)[0], True)):
         if rows.size:
             nested, cols, rest = _fast_columns([seqs[b] for b in rows], spec, T, last_only,
-                                               None if fits is None else fits[rows], exact_ints=not small[rows[0]])
+                                               None if fits is None else fits[rows], exact_ints)
             blocks.append((rows, nested, cols))
             sparse.extend((int(rows[i]), t, c, v) for i, t, c, v in rest)
     # the reference path, for a few sequences: Python ints, one position at a time
@@ -855,11 +858,12 @@ def _python_tokens(values: list[int]) -> np.ndarray:
     small = bits < 63
     if small.all():
         return _int64_tokens(np.array(values, np.int64))
-    big_tok = encode_batch([v for v, s in zip(values, small.tolist()) if not s], max_digits=sys.maxsize)[0]
+    fits = small.tolist()
+    big_tok = encode_batch(list(compress(values, [not f for f in fits])), max_digits=sys.maxsize)[0]
     out = np.full((len(values), big_tok.shape[1]), PAD, np.uint8)  # a big value is the longest
     out[~small] = big_tok
     if small.any():
-        tok = _int64_tokens(np.array([v for v, s in zip(values, small.tolist()) if s], np.int64))
+        tok = _int64_tokens(np.array(list(compress(values, fits)), np.int64))
         out[small, : tok.shape[1]] = tok
     return out
 

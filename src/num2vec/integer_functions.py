@@ -775,7 +775,7 @@ def integer_sets(first: int, holding: Collection[str] | None = None) -> dict[str
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             sets[f"{a} & {b}"] = lambda m, a=a, b=b: m[a] & m[b]
-    for c in COMPLEMENTED:  # the squarefree composites, the primes that are not twin primes
+    for c in COMPLEMENTED:  # the squarefree composites: squarefree & not prime
         for name in names:
             if name != c:
                 sets[f"{name} & not {c}"] = lambda m, name=name, c=c: m[name] & ~m[c]
