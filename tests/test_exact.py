@@ -369,3 +369,14 @@ def test_the_training_filter_keeps_a_fit_that_a_later_term_breaks():
     fits = exact.holonomic_filter([x] * 16, 4, last_only=False)
     assert fits[0, 0] and exact.extra_candidates(x, HOLO, fits=fits[0].tolist())[4][0] == 720
     assert not exact.holonomic_filter([x] * 16, 4, last_only=True)[0, 0]  # the whole sequence has no fit
+
+
+@pytest.mark.parametrize("values", [
+    [-(2**63 - 1), 2**63],  # the int64 one takes 21 tokens (sign), the big one 20
+    [2**63, 5, -3 * 10**30, 0],
+    [7, -45, 123],
+])
+def test_python_tokens_equal_the_codec_on_both_sides_of_the_int64_range(values):
+    want = exact.encode_batch(values, max_digits=10**6)[0].astype(np.uint8)
+    got = exact._python_tokens(values)  # the int64 path may keep a spare column of padding
+    assert np.array_equal(got[:, : want.shape[1]], want) and (got[:, want.shape[1]:] == PAD).all()

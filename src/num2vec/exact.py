@@ -860,11 +860,11 @@ def _python_tokens(values: list[int]) -> np.ndarray:
         return _int64_tokens(np.array(values, np.int64))
     fits = small.tolist()
     big_tok = encode_batch(list(compress(values, [not f for f in fits])), max_digits=sys.maxsize)[0]
-    out = np.full((len(values), big_tok.shape[1]), PAD, np.uint8)  # a big value is the longest
-    out[~small] = big_tok
-    if small.any():
-        tok = _int64_tokens(np.array(list(compress(values, fits)), np.int64))
-        out[small, : tok.shape[1]] = tok
+    tok = _int64_tokens(np.array(list(compress(values, fits)), np.int64)) if small.any() else big_tok[:0]
+    # not always the big ones' width: -(2^63 - 1) takes 21 tokens, 2^63 takes 20
+    out = np.full((len(values), max(big_tok.shape[1], tok.shape[1])), PAD, np.uint8)
+    out[~small, : big_tok.shape[1]] = big_tok
+    out[small, : tok.shape[1]] = tok
     return out
 
 
