@@ -13,6 +13,7 @@ from num2vec.codec import (
     encode_int,
     encode_sequences,
     to_int,
+    token_rows,
 )
 
 MAX = 40
@@ -118,3 +119,17 @@ def test_numbers_past_pythons_string_limit_round_trip(digits, offset):
     assert str_to_int(text.lstrip("-")) == abs(v) and decode_tokens(encode_int(v)) == v
     if digits < 4000:
         assert text == str(v)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.one_of(st.integers(-(10**60), 10**60), st.integers(-(2**63), 2**63)), min_size=1, max_size=40),
+       st.sampled_from([None, 40, 5_000]))
+def test_token_rows_are_each_numbers_tokens(values, long_one):
+    """token_rows (uint8, no digit limit) gives each number's tokens; one number far longer than the others takes
+    the scatter branch, one past 13,000 bits the piecewise decimal string."""
+    if long_one is not None:
+        values = values + [-(10**long_one) - 7]
+    tokens, lengths = token_rows(values)
+    assert tokens.dtype == np.uint8 and tokens.shape == (len(values), max(lengths))
+    for row, n, v in zip(tokens.tolist(), lengths.tolist(), values):  # encode_int: one number at a time
+        assert n == len(encode_int(v)) and row[:n] == encode_int(v) and set(row[n:]) <= {PAD}

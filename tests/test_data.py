@@ -92,6 +92,27 @@ def test_formula_language_examples_and_safety():
             evaluate_formula(bad, 3)
 
 
+@pytest.mark.parametrize("distribution", DISTRIBUTIONS)
+def test_formula_templates_give_the_formula_as_written(distribution, monkeypatch):
+    """Formulas that differ only in their numbers share one compiled template; the terms are those of the formula
+    parsed as it stands, part by part."""
+    import num2vec.data as data
+
+    samples = SequenceGenerator(GeneratorConfig(distribution=distribution, allow_negative=True), seed=11).samples(300)
+    templated = [evaluate_formula(s.formula, 12) for s in samples]
+    monkeypatch.setattr(data, "_parsed", data._parsed_plainly)
+    assert templated == [evaluate_formula(s.formula, 12) for s in samples]
+
+
+def test_formula_errors_name_what_was_written():
+    with pytest.raises(ValueError, match=r"formula part 'b\(3\) = 1': left side must be a\(n\)"):
+        evaluate_formula("b(3) = 1; a(n) = 2", 3)
+    with pytest.raises(ValueError, match=r"formula 'a\(1\) = 7; a\(2\) = 8' has no rule"):
+        evaluate_formula("a(1) = 7; a(2) = 8", 3)
+    with pytest.raises(ValueError, match=r"'a\(n\) = a\(n \+ 1\) \+ 17' refers to a\(2\)"):
+        evaluate_formula("a(n) = a(n + 1) + 17", 3)
+
+
 def test_heldout_splits_are_fixed():
     v1, v2 = heldout("valid", 200), heldout("valid", 200)
     t = heldout("test", 200)

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import num2vec.exact as exact
-from num2vec.codec import PAD, decode_tokens
+from num2vec.codec import PAD, decode_tokens, encode_batch, encode_int
 from num2vec.exact import MISSING, ColumnSpec, candidates, differences, featurize
 
 FULL = ColumnSpec(context_numbers=8, difference_orders=2, nested_differences=2, extrapolations=6,
@@ -269,6 +269,51 @@ def p_recursive_or_not(draw):
     return x
 
 
+def _reference_predictions(x, order, degree):
+    """holonomic_predictions from its definition, over the rationals (Fractions): at position t, the null space of
+    the equations of x[: t + 1], one-dimensional with at least as many equations as unknowns, gives the next term."""
+    from fractions import Fraction
+
+    U = (order + 1) * (degree + 1)
+    out = [None] * len(x)
+    for t in range(len(x)):
+        rows = [[Fraction(x[i - lag] * (i + 1) ** j) for lag in range(order + 1) for j in range(degree + 1)]
+                for i in range(order, t + 1)]
+        pivots = []  # reduced row echelon form
+        for c in range(U):
+            p = next((r for r in range(len(pivots), len(rows)) if rows[r][c]), None)
+            if p is None:
+                continue
+            k = len(pivots)
+            rows[k], rows[p] = rows[p], rows[k]
+            rows[k] = [v / rows[k][c] for v in rows[k]]
+            for r in range(len(rows)):
+                if r != k and rows[r][c]:
+                    rows[r] = [a - rows[r][c] * b for a, b in zip(rows[r], rows[k])]
+            pivots.append(c)
+        if len(rows) < U or len(pivots) != U - 1:
+            continue
+        free = next(c for c in range(U) if c not in pivots)
+        v = [Fraction(0)] * U
+        v[free] = Fraction(1)
+        for k, c in enumerate(pivots):
+            v[c] = -rows[k][free]
+        n = t + 2
+        lead = [sum(v[lag * (degree + 1) + j] * n**j for j in range(degree + 1)) for lag in range(order + 1)]
+        if lead[0]:
+            value = -sum(lead[lag] * x[t + 1 - lag] for lag in range(1, order + 1)) / lead[0]
+            out[t] = int(value) if value.denominator == 1 else None
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(p_recursive_or_not(), st.sampled_from([(1, 0), (1, 1), (1, 2), (2, 0), (2, 1), (2, 2)]))
+def test_holonomic_predictions_follow_their_definition_over_the_rationals(x, shape):
+    want = _reference_predictions(x, *shape)
+    assert exact.holonomic_predictions(x, *shape) == want
+    assert exact.holonomic_predictions(x, *shape, last_only=True)[-1] == want[-1]
+
+
 @settings(max_examples=300, deadline=None)
 @given(p_recursive_or_not(), st.booleans())
 def test_a_shape_implied_by_a_smaller_fit_has_no_prediction(x, last_only):
@@ -364,11 +409,26 @@ def test_the_modular_rank_filter_rules_out_most_unrelated_sequences():
     assert exact.holonomic_possible([[1, 2, 6, 24, 120, 720, 5040]], 1, 1).all()
 
 
+def test_the_modular_rank_filter_of_no_sequences_or_of_short_ones():
+    assert exact.holonomic_possible([], 1, 1).shape == (0,)
+    assert exact.holonomic_filter([], 4, last_only=True).shape == (0, 4)
+    short = [[1, 2], [1, 2, 6, 24, 120, 720, 5040], []]  # too few equations for any shape, enough for (1, 1)
+    assert exact.holonomic_filter(short, 4, last_only=True)[:, 0].tolist() == [False, True, False]
+
+
 def test_the_training_filter_keeps_a_fit_that_a_later_term_breaks():
     x = [1, 2, 6, 24, 120, 721, 5047]  # factorial-like up to 120: a prediction (720) at position 4 only
     fits = exact.holonomic_filter([x] * 16, 4, last_only=False)
     assert fits[0, 0] and exact.extra_candidates(x, HOLO, fits=fits[0].tolist())[4][0] == 720
     assert not exact.holonomic_filter([x] * 16, 4, last_only=True)[0, 0]  # the whole sequence has no fit
+
+
+@given(st.lists(st.integers(-(2**63) + 1, 2**63 - 1), min_size=1, max_size=60))
+def test_int64_tokens_are_the_codecs_tokens(values):
+    """The 4-digit limb tables give the codec's rows (with a spare column of padding at most)."""
+    want = encode_batch(values)[0].astype(np.uint8)
+    got = exact._int64_tokens(np.array(values, np.int64))
+    assert np.array_equal(got[:, : want.shape[1]], want) and (got[:, want.shape[1]:] == PAD).all()
 
 
 @pytest.mark.parametrize("values", [
@@ -377,6 +437,6 @@ def test_the_training_filter_keeps_a_fit_that_a_later_term_breaks():
     [7, -45, 123],
 ])
 def test_python_tokens_equal_the_codec_on_both_sides_of_the_int64_range(values):
-    want = exact.encode_batch(values, max_digits=10**6)[0].astype(np.uint8)
     got = exact._python_tokens(values)  # the int64 path may keep a spare column of padding
-    assert np.array_equal(got[:, : want.shape[1]], want) and (got[:, want.shape[1]:] == PAD).all()
+    for row, v in zip(got.tolist(), values):  # encode_int: one number at a time
+        assert row[: len(encode_int(v))] == encode_int(v) and set(row[len(encode_int(v)) :]) <= {PAD}

@@ -299,36 +299,50 @@ def _encode_int64(arr: np.ndarray, max_digits: int | None) -> tuple[np.ndarray, 
 
 
 def _encode_big(ints: Sequence[int], max_digits: int | None) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`encode_batch` for Python ints of any size: one decimal string per number (C speed), then the digits of
-    all of them scattered into the token matrix at once."""
+    """:func:`encode_batch` for Python ints of any size (see :func:`token_rows`)."""
     if not _plain_ints(ints):  # plain ints: the hot path, no conversion
         ints = [int(v) for v in ints]
     limit = MAX_DIGITS if max_digits is None else max_digits
-    top = max(map(int.bit_length, ints), default=0)
-    if top > 3.32 * limit - 4:  # check_fits' pre-check for the largest: someone may be too long
+    if max(map(int.bit_length, ints), default=0) > 3.32 * limit - 4:  # check_fits' pre-check: someone may be too long
         for v in ints:
             check_fits(v, max_digits)
+    tokens, lengths = token_rows(ints)
+    return tokens.astype(np.int64), lengths
+
+
+#: the token of each character of a reversed decimal string, as a byte: '0'..'9' -> 0..9, '-' -> <neg>, and the
+#: zero byte that pads a fixed-width byte string -> <pad>
+_CHAR_TOKENS = np.full(256, PAD, np.uint8)
+_CHAR_TOKENS[ord("0") : ord("9") + 1] = np.arange(10)
+_CHAR_TOKENS[ord("-")] = NEG
+
+
+def token_rows(ints: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The token rows of plain Python ints of any size, with no digit limit: ``(tokens (N, L) uint8, lengths (N,)
+    int64)`` as :func:`encode_batch` returns them. Each number's decimal string (C speed), reversed, is its tokens:
+    ``str(-45)[::-1] == "54-"`` is 5, 4, ``<neg>``; the strings are packed into one fixed-width byte array (NumPy
+    pads them with zero bytes) and mapped to tokens by one table lookup, then ``<eos>`` is set after each.
+
+    >>> tokens, lengths = token_rows([7, -45, 10**20])
+    >>> tokens[1].tolist(), lengths.tolist()
+    ([5, 4, 13, 10, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11], [2, 4, 22])
+    """
     n = len(ints)
-    # str() is allowed below 3,914 digits; past that int_to_str cuts the number into pieces
-    text = list(map(str, map(abs, ints))) if top <= 13_000 else [int_to_str(abs(v)) for v in ints]
-    ndig = np.fromiter(map(len, text), np.int64, n)
-    negative = np.fromiter(map((0).__gt__, ints), bool, n)
-    lengths = ndig + negative + 1
-    tokens = np.full((n, int(lengths.max()) if n else 2), PAD, np.int64)
-    width = int(ndig.max()) if n else 0
-    if n * width <= 4 * int(ndig.sum()) + 1024:  # lengths alike: one zero-padded block of characters
-        block = np.frombuffer("".join([t.zfill(width) for t in text]).encode("ascii"), np.uint8).reshape(n, width)
-        digits = block[:, ::-1].astype(np.int64) - 48  # (n, width), least significant first
-        tokens[:, :width] = np.where(np.arange(width)[None, :] < ndig[:, None], digits, PAD)
-    else:  # one much longer than the others: the digits of all of them scattered at once
-        digits = np.frombuffer("".join(text).encode("ascii"), np.uint8).astype(np.int64) - 48
-        rows = np.repeat(np.arange(n), ndig)
-        # the k-th character of a number's string (most significant first) is its digit ndig - 1 - k
-        k = np.arange(digits.shape[0]) - np.repeat(np.cumsum(ndig) - ndig, ndig)
-        tokens[rows, np.repeat(ndig, ndig) - 1 - k] = digits
-    tokens[np.nonzero(negative)[0], ndig[negative]] = NEG
-    tokens[np.arange(n), lengths - 1] = EOS
-    return tokens, lengths
+    if not n:
+        return np.full((0, 2), PAD, np.uint8), np.zeros(0, np.int64)
+    big = max(map(int.bit_length, ints)) > 13_000  # str() is allowed below 3,914 digits
+    text = [t[::-1] for t in (map(int_to_str, ints) if big else map(str, ints))]
+    chars = np.fromiter(map(len, text), np.int64, n)  # digits and sign
+    width = int(chars.max()) + 1  # room for <eos>
+    if n * width <= 4 * int(chars.sum()) + 1024:  # lengths alike: one block of fixed-width byte strings
+        tokens = _CHAR_TOKENS[np.array(text, dtype=f"S{width}").view(np.uint8).reshape(n, width)]
+    else:  # one much longer than the others: the characters of all of them scattered at once
+        tokens = np.full((n, width), PAD, np.uint8)
+        rows = np.repeat(np.arange(n), chars)
+        cols = np.arange(int(chars.sum())) - np.repeat(np.cumsum(chars) - chars, chars)
+        tokens[rows, cols] = _CHAR_TOKENS[np.frombuffer("".join(text).encode("ascii"), np.uint8)]
+    tokens[np.arange(n), chars] = EOS
+    return tokens, chars + 1
 
 
 def decode_batch(tokens: np.ndarray) -> list[int]:

@@ -61,13 +61,14 @@ from __future__ import annotations
 import ast
 import csv
 import functools
+import itertools
 import json
 import math
+import operator
 import random
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from types import CodeType
 
 FAMILIES = (
     "cycle",
@@ -213,12 +214,12 @@ def behaviour_type(terms: Sequence[int]) -> str | None:
     ('exponential', True)
     """
     t = list(terms)
-    if len(set(t)) > 1 and any(all(t[i] == t[i - p] for i in range(p, len(t))) for p in (2, 3, 4)):
+    if len(set(t)) > 1 and any(t[p:] == t[:-p] for p in (2, 3, 4)):  # t[i] == t[i - p] for every i
         return "periodic"
     d = t
     for order in range(1, max(2, len(t) - 2)):  # a k-th difference needs 3 values to be called constant
-        d = [b - a for a, b in zip(d, d[1:])]
-        if len(set(d)) == 1:
+        d = list(map(operator.sub, d[1:], d))
+        if d and d[1:] == d[:-1]:  # one value
             return "linear" if order == 1 else "polynomial"
     if len(set(t)) > 1 and _affine_ratio(t) is not None:
         return "exponential"
@@ -431,13 +432,32 @@ def _checked(node: ast.AST, constants: int = 0) -> ast.expr:
 
 
 #: an integer literal of a formula (not part of a name, a float or another literal)
-_LITERAL = re.compile(r"(?<![\w.])\d+(?![\w.])")
+_LITERAL = re.compile(r"(?<![\w.])(\d+)(?![\w.])")
 #: the names integer literals become in a formula's template
 _CONSTANT_NAMES = tuple(f"_k{i}" for i in range(64))
 
 
-def _compile(expression: str) -> tuple[CodeType, dict[str, int]]:
-    """The code of one right-hand side of a formula, checked by :func:`_checked` (so evaluating it can only do
+def _templated(text: str) -> tuple[str, list[str]]:
+    """``text`` with its integer literals replaced by ``_k0, _k1, ...`` (one regex split), and the literals; with
+    more literals than names, the text unchanged.
+
+    >>> _templated("a(n) = 3*a(n-1) + 17; a(1) = 2")
+    ('a(n) = _k0*a(n-_k1) + _k2; a(_k3) = _k4', ['3', '1', '17', '1', '2'])
+    """
+    parts = _LITERAL.split(text)  # text, literal, text, literal, ..., text
+    literals = parts[1::2]
+    if len(literals) > len(_CONSTANT_NAMES):
+        return text, literals
+    parts[1::2] = _CONSTANT_NAMES[: len(literals)]
+    return "".join(parts), literals
+
+
+#: a compiled right-hand side: ``f(n, a, *constants)``
+_Body = Callable[..., int]
+
+
+def _compile(expression: str) -> tuple[_Body, tuple[int, ...]]:
+    """The function of one right-hand side of a formula, checked by :func:`_checked` (so evaluating it can only do
     integer arithmetic, call ``a`` and the language's functions), and the values of its constants.
 
     Integer literals become the names ``_k0, _k1, ...``, so formulas that differ only in their constants
@@ -445,25 +465,27 @@ def _compile(expression: str) -> tuple[CodeType, dict[str, int]]:
     expression is compiled as it stands.
     """
     if "_k" not in expression:
-        literals = _LITERAL.findall(expression)
+        template, literals = _templated(expression)
         if 0 < len(literals) <= len(_CONSTANT_NAMES) and all(len(v) <= 4000 for v in literals):
-            names = iter(_CONSTANT_NAMES)
-            template = _LITERAL.sub(lambda m: next(names), expression)
             try:
-                return _compile_checked(template, len(literals)), dict(zip(_CONSTANT_NAMES, map(int, literals)))
+                return _compile_checked(template, len(literals)), tuple(map(int, literals))
             except (ValueError, SyntaxError):
                 pass  # compiled as it stands below: the error names the expression the user wrote
-    return _compile_checked(expression, 0), {}
+    return _compile_checked(expression, 0), ()
 
 
 @functools.lru_cache(maxsize=4096)
-def _compile_checked(expression: str, constants: int) -> CodeType:
-    tree = ast.Expression(_checked(ast.parse(expression, mode="eval").body, constants))
-    return compile(tree, "<formula>", "eval")
+def _compile_checked(expression: str, constants: int) -> _Body:
+    """``lambda n, a, _k0, ..., _k{constants-1}: expression``, checked by :func:`_checked`, its globals
+    :data:`_SCOPE`."""
+    params = [ast.arg(name, **_AT) for name in ("n", "a", *_CONSTANT_NAMES[:constants])]
+    fn = ast.Lambda(ast.arguments([], params, None, [], [], None, []),
+                    _checked(ast.parse(expression, mode="eval").body, constants), **_AT)
+    return eval(compile(ast.Expression(fn), "<formula>", "eval"), _SCOPE)  # noqa: S307  (checked code)
 
 
-def _run(code: tuple[CodeType, dict[str, int]], n: int, prev: Callable[[int], int]) -> int:
-    return eval(code[0], _SCOPE, {"n": n, "a": prev, **code[1]})  # noqa: S307  (checked code: see _compile)
+def _run(body: tuple[_Body, tuple[int, ...]], n: int, prev: Callable[[int], int]) -> int:
+    return body[0](n, prev, *body[1])
 
 
 def evaluate_formula(formula: str, length: int) -> list[int]:
@@ -480,8 +502,65 @@ def evaluate_formula(formula: str, length: int) -> list[int]:
     >>> evaluate_formula("a(n) = digitsum(n + 7) + reverse(n + 10)", 3)
     [19, 30, 32]
     """
+    rule, initial = _parsed(formula)
+    terms: list[int] = []
+
+    def prev(k: int) -> int:
+        if not 1 <= k < len(terms) + 1:
+            raise ValueError(f"formula {formula!r} refers to a({k}) before it is known")
+        return terms[k - 1]
+
+    body, constants = rule
+    for n in range(1, length + 1):
+        terms.append(initial[n] if n in initial else body(n, prev, *constants))
+    return terms
+
+
+def _parsed(formula: str) -> tuple[tuple[_Body, tuple[int, ...]], dict[int, int]]:
+    """The compiled rule of a formula (with the values of its constants) and its initial terms ``{index: value}``.
+
+    The formula's integer literals become the names ``_k0, _k1, ...`` (as in :func:`_compile`), so formulas
+    that differ only in their numbers (``a(n) = 3*a(n-1) + 7; a(1) = 2``, ``a(n) = 5*a(n-1) + 1; a(1) = 9``)
+    share one parsed and compiled template (cached); where that does not apply, or the template is not a valid
+    formula, the formula is parsed part by part as it stands (and its errors name what the user wrote).
+    """
+    template, literals = _templated(formula)
+    if "_k" not in formula and 0 < len(literals) <= len(_CONSTANT_NAMES) and all(len(v) <= 4000 for v in literals):
+        try:
+            rule, initial = _parsed_template(template, len(literals))
+        except (ValueError, SyntaxError):
+            pass  # parsed as it stands below
+        else:
+            constants = tuple(map(int, literals))
+            return (rule, constants), {constants[k]: _run((code, constants), 0, _no_prev) for k, code in initial}
+    return _parsed_plainly(formula)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_template(template: str, constants: int) -> tuple[_Body, tuple[tuple[int, _Body], ...]]:
+    """The compiled rule of a formula template and its initial terms as ``(constant number of the index, body)``."""
+    rule, initial = None, []
+    for part in filter(str.strip, template.split(";")):
+        lhs, sep, rhs = part.partition("=")
+        lhs = lhs.replace(" ", "")
+        if not sep:
+            raise ValueError(part)
+        code = _compile_checked(rhs.strip(), constants)
+        if lhs == "a(n)":
+            rule = code
+        elif lhs.startswith("a(") and lhs.endswith(")") and lhs[2:-1] in _CONSTANT_NAMES[:constants]:
+            initial.append((_CONSTANT_NAMES.index(lhs[2:-1]), code))
+        else:
+            raise ValueError(part)
+    if rule is None:
+        raise ValueError(template)
+    return rule, tuple(initial)
+
+
+def _parsed_plainly(formula: str) -> tuple[tuple[_Body, tuple[int, ...]], dict[int, int]]:
+    """:func:`_parsed`, one part at a time."""
     parts = [p.strip() for p in formula.split(";") if p.strip()]
-    rule: tuple[CodeType, dict[str, int]] | None = None
+    rule: tuple[_Body, tuple[int, ...]] | None = None
     initial: dict[int, int] = {}
     for part in parts:
         lhs, sep, rhs = part.partition("=")
@@ -497,16 +576,7 @@ def evaluate_formula(formula: str, length: int) -> list[int]:
             raise ValueError(f"formula part {part!r}: left side must be a(n) or a(<index>)")
     if rule is None:
         raise ValueError(f"formula {formula!r} has no rule 'a(n) = ...'")
-    terms: list[int] = []
-
-    def prev(k: int) -> int:
-        if not 1 <= k < len(terms) + 1:
-            raise ValueError(f"formula {formula!r} refers to a({k}) before it is known")
-        return terms[k - 1]
-
-    for n in range(1, length + 1):
-        terms.append(initial[n] if n in initial else _run(rule, n, prev))
-    return terms
+    return rule, initial
 
 
 def _no_prev(k: int) -> int:
@@ -583,6 +653,7 @@ class SequenceGenerator:
                 self._expr_filter = tuple(f for f in EXPRESSION_FAMILIES if f in wanted)
             self._makers += [makers[f] for f in EXTENDED_FAMILIES if f in wanted]
             self._weights = [1.0] * len(self._makers)
+        self._cum_weights = list(itertools.accumulate(self._weights))  # what random.choices would sum each draw
 
     # --- state, for checkpoints -------------------------------------------
     def get_state(self) -> list:
@@ -597,7 +668,7 @@ class SequenceGenerator:
         rng = self.rng
         while True:
             length = rng.randint(self.config.min_length, self.config.max_length)
-            maker = rng.choices(self._makers, self._weights)[0]
+            maker = rng.choices(self._makers, cum_weights=self._cum_weights)[0]
             try:
                 s = maker(length)
             except (_Reject, ZeroDivisionError, OverflowError):
@@ -621,9 +692,9 @@ class SequenceGenerator:
     # --- helpers -------------------------------------------------------------
     def _valid(self, terms: Sequence[int]) -> bool:
         hi = self.config.max_value
-        if self.config.allow_negative:
-            return all(-hi < t < hi for t in terms)
-        return all(0 <= t < hi for t in terms)
+        if not terms:
+            return True
+        return (-hi if self.config.allow_negative else -1) < min(terms) and max(terms) < hi
 
     def _magnitude(self, lo_digits: int = 1) -> int:
         """A random start value, log-uniform over the allowed digit counts."""
@@ -1011,7 +1082,7 @@ class SequenceGenerator:
             if rng.random() < 0.6:
                 return "n", set()
             return str(self._start(rng.randint(1, 1000))), set()
-        op = rng.choices(["+", "-", "*", "//", "**"], _OP_WEIGHTS)[0]
+        op = rng.choices(_OPS, cum_weights=_OP_CUM_WEIGHTS)[0]
         if op == "**":
             c = rng.randint(2, 10)
             return (f"n**{c}" if rng.random() < 0.5 else f"{c}**n"), {"pow"}
@@ -1020,7 +1091,7 @@ class SequenceGenerator:
             return f"({left}) // {rng.randint(2, 10)}", kl | {"div"}
         if op == "*":
             if rng.random() < 0.8:
-                m = rng.choice([m for m in range(-15, 16) if m not in (0, 1)])
+                m = rng.choice(_FACTORS)
                 return f"{m}*({left})", kl
             right, kr = self._expr_tree(depth - 1)
             return f"({left})*({right})", kl | kr | {"mul"}
@@ -1031,7 +1102,10 @@ class SequenceGenerator:
 
 
 # operator weights of the expression trees: 15 % of original sequences hold a ``//``, 6 % a ``**``
-_OP_WEIGHTS = (0.34, 0.2, 0.22, 0.09, 0.037)
+_OPS, _OP_WEIGHTS = ("+", "-", "*", "//", "**"), (0.34, 0.2, 0.22, 0.09, 0.037)
+_OP_CUM_WEIGHTS = tuple(itertools.accumulate(_OP_WEIGHTS))
+#: the factors of an expression tree's ``m*(x)``
+_FACTORS = [m for m in range(-15, 16) if m not in (0, 1)]
 
 
 def _lin(p: int, q: int, x: str = "n") -> str:

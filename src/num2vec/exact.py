@@ -56,16 +56,16 @@ object arrays of Python ints for the others. Both give the reference's columns
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, count, repeat
 from math import gcd, log2
+from operator import add, is_not, mul
 from typing import NamedTuple
 
 import numpy as np
 
-from .codec import EOS, NEG, PAD, VOCAB_SIZE, encode_batch, encode_sequences
+from .codec import EOS, NEG, PAD, VOCAB_SIZE, encode_sequences, token_rows
 
 #: the token that fills every digit position of a candidate that does not exist
 MISSING = VOCAB_SIZE
@@ -320,7 +320,7 @@ def holonomic_evidence(x: Sequence[int], order: int, degree: int, coef: Sequence
     0.0
     """
     unknowns = (order + 1) * (degree + 1)
-    free = sum(1 for n in range(order + 1, len(x) + 1) if not _polynomial_at(coef, 0, degree, n))
+    free = _polynomial_values(coef[: degree + 1], range(order + 1, len(x) + 1)).count(0)
     checks = len(x) - order - (unknowns - 1) - free
     return max(checks, 0) * log2(1 + max(x) - min(x))
 
@@ -390,11 +390,11 @@ def _eliminate(row: list[int], pivots: list[tuple[int, list[int]]]) -> bool:
         if row[col]:
             f, g = p[col], row[col]
             row = [f * a - g * b for a, b in zip(row, p)]
-    nz = next((c for c, v in enumerate(row) if v), None)
+    nz = next(compress(range(len(row)), row), None)  # the first non-zero column
     if nz is None:
         return False
     div = gcd(*row)
-    pivots.append((nz, [v // div for v in row]))
+    pivots.append((nz, row if div == 1 else [v // div for v in row]))
     return True
 
 
@@ -403,16 +403,8 @@ def _recurrence_parts(x: Sequence[int], end: int, order: int, degree: int, coef:
     recurrence with coefficients ``coef``: the term is ``-rest / P_0(n)``, and an actual term ``v`` there satisfies
     the recurrence when ``P_0(n) v + rest == 0``."""
     n = end + 1
-    lead = [_polynomial_at(coef, lag, degree, n) for lag in range(order + 1)]
+    lead = [_polynomial_values(coef[lag * (degree + 1) : (lag + 1) * (degree + 1)], [n])[0] for lag in range(order + 1)]
     return lead[0], sum(lead[lag] * x[end - lag] for lag in range(1, order + 1))
-
-
-def _polynomial_at(coef: Sequence[int], lag: int, degree: int, n: int) -> int:
-    """``P_lag(n) = sum_j c_{lag, j} n^j`` of a recurrence's coefficients ``coef`` (Horner's rule)."""
-    v = 0
-    for c in reversed(coef[lag * (degree + 1) : (lag + 1) * (degree + 1)]):
-        v = v * n + c
-    return v
 
 
 def _next_term(x: Sequence[int], end: int, order: int, degree: int, coef: Sequence[int]) -> int | None:
@@ -435,27 +427,45 @@ def _divide(a: int, b: int) -> int | None:
 def _holonomic_solve(x: Sequence[int], order: int, degree: int, last_only: bool) -> tuple[list[int | None], bool]:
     """:func:`holonomic_predictions` and whether the equations of all of ``x`` have a non-zero solution."""
     unknowns = (order + 1) * (degree + 1)
-    out: list[int | None] = [None] * len(x)
-    if len(x) - order < unknowns:  # fewer equations than a checked fit needs
+    T = len(x)
+    out: list[int | None] = [None] * T
+    if T - order < unknowns:  # fewer equations than a checked fit needs
         return out, True
+    # eliminate the equations one by one until the fit is fixed (rank unknowns - 1)
     pivots: list[tuple[int, list[int]]] = []  # (pivot column, row) in elimination order
-    null: list[int] | None = None
-    parts = (0, 0)  # once the fit is fixed: _recurrence_parts at the next term, which checks it and predicts it
-    for rows_seen, i in enumerate(range(order, len(x)), start=1):
-        if null is not None:  # the fit is fixed: the new equation must hold
-            if parts[0] * x[i] + parts[1]:
-                return out, False
-        elif _eliminate(_holonomic_row(x, i, order, degree), pivots):
-            if len(pivots) == unknowns:  # only the zero solution: no fit now or later
-                return out, False
-            if len(pivots) == unknowns - 1:
-                null = _null_vector(pivots, unknowns)
-        if null is None:
-            continue
-        parts = _recurrence_parts(x, i + 1, order, degree, null)
-        if rows_seen >= unknowns and not (last_only and i < len(x) - 1):
-            out[i] = _divide(-parts[1], parts[0])
-    return out, True
+    for i in range(order, T):  # the rank grows by one at most per equation
+        if _eliminate(_holonomic_row(x, i, order, degree), pivots) and len(pivots) == unknowns - 1:
+            break
+    else:
+        return out, True  # never fixed: every prefix has two or more independent fits, and no prediction
+    # the fit is fixed from equation i on: each later equation must hold (the first that does not leaves only the
+    # zero solution, now and later), and each position from the unknowns-th equation on predicts the next term,
+    # -sum_{lag >= 1} P_lag(n) a(n - lag) / P_0(n)
+    fixed, null = i, _null_vector(pivots, unknowns)
+    # at positions i = fixed .. T-1 (n = i + 2, the term after x[: i + 1]): P_lag(n) for each lag, and
+    # rest = sum_{lag >= 1} P_lag(n) x[i + 1 - lag], each a list over the positions
+    ns = range(fixed + 2, T + 2)
+    lead = [_polynomial_values(null[lag * (degree + 1) : (lag + 1) * (degree + 1)], ns) for lag in range(order + 1)]
+    rest = [0] * (T - fixed)
+    for lag in range(1, order + 1):
+        rest = list(map(add, rest, map(mul, lead[lag], x[fixed + 1 - lag : T + 1 - lag])))
+    # the first later equation that contradicts the fit ends it: no position after it has a prediction
+    wrong = next(compress(count(), map(add, map(mul, lead[0], x[fixed + 1 :]), rest)), None)
+    stop = T - fixed if wrong is None else wrong + 1  # positions fixed .. fixed + stop - 1 predict
+    first = order + unknowns - 1 - fixed  # the unknowns-th equation's position, counted from fixed
+    for k in [T - 1 - fixed] if last_only else range(max(first, 0), stop):
+        if k < stop and k >= first and lead[0][k]:
+            q, r = divmod(-rest[k], lead[0][k])
+            out[fixed + k] = None if r else q
+    return out, wrong is None
+
+
+def _polynomial_values(coef: Sequence[int], ns: Sequence[int]) -> list[int]:
+    """``sum_j coef[j] n^j`` for each n of ``ns`` (Horner's rule, one list operation per coefficient)."""
+    values = [coef[-1]] * len(ns)
+    for c in reversed(coef[:-1]):
+        values = [v * n + c for v, n in zip(values, ns)]
+    return values
 
 
 def holonomic_fit(x: Sequence[int], order: int, degree: int) -> list[int] | None:
@@ -491,19 +501,21 @@ def holonomic_next(x: Sequence[int], order: int, degree: int, coef: Sequence[int
 
 
 def _null_vector(pivots: list[tuple[int, list[int]]], unknowns: int) -> list[int]:
-    """The integer vector spanning the null space of rank-(unknowns - 1) echelon rows (back substitution)."""
-    free = next(c for c in range(unknowns) if c not in {col for col, _ in pivots})
+    """The primitive integer vector spanning the null space of rank-(unknowns - 1) echelon rows (back
+    substitution)."""
+    free = min(set(range(unknowns)).difference(col for col, _ in pivots))
     sol = [0] * unknowns
     sol[free] = 1
     for col, row in reversed(pivots):  # a pivot row is zero in the pivot columns of earlier rows
-        rest = sum(row[c] * sol[c] for c in range(unknowns) if c != col and row[c])
-        p = row[col]
-        sol = [v * p for v in sol]  # scale so that the division is exact: row . sol = 0
-        sol[col] = -rest
-        div = gcd(*sol)
-        if div > 1:
-            sol = [v // div for v in sol]
-    return sol
+        rest = sum(map(mul, row, sol))  # sol[col] is still 0
+        if rest:  # row . sol = 0: scale sol by p / g and set sol[col] = -rest / g, g = gcd(p, rest)
+            p = row[col]
+            g = gcd(p, rest)
+            if p != g:
+                sol = [v * (p // g) for v in sol]
+            sol[col] = -rest // g
+    div = gcd(*sol)
+    return sol if div == 1 else [v // div for v in sol]
 
 
 #: a prime below 2^31: products of two residues fit in an int64
@@ -524,17 +536,29 @@ def holonomic_possible(seqs: Sequence[Sequence[int]], order: int, degree: int) -
     >>> holonomic_possible([[1, 2, 6, 24, 120, 720], [3, 1, 4, 1, 5, 9, 2, 6]], 1, 1).tolist()
     [True, False]
     """
-    U = (order + 1) * (degree + 1)
-    B = len(seqs)
-    enough = np.array([len(x) - order >= U for x in seqs], dtype=bool)  # (B,)
-    if not enough.any():
-        return enough
-    lengths = np.array([len(x) for x in seqs])  # (B,)
-    T = int(lengths.max())
+    lengths = np.array([len(x) for x in seqs], dtype=np.int64)  # (B,)
+    return _possible_mod_p(_residues(seqs, int(lengths.max(initial=0))), lengths, order, degree)
+
+
+def _residues(seqs: Sequence[Sequence[int]], T: int) -> np.ndarray:
+    """The terms' residues modulo :data:`_PRIME`, ``(B, T)`` int64, zero past each sequence's end."""
+    res = np.zeros((len(seqs), T), dtype=np.int64)
     p = _PRIME
-    res = np.zeros((B, T), dtype=np.int64)  # residues of the terms, zero past each sequence's end
     for b, x in enumerate(seqs):
-        res[b, : len(x)] = [v % p for v in x]
+        res[b, : min(len(x), T)] = [v % p for v in x[:T]]
+    return res
+
+
+def _possible_mod_p(res: np.ndarray, lengths: np.ndarray, order: int, degree: int) -> np.ndarray:
+    """:func:`holonomic_possible` of the sequences ``res[b, : lengths[b]]`` (residues, see :func:`_residues`)."""
+    U = (order + 1) * (degree + 1)
+    enough = lengths - order >= U  # (B,)
+    if not enough.size or not enough.all():  # the others have fewer equations than unknowns: solved on the rest
+        if enough.any():
+            enough[enough] = _possible_mod_p(res[enough], lengths[enough], order, degree)
+        return enough
+    T = int(lengths.max(initial=0))
+    B, p = res.shape[0], _PRIME
     R = T - order  # equation r is the one of term i = order + r, n = i + 1
     n = np.arange(order + 1, T + 1, dtype=np.int64)  # (R,)
     real = np.arange(R)[None, :] < (lengths - order)[:, None]  # (B, R): missing equations are zero rows
@@ -551,11 +575,14 @@ def holonomic_possible(seqs: Sequence[Sequence[int]], order: int, degree: int) -
         has = nonzero.any(axis=1)  # (B,)
         piv = nonzero.argmax(axis=1)  # (B,)
         pivot_row = m[ar, piv]  # (B, U)
-        # fraction-free: row <- pivot * row - row[c] * pivot_row (the pivot row becomes zero: it is used up);
-        # the pivot is a non-zero residue, so the rank of the rows not yet used is kept
+        # fraction-free: row <- pivot * row - row[c] * pivot_row for the rows not yet used (the pivot row is used up
+        # and not read again); the pivot is a non-zero residue, so their rank is kept. Column c and the columns
+        # before it are not read again, so only the columns after it are updated. Both products are below
+        # p^2 < 2^62, so their difference fits an int64 and one reduction suffices.
         scale = np.where(has, pivot_row[:, c], 1)  # (B,)
         factor = np.where(has[:, None], m[:, :, c], 0)  # (B, R)
-        m = (m * scale[:, None, None] % p - factor[:, :, None] * pivot_row[:, None, :] % p) % p
+        m[:, :, c + 1 :] = (m[:, :, c + 1 :] * scale[:, None, None]
+                            - factor[:, :, None] * pivot_row[:, None, c + 1 :]) % p
         used[ar[has], piv[has]] = True
         rank += has
     return enough & (rank < U)
@@ -570,11 +597,14 @@ def holonomic_filter(seqs: Sequence[Sequence[int]], shapes: int, last_only: bool
     checked fit -- a fit is only used once U equations are seen, and those U
     already contradict every non-zero solution.
     """
+    lengths = np.array([len(x) for x in seqs], dtype=np.int64)  # (B,)
+    used = [(order, degree, order + (order + 1) * (degree + 1)) for order, degree in HOLONOMIC_SHAPES[:shapes]]
+    T = int(lengths.max(initial=0)) if last_only else min(int(lengths.max(initial=0)), max(k for *_, k in used))
+    res = _residues(seqs, T)  # once for every shape
     cols = []
-    for order, degree in HOLONOMIC_SHAPES[:shapes]:
-        U = (order + 1) * (degree + 1)
-        part = seqs if last_only else [x[: order + U] for x in seqs]
-        cols.append(holonomic_possible(part, order, degree))
+    for order, degree, prefix in used:
+        part = lengths if last_only else np.minimum(lengths, prefix)
+        cols.append(_possible_mod_p(res[:, : int(part.max(initial=0))], part, order, degree))
     return np.stack(cols, axis=1)
 
 
@@ -599,6 +629,16 @@ def _ratio_series(x: Sequence[int], t: int, orders: int) -> list[int | None]:
     return out
 
 
+def _ratio_series_parts(order: int, a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray,
+                        known: np.ndarray | bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_ratio_series` at many positions at once: ``x_t r_{t+1} = numerator / denominator`` from
+    ``a, b, c, d = x_t, x_{t-1}, x_{t-2}, x_{t-3}`` (int64 or Python ints in object arrays), and where it exists
+    (``known``: whether x_{t-order-1} exists)."""
+    if order == 1:
+        return a * (2 * a * c - b * b), b * c, known & (b != 0) & (c != 0)
+    return a * (3 * a * c * d - 3 * b * b * d + c * c * b), b * c * d, known & (b != 0) & (c != 0) & (d != 0)
+
+
 def _interleaved(x: Sequence[int], t: int) -> list[int | None]:
     """The every-other-term candidates after x[t] (see :data:`INTERLEAVED_KINDS`)."""
     a = x[t - 1] if t >= 1 else None
@@ -612,6 +652,16 @@ def _interleaved(x: Sequence[int], t: int) -> list[int | None]:
         if r == 0:
             ratio = q
     return [linear, quadratic, ratio]
+
+
+class _Cells(NamedTuple):
+    """Candidates in Python ints at cells of the candidate array: sequence ``b``, position ``t`` and column ``c``
+    (int arrays ``(K,)``) and the ``K`` values."""
+
+    b: np.ndarray
+    t: np.ndarray
+    c: np.ndarray
+    values: list[int]
 
 
 class Features(NamedTuple):
@@ -649,20 +699,20 @@ def featurize(seqs: Sequence[Sequence[int]], spec: ColumnSpec, last_only: bool =
     if not (N or C) or B == 0:
         return Features(tokens, lengths, n, None, None)
     vectorised = B >= FAST_PATH_MIN_SEQUENCES
-    small = np.array([vectorised and max((abs(v) for v in s), default=0) < FAST_PATH_LIMIT for s in seqs],
-                     dtype=bool)  # (B,): on the int64 path
+    small = np.array([vectorised and -FAST_PATH_LIMIT < min(s, default=0) and max(s, default=0) < FAST_PATH_LIMIT
+                      for s in seqs], dtype=bool)  # (B,): on the int64 path
     fits = None  # (B, shapes): whether a holonomic fit may exist
     if spec.n_extra and spec.holonomic_fits and B >= 16:  # on a few sequences solving is cheaper
         fits = holonomic_filter(seqs, spec.holonomic_fits, last_only)
     # the vectorised paths: int64 for small terms, Python ints in NumPy object arrays for the others
     blocks: list[tuple[np.ndarray, list, tuple | None]] = []  # (rows b, differences, candidates)
-    sparse: list[tuple[int, int, int, int]] = []  # (b, position, column, value) the vectorised paths leave to Python
+    sparse: list[_Cells] = []  # the candidates the vectorised paths leave to Python ints
     for rows, exact_ints in ((np.nonzero(small)[0], False), (np.nonzero(~small & vectorised)[0], True)):
         if rows.size:
             nested, cols, rest = _fast_columns([seqs[b] for b in rows], spec, T, last_only,
                                                None if fits is None else fits[rows], exact_ints)
             blocks.append((rows, nested, cols))
-            sparse.extend((int(rows[i]), t, c, v) for i, t, c, v in rest)
+            sparse.extend(cells._replace(b=rows[cells.b]) for cells in rest)
     # the reference path, for a few sequences: Python ints, one position at a time
     python_rows = [] if vectorised else list(range(B))
     slow_diffs: list[list[int | None]] = [[] for _ in range(N)]  # per order: values at (b, t), b in python_rows
@@ -699,7 +749,7 @@ def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_
 
     Returns the differences the nested RNN reads, a list of N ``(values (S, T), valid (S, T))``;
     the candidates ``(values (S, T', C), valid (S, T', C))`` with T' = 1 (``last_only``) or T; and the
-    candidates left to Python ints, ``(sequence, position, column, value)``: every holonomic prediction
+    candidates left to Python ints, as :class:`_Cells` (``b`` counts these sequences): every holonomic prediction
     (``holonomic_ok``: :func:`holonomic_filter`'s rows of these sequences, or None) and the ratio-series columns of a
     sequence whose terms are too large for their products to fit in an int64 (on the int64 path).
     """
@@ -766,14 +816,24 @@ def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_
         d, o = at(1, t + 1 - p)
         vals.append(table[0][b, t] + np.where(o, d, 0))
         valid.append(o)
-    sparse: list[tuple[int, int, int, int]] = []
+    sparse: list[_Cells] = []
     if spec.n_extra:
         first = spec.n_basic
         rows = range(S) if holonomic_ok is None else np.nonzero(holonomic_ok.any(axis=1))[0].tolist()
+        preds: list[int | None] = []  # every solved column of every sequence, one after the other
+        owners = []  # (sequence, column, positions) of each column in preds
         for i in rows:
-            for k, preds in enumerate(holonomic_columns(seqs[i], spec.holonomic_fits, last_only,
-                                                        None if holonomic_ok is None else holonomic_ok[i])):
-                sparse.extend((i, 0 if last_only else t, first + k, v) for t, v in enumerate(preds) if v is not None)
+            for k, col in enumerate(holonomic_columns(seqs[i], spec.holonomic_fits, last_only,
+                                                      None if holonomic_ok is None else holonomic_ok[i])):
+                preds.extend(col)
+                owners.append((i, first + k, len(col)))
+        if preds:
+            i_, c_, size = (np.array(v) for v in zip(*owners))
+            starts = np.cumsum(size) - size
+            pos = np.zeros(len(preds), np.int64) if last_only else np.arange(len(preds)) - np.repeat(starts, size)
+            known = np.fromiter(map(is_not, preds, repeat(None)), bool, len(preds))
+            sparse.append(_Cells(np.repeat(i_, size)[known], pos[known], np.repeat(c_, size)[known],
+                                 list(compress(preds, known))))
         for _ in range(spec.holonomic_fits):
             vals.append(np.zeros_like(t))
             valid.append(np.zeros(t.shape, bool))
@@ -781,26 +841,21 @@ def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_
         top = np.abs(x).max(axis=1)  # (S,)
         x_at = [at(0, t - j) for j in range(6)]  # x_{t-j} and whether it exists, j = 0..5
         for order in range(1, spec.ratio_series + 1):
-            # x_t r_{t+1} with the ratios r_i = x_i / x_{i-1} (see _ratio_series): numerator / denominator
-            (a, _), (bb, _), (c, o2), (d, o3) = x_at[:4]
-            if order == 1:
-                num, den, exists = a * (2 * a * c - bb * bb), bb * c, o2 & (bb != 0) & (c != 0)
-            else:
-                num, den = a * (3 * a * c * d - 3 * bb * bb * d + c * c * bb), bb * c * d
-                exists = o3 & (bb != 0) & (c != 0) & (d != 0)
-            # on the int64 path, only where every product stays below 2^63
+            num, den, exists = _ratio_series_parts(order, *(v for v, _ in x_at[:4]), x_at[order + 1][1])
+            # on the int64 path, only where every product stays below 2^63; the others in Python ints below
             fits_now = exists if exact_ints else exists & (top[b] <= _RATIO_SERIES_INT64[order - 1])
             den = np.where(fits_now, den, 1)
             num = np.where(fits_now, num, 0)
             vals.append(num // den)
             valid.append(fits_now & (num % den == 0))
-            too_big = np.zeros(S, bool) if exact_ints else top > _RATIO_SERIES_INT64[order - 1]
-            for i in np.nonzero(too_big)[0].tolist():  # the others in Python ints
-                x_i = list(seqs[i])
-                for pos in [len(x_i) - 1] if last_only else range(len(x_i)):
-                    v = _ratio_series(x_i, pos, order)[order - 1]
-                    if v is not None:
-                        sparse.append((i, 0 if last_only else pos, first + order - 1, v))
+            pos = np.nonzero(exists & ~fits_now)[0]
+            if pos.size:
+                num, den, _ = _ratio_series_parts(order, *(v[pos].astype(object) for v, _ in x_at[:4]), True)
+                q, r = num // den, num % den
+                exact_division = (r == 0).astype(bool)
+                whole = pos[exact_division]
+                sparse.append(_Cells(b[whole], 0 * whole if last_only else t[whole],
+                                     np.full(whole.size, first + order - 1), q[exact_division].tolist()))
         first += spec.ratio_series
         (a, _), (bb, o3), (c, o5) = x_at[1], x_at[3], x_at[5]
         kinds = [(2 * a - bb, o3), (3 * a - 3 * bb + c, o5)]  # |values| < 7 * 10^8
@@ -819,39 +874,58 @@ def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_
     return nested, (V, M), sparse
 
 
-#: the 4 digits (least significant first) of each number below 10^4: (10^4, 4) uint8
-_DIGITS4 = ((np.arange(10**4)[:, None] // 10 ** np.arange(4)[None, :]) % 10).astype(np.uint8)
+def _limb_table() -> tuple[np.ndarray, np.ndarray]:
+    """The token rows of the 4-digit limbs ``v < 10^4``, packed four uint8 to a uint32 (least significant digit
+    first): ``(3 * 10^4,)``, at ``v`` a limb below the top one (leading zeros are digits), at ``10^4 + v`` the top
+    limb (leading zeros are ``<pad>``; 0 is the digit 0), at ``2 * 10^4 + v`` a limb above the top (all ``<pad>``);
+    and the digits of each top limb ``(10^4,)``."""
+    v = np.arange(10**4)
+    inner = ((v[:, None] // 10 ** np.arange(4)[None, :]) % 10).astype(np.uint8)  # (10^4, 4)
+    ndig = 1 + (v[:, None] >= 10 ** np.arange(1, 4)[None, :]).sum(axis=1)  # (10^4,)
+    top = np.where(np.arange(4)[None, :] < ndig[:, None], inner, PAD).astype(np.uint8)
+    above = np.full_like(inner, PAD)
+    rows = np.ascontiguousarray(np.concatenate([inner, top, above]))  # (3 * 10^4, 4)
+    return rows.view(np.uint32).reshape(-1), ndig
+
+
+_LIMBS, _TOP_DIGITS = _limb_table()
 
 
 def _int64_tokens(v: np.ndarray) -> np.ndarray:
     """int64 values ``(R,)`` -> token rows ``(R, W + 2)`` uint8 (digits least significant first, ``<neg>``,
-    ``<eos>``), ``W`` the most digits of any value (at most 19). The digits come four at a time from a table
-    (one division per four digits)."""
+    ``<eos>``), ``W`` the most digits of any value (at most 19). The digits come four at a time from a table of
+    4-digit limbs (one division per four digits), the leading zeros of each value's top limb as ``<pad>``.
+
+    >>> _int64_tokens(np.array([7, -45, 10000])).tolist()  # 10 = <eos>, 11 = <pad>, 13 = <neg>
+    [[7, 10, 11, 11, 11, 11, 11], [5, 4, 13, 10, 11, 11, 11], [0, 0, 0, 0, 1, 10, 11]]
+    """
+    R = v.shape[0]
     neg = v < 0
     mag = np.abs(v)  # |v| < 2^63 on this path (the values stay far below it)
-    top = int(mag.max()) if mag.size else 0
+    top = int(mag.max()) if R else 0
     width = max(1, len(str(top)))
-    limbs = []
-    rest = mag
-    for _ in range((width + 3) // 4):
+    L = (width + 3) // 4  # limbs of the largest value
+    index = np.empty((R, L), np.int64)  # (R, L): rows of _LIMBS
+    ndig = np.zeros(R, np.int64)
+    rest, done = mag, np.zeros(R, bool)  # done: the limbs so far hold the whole value
+    for k in range(L):
         rest, limb = np.divmod(rest, 10**4)
-        limbs.append(limb)
-    digits = _DIGITS4[np.stack(limbs, axis=1)].reshape(v.shape[0], 4 * len(limbs))[:, :width]  # (R, width)
-    powers = 10 ** np.arange(1, width, dtype=np.int64)
-    ndig = 1 + (mag[:, None] >= powers[None, :]).sum(axis=1)
-    out = np.full((v.shape[0], width + 2), PAD, np.uint8)
-    cols = np.arange(width)[None, :]
-    out[:, :width] = np.where(cols < ndig[:, None], digits, PAD)
-    rows = np.arange(v.shape[0])
+        last = rest == 0
+        index[:, k] = limb + 10**4 * (last.astype(np.int64) + done)  # below the top 0, the top 1, above it 2
+        ndig += np.where(last & ~done, 4 * k + _TOP_DIGITS[limb], 0)
+        done = last
+    out = np.full((R, 4 * L + 2), PAD, np.uint8)
+    out[:, : 4 * L] = _LIMBS[index].view(np.uint8).reshape(R, 4 * L)
+    rows = np.arange(R)
     out[rows[neg], ndig[neg]] = NEG
     out[rows, ndig + neg] = EOS
-    return out
+    return out[:, : width + 2]
 
 
 def _python_tokens(values: list[int]) -> np.ndarray:
     """Python ints of any size -> token rows ``(R, L)`` uint8, ``L`` the longest encoding (candidates may be longer
     than the input guard allows, so no digit limit). Those that fit an int64 take :func:`_int64_tokens`, the others
-    one call of :func:`~num2vec.codec.encode_batch`."""
+    one call of :func:`~num2vec.codec.token_rows`."""
     if not values:
         return np.full((0, 2), PAD, np.uint8)
     bits = np.fromiter(map(int.bit_length, values), np.int64, len(values))  # |v| < 2^bits
@@ -859,7 +933,7 @@ def _python_tokens(values: list[int]) -> np.ndarray:
     if small.all():
         return _int64_tokens(np.array(values, np.int64))
     fits = small.tolist()
-    big_tok = encode_batch(list(compress(values, [not f for f in fits])), max_digits=sys.maxsize)[0]
+    big_tok = token_rows(list(compress(values, [not f for f in fits])))[0]
     tok = _int64_tokens(np.array(list(compress(values, fits)), np.int64)) if small.any() else big_tok[:0]
     # not always the big ones' width: -(2^63 - 1) takes 21 tokens, 2^63 takes 20
     out = np.full((len(values), max(big_tok.shape[1], tok.shape[1])), PAD, np.uint8)
@@ -869,21 +943,25 @@ def _python_tokens(values: list[int]) -> np.ndarray:
 
 
 def _width(tok: np.ndarray | None, mask: np.ndarray | None = None) -> int:
-    """Token positions used by the rows of ``tok`` (those where ``mask``), at least 2."""
+    """Token positions used by the rows of ``tok`` (those where ``mask``), at least 2: the last column holding
+    something other than ``<pad>``, looked for from the right (token rows are at most a column wider)."""
     if tok is None or not tok.size:
         return 2
-    used = ((tok if mask is None else tok[mask]) != PAD).any(axis=0)
-    return max(2, int(np.nonzero(used)[0].max()) + 1) if used.any() else 2
+    rows = tok if mask is None else tok[mask]
+    width = rows.shape[1]
+    while width > 2 and (rows[:, width - 1] == PAD).all():
+        width -= 1
+    return max(width, 2)
 
 
 def _assemble_columns(blocks: Sequence[tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]], python_rows: Sequence[int],
                       slow: list, B: int, T: int, C: int,
-                      sparse: Sequence[tuple[int, int, int, int]] = ()) -> np.ndarray:
+                      sparse: Sequence[_Cells] = ()) -> np.ndarray:
     """Candidate token array ``(B, T, C, Lc)`` uint8 from the vectorised paths' arrays and the reference path's lists.
 
     ``blocks``: per vectorised path, its rows ``b (S,)`` and ``(values (S, T, C), valid (S, T, C))``, int64 or
     Python ints (object); ``slow``: for each sequence of ``python_rows``, its candidate lists per position (None past
-    its end); ``sparse``: candidates in Python ints ``(b, position, column, value)``, which replace missing ones.
+    its end); ``sparse``: candidates in Python ints (:class:`_Cells`), which replace missing ones.
     The int64 values are encoded in one vectorised call, every Python int in one call.
     """
     int_blocks = []  # (rows, valid (S*T*C,), tokens of the valid values)
@@ -899,21 +977,25 @@ def _assemble_columns(blocks: Sequence[tuple[np.ndarray, tuple[np.ndarray, np.nd
             int_blocks.append((rows, flat, _int64_tokens(V.reshape(-1)[flat])))
     listed = [(b, t, c, v) for b, rows in zip(python_rows, slow) for t, r in enumerate(rows) if r is not None
               for c, v in enumerate(r) if v is not None]
-    for part in (listed, sparse):
-        if part:
-            bs, ts, cs, vs = zip(*part)
-            where.append((np.array(bs), np.array(ts), np.array(cs)))
-            values.extend(vs)
+    if listed:
+        bs, ts, cs, vs = zip(*listed)
+        where.append((np.array(bs), np.array(ts), np.array(cs)))
+        values.extend(vs)
+    for cells in sparse:
+        where.append((cells.b, cells.t, cells.c))
+        values.extend(cells.values)
     tok = _python_tokens(values)
     width = max([_width(tok)] + [_width(t) for _, _, t in int_blocks])
     out = np.full((B, T, C, width), MISSING, np.uint8)
     for rows, flat, itok in int_blocks:
         S = len(rows)
         fw = min(width, itok.shape[1])
-        block = np.full((S * T * C, width), MISSING, np.uint8)
+        whole = S == B and (rows == np.arange(B)).all()  # every sequence, in order: written in place
+        block = out.reshape(B * T * C, width) if whole else np.full((S * T * C, width), MISSING, np.uint8)
         block[flat, :fw] = itok[:, :fw]
         block[flat, fw:] = PAD
-        out[rows] = block.reshape(S, T, C, width)
+        if not whole:
+            out[rows] = block.reshape(S, T, C, width)
     if values:
         index = tuple(np.concatenate(parts) for parts in zip(*where))
         w = min(width, tok.shape[1])
