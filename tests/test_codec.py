@@ -12,6 +12,7 @@ from num2vec.codec import (
     encode_batch,
     encode_int,
     encode_sequences,
+    int64_token_rows,
     to_int,
     token_rows,
 )
@@ -132,4 +133,25 @@ def test_token_rows_are_each_numbers_tokens(values, long_one):
     tokens, lengths = token_rows(values)
     assert tokens.dtype == np.uint8 and tokens.shape == (len(values), max(lengths))
     for row, n, v in zip(tokens.tolist(), lengths.tolist(), values):  # encode_int: one number at a time
+        assert n == len(encode_int(v)) and row[:n] == encode_int(v) and set(row[n:]) <= {PAD}
+
+
+@given(st.lists(st.integers(-(2**63) + 1, 2**63 - 1), min_size=1, max_size=60))
+def test_int64_token_rows_are_each_numbers_tokens(values):
+    """The 4-digit limb tables give each number's tokens (with a spare column of padding at most)."""
+    tokens, lengths = int64_token_rows(np.array(values, np.int64))
+    assert tokens.dtype == np.uint8 and tokens.shape[1] - max(lengths) in (0, 1)
+    for row, n, v in zip(tokens.tolist(), lengths.tolist(), values):  # encode_int: one number at a time
+        assert n == len(encode_int(v)) and row[:n] == encode_int(v) and set(row[n:]) <= {PAD}
+
+
+@pytest.mark.parametrize("values", [
+    [-(2**63 - 1), 2**63],  # the int64 one takes 21 tokens (sign), the big one 20
+    [2**63, 5, -3 * 10**30, 0],
+    [7, -45, 123],
+])
+def test_token_rows_on_both_sides_of_the_int64_range(values):
+    tokens, lengths = token_rows(values)
+    assert tokens.shape == (len(values), max(lengths))
+    for row, n, v in zip(tokens.tolist(), lengths.tolist(), values):
         assert n == len(encode_int(v)) and row[:n] == encode_int(v) and set(row[n:]) <= {PAD}

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import num2vec.exact as exact
-from num2vec.codec import PAD, decode_tokens, encode_batch, encode_int
+from num2vec.codec import PAD, decode_tokens
 from num2vec.exact import MISSING, ColumnSpec, candidates, differences, featurize
 
 FULL = ColumnSpec(context_numbers=8, difference_orders=2, nested_differences=2, extrapolations=6,
@@ -421,22 +421,3 @@ def test_the_training_filter_keeps_a_fit_that_a_later_term_breaks():
     fits = exact.holonomic_filter([x] * 16, 4, last_only=False)
     assert fits[0, 0] and exact.extra_candidates(x, HOLO, fits=fits[0].tolist())[4][0] == 720
     assert not exact.holonomic_filter([x] * 16, 4, last_only=True)[0, 0]  # the whole sequence has no fit
-
-
-@given(st.lists(st.integers(-(2**63) + 1, 2**63 - 1), min_size=1, max_size=60))
-def test_int64_tokens_are_the_codecs_tokens(values):
-    """The 4-digit limb tables give the codec's rows (with a spare column of padding at most)."""
-    want = encode_batch(values)[0].astype(np.uint8)
-    got = exact._int64_tokens(np.array(values, np.int64))
-    assert np.array_equal(got[:, : want.shape[1]], want) and (got[:, want.shape[1]:] == PAD).all()
-
-
-@pytest.mark.parametrize("values", [
-    [-(2**63 - 1), 2**63],  # the int64 one takes 21 tokens (sign), the big one 20
-    [2**63, 5, -3 * 10**30, 0],
-    [7, -45, 123],
-])
-def test_python_tokens_equal_the_codec_on_both_sides_of_the_int64_range(values):
-    got = exact._python_tokens(values)  # the int64 path may keep a spare column of padding
-    for row, v in zip(got.tolist(), values):  # encode_int: one number at a time
-        assert row[: len(encode_int(v))] == encode_int(v) and set(row[len(encode_int(v)) :]) <= {PAD}

@@ -33,6 +33,7 @@ import numbers
 import re
 import sys
 from collections.abc import Iterable, Sequence
+from itertools import compress
 
 import numpy as np
 
@@ -276,26 +277,11 @@ def _encode_int64(arr: np.ndarray, max_digits: int | None) -> tuple[np.ndarray, 
         arr = arr.astype(np.int64, copy=False)
         if arr.min() == np.iinfo(np.int64).min:  # abs() would overflow
             return _encode_big(arr.tolist(), max_digits)
-    negative = arr < 0
-    mag = np.abs(arr)
-    # digits, least significant first: (N, 19) for int64
-    width = 19
-    powers = 10 ** np.arange(width, dtype=np.int64)
-    digits = (mag[:, None] // powers[None, :]) % 10
-    ndig = np.maximum(1, (mag[:, None] >= powers[None, :]).sum(axis=1))
-    too_long = ndig > (MAX_DIGITS if max_digits is None else max_digits)
+    tokens, lengths = int64_token_rows(arr)
+    too_long = lengths - 1 - (arr < 0) > (MAX_DIGITS if max_digits is None else max_digits)
     if too_long.any():
         check_fits(int(arr[np.argmax(too_long)]), max_digits)
-    lengths = ndig + negative + 1
-    L = int(lengths.max())
-    tokens = np.full((n, L), PAD, np.int64)
-    w = min(width, L)
-    cols = np.arange(w)[None, :]
-    tokens[:, :w] = np.where(cols < ndig[:, None], digits[:, :w], PAD)
-    rows = np.arange(n)
-    tokens[rows[negative], ndig[negative]] = NEG
-    tokens[rows, lengths - 1] = EOS
-    return tokens, lengths.astype(np.int64)
+    return tokens[:, : int(lengths.max())].astype(np.int64), lengths
 
 
 def _encode_big(ints: Sequence[int], max_digits: int | None) -> tuple[np.ndarray, np.ndarray]:
@@ -310,18 +296,59 @@ def _encode_big(ints: Sequence[int], max_digits: int | None) -> tuple[np.ndarray
     return tokens.astype(np.int64), lengths
 
 
-#: the token of each character of a reversed decimal string, as a byte: '0'..'9' -> 0..9, '-' -> <neg>, and the
-#: zero byte that pads a fixed-width byte string -> <pad>
-_CHAR_TOKENS = np.full(256, PAD, np.uint8)
-_CHAR_TOKENS[ord("0") : ord("9") + 1] = np.arange(10)
-_CHAR_TOKENS[ord("-")] = NEG
+def _limb_table() -> tuple[np.ndarray, np.ndarray]:
+    """The token rows of the 4-digit limbs ``v < 10^4``, packed four uint8 to a uint32 (least significant digit
+    first): ``(3 * 10^4,)``, at ``v`` a limb below the top one (leading zeros are digits), at ``10^4 + v`` the top
+    limb (leading zeros are ``<pad>``; 0 is the digit 0), at ``2 * 10^4 + v`` a limb above the top (all ``<pad>``);
+    and the digits of each top limb ``(10^4,)``."""
+    v = np.arange(10**4)
+    inner = ((v[:, None] // 10 ** np.arange(4)[None, :]) % 10).astype(np.uint8)  # (10^4, 4)
+    ndig = 1 + (v[:, None] >= 10 ** np.arange(1, 4)[None, :]).sum(axis=1)  # (10^4,)
+    top = np.where(np.arange(4)[None, :] < ndig[:, None], inner, PAD).astype(np.uint8)
+    above = np.full_like(inner, PAD)
+    rows = np.ascontiguousarray(np.concatenate([inner, top, above]))  # (3 * 10^4, 4)
+    return rows.view(np.uint32).reshape(-1), ndig
+
+
+_LIMBS, _TOP_DIGITS = _limb_table()
+
+
+def int64_token_rows(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Token rows of int64 values ``(R,)`` with ``|v| < 2^63``: ``(tokens (R, W + 2) uint8, lengths (R,) int64)``,
+    digits least significant first, ``<neg>``, ``<eos>``, ``W`` the most digits of any value (at most 19; a column of
+    ``<pad>`` more where the widest value is not negative). The digits come four at a time from a table of 4-digit
+    limbs (one division per four digits), the leading zeros of each value's top limb as ``<pad>``.
+
+    >>> tokens, lengths = int64_token_rows(np.array([7, -45, 10000]))  # 10 = <eos>, 11 = <pad>, 13 = <neg>
+    >>> tokens.tolist(), lengths.tolist()
+    ([[7, 10, 11, 11, 11, 11, 11], [5, 4, 13, 10, 11, 11, 11], [0, 0, 0, 0, 1, 10, 11]], [2, 4, 6])
+    """
+    R = v.shape[0]
+    neg = v < 0
+    mag = np.abs(v)
+    width = max(1, len(str(int(mag.max())))) if R else 1
+    L = (width + 3) // 4  # limbs of the largest value
+    index = np.empty((R, L), np.int64)  # (R, L): rows of _LIMBS
+    ndig = np.zeros(R, np.int64)
+    rest, done = mag, np.zeros(R, bool)  # done: the limbs so far hold the whole value
+    for k in range(L):
+        rest, limb = np.divmod(rest, 10**4)
+        last = rest == 0
+        index[:, k] = limb + 10**4 * (last.astype(np.int64) + done)  # below the top 0, the top 1, above it 2
+        ndig += np.where(last & ~done, 4 * k + _TOP_DIGITS[limb], 0)
+        done = last
+    out = np.full((R, 4 * L + 2), PAD, np.uint8)
+    out[:, : 4 * L] = _LIMBS[index].view(np.uint8).reshape(R, 4 * L)
+    rows = np.arange(R)
+    out[rows[neg], ndig[neg]] = NEG
+    out[rows, ndig + neg] = EOS
+    return out[:, : width + 2], ndig + neg + 1
 
 
 def token_rows(ints: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     """The token rows of plain Python ints of any size, with no digit limit: ``(tokens (N, L) uint8, lengths (N,)
-    int64)`` as :func:`encode_batch` returns them. Each number's decimal string (C speed), reversed, is its tokens:
-    ``str(-45)[::-1] == "54-"`` is 5, 4, ``<neg>``; the strings are packed into one fixed-width byte array (NumPy
-    pads them with zero bytes) and mapped to tokens by one table lookup, then ``<eos>`` is set after each.
+    int64)`` as :func:`encode_batch` returns them, ``L`` the longest encoding. Those that fit an int64 take
+    :func:`int64_token_rows`, the others :func:`_decimal_token_rows`.
 
     >>> tokens, lengths = token_rows([7, -45, 10**20])
     >>> tokens[1].tolist(), lengths.tolist()
@@ -330,6 +357,35 @@ def token_rows(ints: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     n = len(ints)
     if not n:
         return np.full((0, 2), PAD, np.uint8), np.zeros(0, np.int64)
+    small = np.fromiter(map(int.bit_length, ints), np.int64, n) < 63  # |v| < 2^63
+    if small.all():
+        tokens, lengths = int64_token_rows(np.array(ints, np.int64))
+        return tokens[:, : int(lengths.max())], lengths
+    fits = small.tolist()
+    big, big_lengths = _decimal_token_rows(list(compress(ints, [not f for f in fits])))
+    tok, tok_lengths = (int64_token_rows(np.array(list(compress(ints, fits)), np.int64)) if small.any()
+                        else (big[:0], big_lengths[:0]))
+    lengths = np.empty(n, np.int64)
+    lengths[~small], lengths[small] = big_lengths, tok_lengths
+    out = np.full((n, int(lengths.max())), PAD, np.uint8)  # -(2^63 - 1) takes 21 tokens, 2^63 only 20
+    out[~small, : big.shape[1]] = big
+    w = min(out.shape[1], tok.shape[1])
+    out[small, :w] = tok[:, :w]
+    return out, lengths
+
+
+#: the token of each character of a reversed decimal string, as a byte: '0'..'9' -> 0..9, '-' -> <neg>, and the
+#: zero byte that pads a fixed-width byte string -> <pad>
+_CHAR_TOKENS = np.full(256, PAD, np.uint8)
+_CHAR_TOKENS[ord("0") : ord("9") + 1] = np.arange(10)
+_CHAR_TOKENS[ord("-")] = NEG
+
+
+def _decimal_token_rows(ints: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`token_rows` from decimal strings (C speed): each number's string, reversed, is its tokens
+    (``str(-45)[::-1] == "54-"`` is 5, 4, ``<neg>``); the strings are packed into one fixed-width byte array (NumPy
+    pads them with zero bytes) and mapped to tokens by one table lookup, then ``<eos>`` is set after each."""
+    n = len(ints)
     big = max(map(int.bit_length, ints)) > 13_000  # str() is allowed below 3,914 digits
     text = [t[::-1] for t in (map(int_to_str, ints) if big else map(str, ints))]
     chars = np.fromiter(map(len, text), np.int64, n)  # digits and sign

@@ -437,19 +437,22 @@ _LITERAL = re.compile(r"(?<![\w.])(\d+)(?![\w.])")
 _CONSTANT_NAMES = tuple(f"_k{i}" for i in range(64))
 
 
-def _templated(text: str) -> tuple[str, list[str]]:
-    """``text`` with its integer literals replaced by ``_k0, _k1, ...`` (one regex split), and the literals; with
-    more literals than names, the text unchanged.
+def _templated(text: str) -> tuple[str, tuple[int, ...]] | None:
+    """``text`` with its integer literals replaced by ``_k0, _k1, ...`` (one regex split), and their values; None
+    where that does not apply: no literal, more literals than names, a literal past 4,000 digits, or ``_k`` already
+    in the text.
 
     >>> _templated("a(n) = 3*a(n-1) + 17; a(1) = 2")
-    ('a(n) = _k0*a(n-_k1) + _k2; a(_k3) = _k4', ['3', '1', '17', '1', '2'])
+    ('a(n) = _k0*a(n-_k1) + _k2; a(_k3) = _k4', (3, 1, 17, 1, 2))
     """
+    if "_k" in text:
+        return None
     parts = _LITERAL.split(text)  # text, literal, text, literal, ..., text
     literals = parts[1::2]
-    if len(literals) > len(_CONSTANT_NAMES):
-        return text, literals
+    if not 0 < len(literals) <= len(_CONSTANT_NAMES) or any(len(v) > 4000 for v in literals):
+        return None
     parts[1::2] = _CONSTANT_NAMES[: len(literals)]
-    return "".join(parts), literals
+    return "".join(parts), tuple(map(int, literals))
 
 
 #: a compiled right-hand side: ``f(n, a, *constants)``
@@ -464,13 +467,13 @@ def _compile(expression: str) -> tuple[_Body, tuple[int, ...]]:
     (``7 + 3*n``, ``12 + 5*n``) share one compiled template (cached); where that does not apply, the
     expression is compiled as it stands.
     """
-    if "_k" not in expression:
-        template, literals = _templated(expression)
-        if 0 < len(literals) <= len(_CONSTANT_NAMES) and all(len(v) <= 4000 for v in literals):
-            try:
-                return _compile_checked(template, len(literals)), tuple(map(int, literals))
-            except (ValueError, SyntaxError):
-                pass  # compiled as it stands below: the error names the expression the user wrote
+    templated = _templated(expression)
+    if templated is not None:
+        template, constants = templated
+        try:
+            return _compile_checked(template, len(constants)), constants
+        except (ValueError, SyntaxError):
+            pass  # compiled as it stands below: the error names the expression the user wrote
     return _compile_checked(expression, 0), ()
 
 
@@ -524,14 +527,14 @@ def _parsed(formula: str) -> tuple[tuple[_Body, tuple[int, ...]], dict[int, int]
     share one parsed and compiled template (cached); where that does not apply, or the template is not a valid
     formula, the formula is parsed part by part as it stands (and its errors name what the user wrote).
     """
-    template, literals = _templated(formula)
-    if "_k" not in formula and 0 < len(literals) <= len(_CONSTANT_NAMES) and all(len(v) <= 4000 for v in literals):
+    templated = _templated(formula)
+    if templated is not None:
+        template, constants = templated
         try:
-            rule, initial = _parsed_template(template, len(literals))
+            rule, initial = _parsed_template(template, len(constants))
         except (ValueError, SyntaxError):
             pass  # parsed as it stands below
         else:
-            constants = tuple(map(int, literals))
             return (rule, constants), {constants[k]: _run((code, constants), 0, _no_prev) for k, code in initial}
     return _parsed_plainly(formula)
 

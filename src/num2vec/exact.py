@@ -65,7 +65,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .codec import EOS, NEG, PAD, VOCAB_SIZE, encode_sequences, token_rows
+from .codec import PAD, VOCAB_SIZE, encode_sequences, int64_token_rows, token_rows
 
 #: the token that fills every digit position of a candidate that does not exist
 MISSING = VOCAB_SIZE
@@ -402,8 +402,7 @@ def _recurrence_parts(x: Sequence[int], end: int, order: int, degree: int, coef:
     """``(P_0(n), sum_{lag >= 1} P_lag(n) x[end - lag])`` at the term after ``x[:end]`` (n = end + 1) for the
     recurrence with coefficients ``coef``: the term is ``-rest / P_0(n)``, and an actual term ``v`` there satisfies
     the recurrence when ``P_0(n) v + rest == 0``."""
-    n = end + 1
-    lead = [_polynomial_values(coef[lag * (degree + 1) : (lag + 1) * (degree + 1)], [n])[0] for lag in range(order + 1)]
+    lead = [values[0] for values in _lag_polynomials(coef, order, degree, [end + 1])]
     return lead[0], sum(lead[lag] * x[end - lag] for lag in range(1, order + 1))
 
 
@@ -444,8 +443,7 @@ def _holonomic_solve(x: Sequence[int], order: int, degree: int, last_only: bool)
     fixed, null = i, _null_vector(pivots, unknowns)
     # at positions i = fixed .. T-1 (n = i + 2, the term after x[: i + 1]): P_lag(n) for each lag, and
     # rest = sum_{lag >= 1} P_lag(n) x[i + 1 - lag], each a list over the positions
-    ns = range(fixed + 2, T + 2)
-    lead = [_polynomial_values(null[lag * (degree + 1) : (lag + 1) * (degree + 1)], ns) for lag in range(order + 1)]
+    lead = _lag_polynomials(null, order, degree, range(fixed + 2, T + 2))
     rest = [0] * (T - fixed)
     for lag in range(1, order + 1):
         rest = list(map(add, rest, map(mul, lead[lag], x[fixed + 1 - lag : T + 1 - lag])))
@@ -458,6 +456,12 @@ def _holonomic_solve(x: Sequence[int], order: int, degree: int, last_only: bool)
             q, r = divmod(-rest[k], lead[0][k])
             out[fixed + k] = None if r else q
     return out, wrong is None
+
+
+def _lag_polynomials(coef: Sequence[int], order: int, degree: int, ns: Sequence[int]) -> list[list[int]]:
+    """``[P_lag(n) for n in ns]`` for lag = 0..order, of a recurrence's coefficients ``coef`` (c_ij in lag-major
+    order, as :func:`holonomic_fit` returns them)."""
+    return [_polynomial_values(coef[lag * (degree + 1) : (lag + 1) * (degree + 1)], ns) for lag in range(order + 1)]
 
 
 def _polynomial_values(coef: Sequence[int], ns: Sequence[int]) -> list[int]:
@@ -874,74 +878,6 @@ def _fast_columns(seqs: Sequence[Sequence[int]], spec: ColumnSpec, T: int, last_
     return nested, (V, M), sparse
 
 
-def _limb_table() -> tuple[np.ndarray, np.ndarray]:
-    """The token rows of the 4-digit limbs ``v < 10^4``, packed four uint8 to a uint32 (least significant digit
-    first): ``(3 * 10^4,)``, at ``v`` a limb below the top one (leading zeros are digits), at ``10^4 + v`` the top
-    limb (leading zeros are ``<pad>``; 0 is the digit 0), at ``2 * 10^4 + v`` a limb above the top (all ``<pad>``);
-    and the digits of each top limb ``(10^4,)``."""
-    v = np.arange(10**4)
-    inner = ((v[:, None] // 10 ** np.arange(4)[None, :]) % 10).astype(np.uint8)  # (10^4, 4)
-    ndig = 1 + (v[:, None] >= 10 ** np.arange(1, 4)[None, :]).sum(axis=1)  # (10^4,)
-    top = np.where(np.arange(4)[None, :] < ndig[:, None], inner, PAD).astype(np.uint8)
-    above = np.full_like(inner, PAD)
-    rows = np.ascontiguousarray(np.concatenate([inner, top, above]))  # (3 * 10^4, 4)
-    return rows.view(np.uint32).reshape(-1), ndig
-
-
-_LIMBS, _TOP_DIGITS = _limb_table()
-
-
-def _int64_tokens(v: np.ndarray) -> np.ndarray:
-    """int64 values ``(R,)`` -> token rows ``(R, W + 2)`` uint8 (digits least significant first, ``<neg>``,
-    ``<eos>``), ``W`` the most digits of any value (at most 19). The digits come four at a time from a table of
-    4-digit limbs (one division per four digits), the leading zeros of each value's top limb as ``<pad>``.
-
-    >>> _int64_tokens(np.array([7, -45, 10000])).tolist()  # 10 = <eos>, 11 = <pad>, 13 = <neg>
-    [[7, 10, 11, 11, 11, 11, 11], [5, 4, 13, 10, 11, 11, 11], [0, 0, 0, 0, 1, 10, 11]]
-    """
-    R = v.shape[0]
-    neg = v < 0
-    mag = np.abs(v)  # |v| < 2^63 on this path (the values stay far below it)
-    top = int(mag.max()) if R else 0
-    width = max(1, len(str(top)))
-    L = (width + 3) // 4  # limbs of the largest value
-    index = np.empty((R, L), np.int64)  # (R, L): rows of _LIMBS
-    ndig = np.zeros(R, np.int64)
-    rest, done = mag, np.zeros(R, bool)  # done: the limbs so far hold the whole value
-    for k in range(L):
-        rest, limb = np.divmod(rest, 10**4)
-        last = rest == 0
-        index[:, k] = limb + 10**4 * (last.astype(np.int64) + done)  # below the top 0, the top 1, above it 2
-        ndig += np.where(last & ~done, 4 * k + _TOP_DIGITS[limb], 0)
-        done = last
-    out = np.full((R, 4 * L + 2), PAD, np.uint8)
-    out[:, : 4 * L] = _LIMBS[index].view(np.uint8).reshape(R, 4 * L)
-    rows = np.arange(R)
-    out[rows[neg], ndig[neg]] = NEG
-    out[rows, ndig + neg] = EOS
-    return out[:, : width + 2]
-
-
-def _python_tokens(values: list[int]) -> np.ndarray:
-    """Python ints of any size -> token rows ``(R, L)`` uint8, ``L`` the longest encoding (candidates may be longer
-    than the input guard allows, so no digit limit). Those that fit an int64 take :func:`_int64_tokens`, the others
-    one call of :func:`~num2vec.codec.token_rows`."""
-    if not values:
-        return np.full((0, 2), PAD, np.uint8)
-    bits = np.fromiter(map(int.bit_length, values), np.int64, len(values))  # |v| < 2^bits
-    small = bits < 63
-    if small.all():
-        return _int64_tokens(np.array(values, np.int64))
-    fits = small.tolist()
-    big_tok = token_rows(list(compress(values, [not f for f in fits])))[0]
-    tok = _int64_tokens(np.array(list(compress(values, fits)), np.int64)) if small.any() else big_tok[:0]
-    # not always the big ones' width: -(2^63 - 1) takes 21 tokens, 2^63 takes 20
-    out = np.full((len(values), max(big_tok.shape[1], tok.shape[1])), PAD, np.uint8)
-    out[~small, : big_tok.shape[1]] = big_tok
-    out[small, : tok.shape[1]] = tok
-    return out
-
-
 def _width(tok: np.ndarray | None, mask: np.ndarray | None = None) -> int:
     """Token positions used by the rows of ``tok`` (those where ``mask``), at least 2: the last column holding
     something other than ``<pad>``, looked for from the right (token rows are at most a column wider)."""
@@ -974,7 +910,7 @@ def _assemble_columns(blocks: Sequence[tuple[np.ndarray, tuple[np.ndarray, np.nd
             values.extend(V[M].tolist())
         else:
             flat = M.reshape(-1)
-            int_blocks.append((rows, flat, _int64_tokens(V.reshape(-1)[flat])))
+            int_blocks.append((rows, flat, int64_token_rows(V.reshape(-1)[flat])[0]))
     listed = [(b, t, c, v) for b, rows in zip(python_rows, slow) for t, r in enumerate(rows) if r is not None
               for c, v in enumerate(r) if v is not None]
     if listed:
@@ -984,7 +920,7 @@ def _assemble_columns(blocks: Sequence[tuple[np.ndarray, tuple[np.ndarray, np.nd
     for cells in sparse:
         where.append((cells.b, cells.t, cells.c))
         values.extend(cells.values)
-    tok = _python_tokens(values)
+    tok = token_rows(values)[0]
     width = max([_width(tok)] + [_width(t) for _, _, t in int_blocks])
     out = np.full((B, T, C, width), MISSING, np.uint8)
     for rows, flat, itok in int_blocks:
@@ -1020,7 +956,7 @@ def _assemble_diffs(parts: list, python_rows: Sequence[int], slow: list[list[int
                 where.append((rows[s_], t_))
                 values.extend(v[o].tolist())
             else:
-                ftok = _int64_tokens(v.reshape(-1))
+                ftok = int64_token_rows(v.reshape(-1))[0]
                 ftok[~o.reshape(-1)] = PAD
                 int_blocks.append((rows, ftok))
                 width = max(width, _width(ftok))
@@ -1029,7 +965,7 @@ def _assemble_diffs(parts: list, python_rows: Sequence[int], slow: list[list[int
             at = np.array(listed, np.int64)
             where.append((np.asarray(python_rows, np.int64)[at // T], at % T))
             values.extend(slow_rows[i] for i in listed)
-        tok = _python_tokens(values)
+        tok = token_rows(values)[0]
         width = max(width, _width(tok))
         pieces.append((int_blocks, where, tok))
     out = np.full((len(parts), B, T, width), PAD, np.uint8)
