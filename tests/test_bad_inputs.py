@@ -152,7 +152,10 @@ Resource guards: a sequence has at most 1,000 terms, and `continue_sequence`
 (`predict -n`) continues by at most 100 terms per call: the nested RNN reads
 the whole sequence, so each predicted term costs time in proportion to the
 sequence so far (about 0.45 s per term at 1,000 terms with the bundled model on
-one CPU core).
+one CPU core). Every number has at most 4,000 digits, answers too: a decoded
+next term past that is no answer (`predict_next` raises `ValueError`, its
+`top_k` list leaves such candidates out, `continue_sequence` stops with an
+error).
 
 `predict --file`: one sequence per line, read and answered in batches of 256
 lines, so a file of any size streams with bounded memory; a UTF-8 byte-order

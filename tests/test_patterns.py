@@ -60,6 +60,11 @@ def test_real_pattern_from_terms_then_category():
     # what the terms do comes first
     assert label("squares") == "polynomial" and label("n_mod_3") == "periodic" and label("digit_sum") == "linear"
     assert real_pattern([1, 2, 4, 8, 16], "number_theory") == "exponential" == behaviour_type([1, 2, 4, 8, 16])
+    # a period is seen repeated on two terms at least: 1, 2, 3, 4 is no period 3 or 4
+    assert [behaviour_type(t) for t in ([1, 2], [1, 2, 3, 4], [10, 20, 30, 40], [1, 2, 4, 8])] == [
+        "linear", "linear", "linear", "exponential"]
+    assert behaviour_type([1, 2, 1, 2]) == behaviour_type([1, 2, 3, 1, 2]) == "periodic"
+    assert behaviour_type([1, 2, 3, 1]) is None
     assert set(CATEGORY_PATTERNS) <= set(catalog.CATEGORIES)
     assert set(CATEGORY_PATTERNS.values()) <= set(PATTERN_TYPES)
 

@@ -124,6 +124,30 @@ def test_the_first_sequences_a_user_types_need_no_rule_candidates(bundled, seq, 
     assert bundled.predict_next(seq) == want
 
 
+@pytest.mark.parametrize("seq, want", [
+    ([1, 2, 3, 4], 5),  # also the first records of tau and record positions of sigma (-> 6)
+    ([3, 6, 12, 24], 48),  # also 3-smooth numbers that are no sum of two squares (-> 27)
+    ([4, 6, 8, 10, 12], 14),  # also a run of the record positions of sigma (-> 16)
+    ([1, 2, 4, 8], 16),
+    ([2, 4, 6, 8], 10),
+    ([5, 10, 15, 20], 25),
+    ([1, 3, 5, 7], 9),
+])
+def test_a_progression_is_ranked_above_a_set_that_holds_its_few_terms(bundled, seq, want):
+    """The ranked answer (what `num2vec predict` prints) continues a progression; a set or function of
+    num2vec.integer_functions that happens to hold the same few terms is no candidate there."""
+    assert bundled.predict_next(seq, top_k=1)[0][0] == want
+
+
+def test_an_answer_past_the_resource_guard_is_no_answer(bundled):
+    # the next term of 1, 10^2001 has 4,003 digits: more than any number num2vec reads (num2vec.limits.MAX_DIGITS)
+    with pytest.raises(ValueError, match="no answer: the decoded next term has .* digits, beyond the 4,000-digit"):
+        bundled.predict_next([1, 10**2001])
+    with pytest.raises(ValueError, match="^sequence 1: no answer"):
+        bundled.predict_next([[1, 2, 3], [1, 10**2001]])
+    assert bundled.predict_next([1, 10**2001], top_k=2) == []  # each candidate is past the guard
+
+
 def test_the_issues_examples_with_their_probabilities(bundled):
     assert bundled.predict_next([1, 2, 6, 24, 120, 720]) == 5040  # the greedy decoder too
     (value, p), *_ = bundled.predict_next([1, 2, 6, 24, 120, 720], top_k=3)

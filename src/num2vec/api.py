@@ -28,7 +28,7 @@ import numpy as np
 
 from . import engine
 from .calibration import Calibration, candidate_table
-from .codec import MAX_DIGITS, _is_tensor, as_int_list, check_fits, encode_batch, to_int
+from .codec import MAX_DIGITS, _is_tensor, as_int_list, check_fits, encode_batch, num_digits, to_int
 from .config import ModelConfig
 from .exact import featurize
 from .limits import MAX_CONTINUE, MAX_TERMS, MIN_TERMS
@@ -156,6 +156,11 @@ def bundled_model_path() -> Path:
 
 #: candidates of beam search that a calibrated model ranks for ``predict_next(top_k=...)`` and ``min_confidence``
 RERANK_CANDIDATES = 3
+
+
+def _within_guard(v: int) -> bool:
+    """Whether ``v`` has at most :data:`~num2vec.codec.MAX_DIGITS` digits."""
+    return num_digits(v) <= MAX_DIGITS
 
 
 class Num2Vec:
@@ -425,8 +430,10 @@ class Num2Vec:
         ``min_confidence`` (0 to 1): answers whose probability is below it are
         ``None`` ("no confident prediction") -- without ``top_k`` the answer
         itself, with ``top_k`` the candidates below it are left out (the list
-        may be empty). Raises ``ValueError``/``TypeError`` naming a bad value
-        (see docs/errors.md).
+        may be empty). An answer of more than :data:`~num2vec.codec.MAX_DIGITS`
+        digits (the resource guard on every number) is no answer: the plain call
+        raises ``ValueError``, ``top_k`` leaves such candidates out. Raises
+        ``ValueError``/``TypeError`` naming a bad value (see docs/errors.md).
 
         >>> model.predict_next([1, 2, 3])                 # doctest: +SKIP
         4
@@ -476,8 +483,15 @@ class Num2Vec:
                                       top_k=n_cand)
         if top_k is None:
             # a sequence that repeats itself is continued by its period, not copied digit by digit
-            return [r[0][0] if (rep := repeating_next(seq)) is None else rep for seq, r in zip(batch, res)]
-        return [self._rank(seq, r)[:k] for seq, r in zip(batch, res)]
+            answers = [r[0][0] if (rep := repeating_next(seq)) is None else rep for seq, r in zip(batch, res)]
+            for i, v in enumerate(answers):
+                if not _within_guard(v):
+                    where = f"sequence {i}: " if len(batch) > 1 else ""
+                    raise ValueError(f"{where}no answer: the decoded next term has {num_digits(v):,} digits, beyond "
+                                     f"the {MAX_DIGITS:,}-digit resource guard")
+            return answers
+        # a candidate past the resource guard is no answer (rules' candidates are left out before they are ranked)
+        return [[(v, p) for v, p in self._rank(seq, r) if _within_guard(v)][:k] for seq, r in zip(batch, res)]
 
     def _rank(self, seq: list[int], ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
         """The decoder's candidates ``[(answer, log-prob), ...]`` after ``seq`` -> ``[(answer, probability), ...]``,

@@ -65,9 +65,9 @@ FEATURES = ("logit_p", "log1p_support", "no_support", "log_terms", "solver_agree
 #: the decoder's logit(p) is clipped to +-this (p = 1 - 4.5e-5 at the top): a float32 log-probability near 0 is
 #: resolved to about 1e-7 per decoded digit, so a near-certain answer's logit past this is rounding noise (two
 #: inference backends whose logits agree to 1e-5 gave calibrated probabilities 0.004 apart with a clip of 20).
-#: On the development half, by nested 5-fold cross-validation (``scripts/calibrate.py --cv``), the bundled model's
-#: expected calibration error given 10 / 5 / 3 terms is 0.033 / 0.022 / 0.074 with this clip and 0.027 / 0.041 /
-#: 0.059 with a clip of 20: neither is better everywhere, and this one keeps the backends' probabilities together.
+#: On the development half, by nested 5-fold cross-validation (``scripts/calibrate.py --cv``, fitted on the questions
+#: given 10 and 5 terms), the bundled model's expected calibration error given 10 / 5 / 3 terms is 0.022 / 0.020 /
+#: 0.067 with this clip and 0.025 / 0.044 / 0.089 with a clip of 20.
 _LOGIT_CLIP = 10.0
 #: the log-probability given to a candidate the decoder did not propose
 UNPROPOSED_LOG_P = -1000.0
@@ -79,12 +79,14 @@ def candidate_table(seq: Sequence[int], decoded: Sequence[tuple[int, float]]) ->
     ``decoded``: the decoder's candidates ``[(value, log-prob), ...]``, most likely
     first. Candidates of exact rules that the decoder did not propose (the rule
     solver's answer, the holonomic fits' predictions, the answers of
-    :func:`num2vec.integer_functions.next_terms` and of :func:`num2vec.guess.guess_rules`) follow, with
+    :func:`num2vec.integer_functions.next_terms` -- unless the terms alone show a simple behaviour,
+    :func:`num2vec.data.behaviour_type` -- and of :func:`num2vec.guess.guess_rules`) follow, with
     log-probability :data:`UNPROPOSED_LOG_P`. Keys: ``value``, ``log_p``, ``support``, ``n_terms``,
     ``solver_agrees``, ``first``, ``from_decoder``, ``known``, ``known_rivals``, ``guessed``, ``guessed_rivals``,
     ``digits`` (decimal digits of the terms, signs not counted), ``distinct`` (distinct terms).
     """
     from .codec import MAX_DIGITS, num_digits
+    from .data import behaviour_type
     from .exact import HOLONOMIC_SHAPES, SUPPORT_SPEC, rule_candidates, rule_support
     from .guess import guess_rules
     from .integer_functions import next_terms
@@ -95,7 +97,9 @@ def candidate_table(seq: Sequence[int], decoded: Sequence[tuple[int, float]]) ->
     solved = solve(seq)
     rules = rule_candidates(seq)
     holonomic = rules[SUPPORT_SPEC.n_basic: SUPPORT_SPEC.n_basic + len(HOLONOMIC_SHAPES)]
-    known = sorted(set(next_terms(seq).values()))
+    # a sequence whose terms alone show a simple behaviour (a progression, a period) is continued by it, not by a
+    # set or function that happens to hold the same few terms: 1, 2, 3, 4 are the first records of tau too (-> 6)
+    known = [] if behaviour_type(seq) is not None else sorted(set(next_terms(seq).values()))
     guessed = sorted(set(guess_rules(seq).values()))
     extra = [solved, *holonomic, *known, *guessed]
     too_long = 10**MAX_DIGITS  # a rule's answer of more digits than the model reads is no candidate

@@ -202,7 +202,7 @@ def _pattern_of(family: str, formula: str, terms: Sequence[int]) -> str:
 def behaviour_type(terms: Sequence[int]) -> str | None:
     """The pattern type that the terms alone show, or ``None``: the first checks of :func:`pattern_type`.
 
-    ``periodic`` (period 2-4, not constant), ``linear`` (constant first
+    ``periodic`` (period 2-4, not constant, repeated on two terms at least), ``linear`` (constant first
     differences, constants included), ``polynomial`` (some k-th difference
     constant over at least 3 values), ``exponential`` (``a(n+1) = r*a(n) + c``
     with an integer ``r`` other than 0 and 1), tried in that order; ``None`` when
@@ -212,9 +212,12 @@ def behaviour_type(terms: Sequence[int]) -> str | None:
     ('periodic', 'linear', 'polynomial')
     >>> behaviour_type([3, 7, 15, 31, 63]), behaviour_type([0, 1, 1, 2, 3, 5, 8, 13]) is None
     ('exponential', True)
+    >>> behaviour_type([1, 2, 3, 4]), behaviour_type([1, 2, 4, 8]), behaviour_type([1, 2, 3, 1]) is None
+    ('linear', 'exponential', True)
     """
     t = list(terms)
-    if len(set(t)) > 1 and any(t[p:] == t[:-p] for p in (2, 3, 4)):  # t[i] == t[i - p] for every i
+    # t[i] == t[i - p] for every i, checked on two terms at least (1, 2, 3, 4 is no period 3 or 4)
+    if len(set(t)) > 1 and any(t[p:] == t[:-p] for p in (2, 3, 4) if len(t) >= p + 2):
         return "periodic"
     d = t
     for order in range(1, max(2, len(t) - 2)):  # a k-th difference needs 3 values to be called constant
