@@ -114,6 +114,17 @@ CLI_CASES = [
     ("-n > 100", "predict -n 101 1 2", "-n 101: at most 100 terms per sequence"),
     ("more than 1000 terms", "predict " + " ".join(map(str, range(1001))), "has 1001 numbers; at most 1000"),
     ("--difference-orders out of range", "train --difference-orders 7", "7 is not in the range 0<=x<=3"),
+    ("--layers beyond the model config's 1..8", "train --layers 9", "'--layers': 9 is not in the range 1<=x<=8"),
+    ("--max-minutes <= 0", "train --max-minutes 0", "'--max-minutes': 0.0 is not in the range x>0"),
+    ("a word for a number", "evaluate --count x", "'--count': 'x' is not a valid integer"),
+    ("more --real terms than the limit", "evaluate --real --given 100000",
+     "'--given': 100000 is not in the range 2<=x<=40"),
+    ("a generated length beyond the limit", "generate -o g.jsonl --min-length 300 --max-length 300",
+     "'--min-length': 300 is not in the range 3<=x<=236"),
+    ("a folder as --output", "generate -o .", "'--output' / '-o': File '.' is a directory"),
+    ("an --output suffix of no known format", "generate -o g.xlsx", "cannot tell the format of g.xlsx from its suffix"),
+    ("an unknown plot kind", "plot foo --output x.png", "'KIND': 'foo' is not one of 'digits100'"),
+    ("a --range larger than the limit", "embed --range 0 100000000000", "one call embeds at most 1,000,000"),
 ]
 
 

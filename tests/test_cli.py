@@ -231,7 +231,7 @@ def _cli(*args, input=None, timeout=120):
                           input=input, env=env, timeout=timeout)
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--version"], ["predict", "--help"], ["embed", "--help"],
+@pytest.mark.parametrize("args", [[], ["--help"], ["--version"], ["predict", "--help"], ["embed", "--help"],
                                   ["predict", "-n", "0", "1", "2"], ["predict", "--frobnicate"]])
 def test_help_version_and_argument_errors_do_not_import_torch(args):
     import os
@@ -368,8 +368,181 @@ def test_loading_a_model_stays_clear_of_the_compiler_stack():
 
 
 def test_a_term_of_4000_digits_is_answered():
-    """Inside the documented 4,000-digit limit: candidate columns of 8,000 digits are encoded exactly."""
-    res = _cli("predict", "1", "7" * 4000, timeout=300)
+    """Inside the documented 4,000-digit limit: candidate columns of 8,000 digits are encoded exactly, and an answer
+    past the limit is no answer ("?")."""
+    res = _cli("predict", *(str(10**3999 + 7 * k) for k in range(4)), timeout=300)
     assert res.returncode == 0, res.stderr
     value, prob = res.stdout.split("\t")
-    assert value.lstrip("-").isdigit() and 0 <= float(prob) <= 1
+    assert int(value) == 10**3999 + 28 and 0.5 < float(prob) <= 1
+    res = _cli("predict", "1", "7" * 4000, timeout=300)  # the ratio continues with 8,000 digits
+    assert res.returncode == 0 and res.stdout == "?\n", res.stderr
+
+
+# --- options are checked before any work ---------------------------------------------------------
+
+
+def test_train_option_ranges_match_the_model_config(tmp_path):
+    """Every numeric train option that sets a model field takes exactly the values the saved config accepts, so a
+    trained model always loads (--layers 9 trained and wrote a model that `config.json` validation refused)."""
+    import click
+
+    from num2vec.config import MODEL_SCHEMA
+
+    fields = {"layers": ("enc_layers", "nest_layers", "dec_layers")}
+    params = {p.name: p for p in main.commands["train"].params}
+    checked = 0
+    for name, param in params.items():
+        for field in fields.get(name, (name,)):
+            if field in MODEL_SCHEMA and MODEL_SCHEMA[field][0] is int:
+                assert isinstance(param.type, click.IntRange), name
+                assert (param.type.min, param.type.max) == MODEL_SCHEMA[field][1], (name, field)
+                checked += 1
+    assert checked >= 12
+    res = run("train", "--preset", "tiny", "--steps", "1", "--out", tmp_path / "r", "--layers", "9")
+    assert res.exit_code == 2 and "Invalid value for '--layers': 9 is not in the range 1<=x<=8" in res.output
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("value, msg", [("-1", "-1.0 is not in the range x>0"), ("0", "0.0 is not in the range x>0"),
+                                        ("nan", "'nan' is not a finite number")])
+def test_train_refuses_a_time_limit_of_zero_or_less(tmp_path, value, msg):
+    res = run("train", "--preset", "tiny", "--steps", "1", "--out", tmp_path / "r", "--max-minutes", value)
+    assert res.exit_code == 2 and f"Invalid value for '--max-minutes': {msg}" in res.output
+    assert len(res.output.strip().splitlines()) == 1 and not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("args, msg", [
+    (["evaluate", "--real", "--given", "100000"], "'--given': 100000 is not in the range 2<=x<=40"),
+    (["evaluate", "--real", "--given", "1"], "'--given': 1 is not in the range 2<=x<=40"),
+    (["evaluate", "--length", "100000", "--count", "2"], "'--length': 100000 is not in the range 3<=x<=236"),
+    (["evaluate", "--count", "3001"], "'--count': 3001 is not in the range 1<=x<=3000"),
+    (["evaluate", "--max-value", "10"], "'--max-value': 10 is not in the range x>=100"),
+    (["generate", "-o", "g.jsonl", "--min-length", "100000", "--max-length", "100000"],
+     "'--min-length': 100000 is not in the range 3<=x<=236"),
+    (["generate", "-o", "g.jsonl", "--max-length", "237"], "'--max-length': 237 is not in the range 3<=x<=236"),
+    (["generate", "-o", "g.jsonl", "--min-length", "10"], "'--min-length': 10 is greater than --max-length 8"),
+])
+def test_lengths_and_counts_out_of_range_are_refused_up_front(model_dir, tmp_path, monkeypatch, args, msg):
+    monkeypatch.chdir(tmp_path)
+    if args[0] == "evaluate":
+        args = [*args, "--model", model_dir]
+    res = run(*args)
+    assert res.exit_code == 2 and f"Invalid value for {msg}" in res.output, res.output
+    assert len(res.output.strip().splitlines()) == 1 and not (tmp_path / "g.jsonl").exists()
+
+
+def test_the_generated_length_limit_is_the_generators():
+    """At MAX_GENERATED_LENGTH terms the power family (exponents up to n + 20) still fits the formula language's
+    powers; one term more breaks it -- the error that `generate` and `evaluate` printed for long sequences."""
+    from num2vec.cli import MAX_GENERATED_LENGTH as top
+    from num2vec.data import GeneratorConfig, SequenceGenerator
+
+    for negative in (False, True):
+        SequenceGenerator(GeneratorConfig(top, top, 10**7, negative, "families", ("power",)), seed=0).samples(30)
+    with pytest.raises(ValueError, match="out of the formula language's range"):
+        SequenceGenerator(GeneratorConfig(top + 1, top + 1, 10**7, False, "families", ("power",)), seed=0).samples(30)
+
+
+def test_output_paths_that_cannot_be_written_name_the_option(model_dir, tmp_path):
+    (tmp_path / "file").write_text("")
+    cases = [
+        (["generate", "--count", "3", "-o", tmp_path], "Invalid value for '--output' / '-o': File ", "is a directory"),
+        (["embed", "--model", model_dir, "1", "-o", tmp_path], "Invalid value for '--output' / '-o': File ",
+         "is a directory"),
+        (["generate", "-o", tmp_path / "file" / "g.jsonl"], "Invalid value for '--output' / '-o': cannot write",
+         "is not a folder"),
+        (["train", "--preset", "tiny", "--steps", "1", "--out", tmp_path / "file"], "Invalid value for '--out': "
+         "Directory ", "is a file"),
+        (["train", "--preset", "tiny", "--steps", "1", "--no-progress", "--out", tmp_path / "file" / "run"],
+         f"Invalid value for '--out': cannot create the run folder {tmp_path / 'file' / 'run'}: ", "directory"),
+    ]
+    for args, head, why in cases:
+        res = run(*args)
+        assert res.exit_code == 2 and head in res.output and why in res.output, (args, res.output)
+        assert len(res.output.strip().splitlines()) == 1 and "Errno" not in res.output
+
+
+def test_no_arguments_print_the_help():
+    res = run()
+    assert res.exit_code == 2 and res.stdout == ""
+    assert res.stderr.startswith("Usage: ") and "Commands:" in res.stderr and "Error" not in res.stderr
+
+
+@pytest.mark.parametrize("args, msg", [
+    (["evaluate", "--count", "x"], "Invalid value for '--count': 'x' is not a valid integer."),
+    (["train", "--lr", "x"], "Invalid value for '--lr': 'x' is not a valid float."),
+])
+def test_a_word_for_a_number_is_named_as_such(args, msg):
+    res = run(*args)
+    assert res.exit_code == 2 and res.output.strip() == f"Error: {msg}"
+
+
+@pytest.mark.parametrize("args", [["foo"], ["foo", "--output", "/no/such/x.png"], ["--output", "/no/such/x.png", "foo"],
+                                  ["foo", "--html", "x.html"]])
+def test_an_unknown_plot_kind_is_reported_first(args):
+    res = run("plot", *args)
+    assert res.exit_code == 2 and res.output.startswith("Error: Invalid value for 'KIND': 'foo' is not one of "
+                                                        "'digits100'"), res.output
+    res = run("plot", "--output", "x.png")
+    assert res.exit_code == 2 and res.output.strip() == ("Error: Missing argument 'KIND'. Choose from digits100, "
+                                                         "path100, digits1000, path1000, sequences.")
+
+
+def test_cli_names_the_plot_kinds_of_the_plots_module():
+    from num2vec import cli, plots
+
+    assert cli.PLOT_KINDS == plots.KINDS
+
+
+def test_generate_takes_its_format_from_the_suffix_or_format(tmp_path):
+    res = run("generate", "--count", "3", "-o", tmp_path / "g.xlsx")
+    assert res.exit_code == 2 and "cannot tell the format of" in res.output and "'.xlsx'" in res.output
+    res = run("generate", "--count", "3", "-o", tmp_path / "g.csv", "--format", "jsonl")
+    assert res.exit_code == 2 and "Invalid value for '--format': jsonl does not match the suffix" in res.output
+    assert not (tmp_path / "g.xlsx").exists() and not (tmp_path / "g.csv").exists()
+    res = run("generate", "--count", "3", "-o", tmp_path / "g.txt", "--format", "csv")
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "g.txt").read_text().splitlines()[0] == "family,pattern,formula,terms"
+    res = run("generate", "--count", "3", "-o", tmp_path / "G.NDJSON")
+    assert res.exit_code == 0 and json.loads((tmp_path / "G.NDJSON").read_text().splitlines()[0])["terms"]
+
+
+def test_embed_range_has_a_size_limit(model_dir):
+    from num2vec.cli import MAX_RANGE
+
+    res = run("embed", "--model", model_dir, "--range", "0", 10**11)
+    assert res.exit_code == 2 and res.stdout == ""
+    assert "Invalid value for '--range': 0 100000000000 holds 100,000,000,000 numbers; one call embeds at most " \
+           "1,000,000" in res.output
+    assert run("embed", "--model", model_dir, "--range", 5, 5 + MAX_RANGE + 1).exit_code == 2
+    assert "at most 1,000,000 numbers" in run("embed", "--help").output
+
+
+def test_a_run_folder_as_model_points_to_its_model(tiny_run):
+    res = run("predict", "--model", tiny_run.out, "1", "2", "3")
+    assert res.exit_code == 2
+    assert res.output.strip() == (f"Error: Invalid value for '--model': {tiny_run.out} holds no config.json but its "
+                                  f"subfolder model/ does (a training run folder): did you mean --model "
+                                  f"{tiny_run.out / 'model'}?")
+
+
+def test_every_option_has_help_and_shows_its_default():
+    import click
+
+    for name, cmd in main.commands.items():
+        ctx = click.Context(cmd, info_name=name, show_default=True)
+        for param in cmd.params:
+            if not isinstance(param, click.Option) or param.hidden:
+                continue
+            _, text = param.get_help_record(ctx)
+            assert param.help, (name, param.name)
+            off_flag = param.is_flag and not param.secondary_opts  # off unless given
+            assert "[default: " in text or off_flag or param.required, (name, param.name, text)
+    threads = next(p for p in main.commands["train"].params if p.name == "threads")
+    assert "NumPy" not in threads.help and "training" in threads.help
+
+
+def test_evaluate_count_stops_at_the_held_out_split_training_excludes():
+    from num2vec import cli, training
+
+    assert cli.HELDOUT_SIZE == training.HELDOUT_SIZE

@@ -19,6 +19,7 @@ Heavy imports (PyTorch) happen inside the commands, so ``--help`` is instant.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 import sys
@@ -31,6 +32,22 @@ from .limits import MAX_CONTINUE, MAX_DIGITS, MAX_TERMS, MIN_TERMS
 
 #: num2vec.data.DISTRIBUTIONS, named here so that --help imports nothing heavy (a test keeps them equal)
 DISTRIBUTIONS = ("original", "families", "mixed", "extended", "all")
+#: num2vec.plots.KINDS (a test keeps them equal)
+PLOT_KINDS = ("digits100", "path100", "digits1000", "path1000", "sequences")
+#: the most terms of a generated sequence (`generate`, `evaluate --length`): the generator's formula language
+#: computes powers up to exponent 256, and its power family's exponents reach n + 20 (a test generates this length)
+MAX_GENERATED_LENGTH = 236
+#: the most terms `evaluate --real` shows: the catalog's fastest-growing entries (look-and-say) make longer prefixes
+#: slow (40 terms take about 15 s on one core, 50 more than 5 minutes)
+MAX_REAL_GIVEN = 40
+#: the held-out test sequences of each distribution that training excludes (num2vec.training.HELDOUT_SIZE); the
+#: next ones of the same stream may have been trained on, so `evaluate --count` stops here
+HELDOUT_SIZE = 3000
+#: the most numbers one `embed --range` embeds (as .npy, 1,000,000 vectors of 128 float32 are 512 MB)
+MAX_RANGE = 1_000_000
+#: the most layers per RNN that a model config accepts (num2vec.config.MODEL_SCHEMA; a test keeps the range of
+#: every train option that sets a model field equal to the schema's)
+MAX_LAYERS = 8
 
 _SPLIT = re.compile(r"[\s,;]+")
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:_[0-9]+)*")
@@ -82,6 +99,53 @@ def _errors(func):
     return wrapper
 
 
+class _IntRange(click.IntRange):
+    """``click.IntRange`` whose message for a non-number is click's usual "'x' is not a valid integer"."""
+
+    name = "integer"
+
+
+class _FloatRange(click.FloatRange):
+    """``click.FloatRange`` that also refuses nan and inf, with the message "'x' is not a valid float" for text."""
+
+    name = "float"
+
+    def convert(self, value, param, ctx):
+        rv = super().convert(value, param, ctx)
+        if not math.isfinite(rv):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return rv
+
+
+class _Choice(click.Choice):
+    """``click.Choice`` whose message for a missing argument lists the choices on the same line."""
+
+    def get_missing_message(self, *args, **kwargs) -> str:
+        return f"Choose from {', '.join(map(str, self.choices))}."
+
+
+class _OutputFile(click.Path):
+    """A file to write: not a folder, in a folder that exists (checked when the option is read)."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value, param, ctx):
+        path = super().convert(value, param, ctx)
+        folder = Path(path).parent
+        if not folder.is_dir():
+            why = "is not a folder" if folder.exists() else "does not exist"
+            self.fail(f"cannot write {path}: folder {folder} {why}", param, ctx)
+        return path
+
+
+def _bad_option(name: str, message: str) -> click.BadParameter:
+    """A usage error (exit status 2) naming the current command's option ``name``: "Invalid value for '--x': ..."."""
+    ctx = click.get_current_context()
+    param = next(p for p in ctx.command.params if p.name == name)
+    return click.BadParameter(message, ctx=ctx, param=param)
+
+
 def _drop_stdout() -> None:
     """The reader of stdout has gone (``num2vec embed ... | head -1``): end quietly, as the Python docs
     advise, by pointing stdout at devnull so that the flush at exit raises nothing more."""
@@ -101,7 +165,7 @@ precision_option = click.option("--precision", type=click.Choice(["auto", "fp32"
                                 show_default=True,
                                 help="fp32 (and auto): exact, the same numbers on every run; bf16: bfloat16 autocast "
                                      "(PyTorch), faster only for large batches on GPUs and CPUs with AVX-512 BF16 or AMX.")
-threads_option = click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
+threads_option = click.option("--threads", type=_IntRange(min=1), default=1, show_default=True,
                               help="CPU threads (PyTorch's, or worker threads on the NumPy backend). One is fastest on a "
                                    "busy or 2-core machine.")
 model_option = click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
@@ -115,18 +179,24 @@ backend_option = click.option("--backend", type=click.Choice(["auto", "numpy", "
 
 
 def _load(model_path, device, precision: str = "auto", threads: int = 1, backend: str = "auto"):
+    if model_path is not None and not (model_path / "config.json").is_file() \
+            and (model_path / "model" / "config.json").is_file():
+        raise _bad_option("model_path", f"{model_path} holds no config.json but its subfolder model/ does (a training "
+                                        f"run folder): did you mean --model {model_path / 'model'}?")
     from .api import Num2Vec
 
     return Num2Vec.from_pretrained(model_path, device=device, precision=precision, threads=threads, backend=backend)
 
 
-def _check_output(path: Path) -> None:
-    if not path.parent.exists():
-        raise ValueError(f"cannot write {path}: folder {path.parent} does not exist")
-
-
 class _Group(click.Group):
-    """Every error, usage errors included, as one line on stderr with exit status 2; no traceback."""
+    """Every error, usage errors included, as one line on stderr with exit status 2; no traceback. Without
+    arguments: the help on stderr and exit status 2, as click (8.2 on) does for a group."""
+
+    def parse_args(self, ctx, args):
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            click.echo(ctx.get_help(), err=True, color=ctx.color)
+            ctx.exit(2)
+        return super().parse_args(ctx, args)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
@@ -156,12 +226,17 @@ def main() -> None:
 @main.command(context_settings=_NUMBERS_CONTEXT)
 @click.argument("numbers", nargs=-1)
 @click.option("--file", "file", type=click.Path(path_type=Path), default=None,
-              help="Read one sequence per line; print one prediction per line ('-' for stdin).")
+              help="Read one sequence per line; print one prediction per line ('-' for stdin). "
+                   "[default: predict NUMBERS]")
 @click.option("-n", "count", type=int, default=1,
               help=f"How many next terms to print (at most {MAX_CONTINUE}); 2 or more: the decoder's greedy "
                    "continuation, without probabilities.")
-@click.option("--top-k", type=int, default=None, help="Print the K most likely next terms with probabilities.")
-@click.option("--beam-size", type=int, default=None, help="Beam width for decoding. [default: 1, or max(K, 4) with --top-k]")
+@click.option("--top-k", type=int, default=None,
+              help="Print the K most likely next terms with probabilities. [default: the most likely one]")
+@click.option("--beam-size", type=int, default=None,
+              help="Beam width of the decoder's search. [default: max(K, 4) with --top-k, else 4 for the ranked answer "
+                   "of one sequence (or of --file lines with --min-confidence), 1 (greedy) for -n 2 or more and for "
+                   "--file lines]")
 @click.option("--min-confidence", type=float, default=None,
               help="Print '?' (no confident prediction) instead of an answer whose probability is below this; with "
                    "--top-k, leave out the candidates below it. [default: always answer]")
@@ -317,8 +392,9 @@ def _predict_lines(model, seqs: dict[int, list[int]], count, top_k, beam_size, m
 
 @main.command(context_settings=_NUMBERS_CONTEXT)
 @click.argument("numbers", nargs=-1)
-@click.option("--range", "range_", type=(int, int), default=None, help="Embed START..STOP-1 instead of NUMBERS.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+@click.option("--range", "range_", type=(int, int), default=None, metavar="START STOP",
+              help=f"Embed START..STOP-1 (at most {MAX_RANGE:,} numbers) instead of NUMBERS. [default: embed NUMBERS]")
+@click.option("--output", "-o", type=_OutputFile(), default=None,
               help="Write here instead of printing. [default: print to stdout]")
 @click.option("--format", "fmt", type=click.Choice(["npy", "w2v", "tsv", "txt"]), default=None,
               help="Output format. [default: from the output's suffix, npy when unknown]")
@@ -345,13 +421,14 @@ def embed(numbers, range_, output, fmt, normalize, model_path, device, precision
         start, stop = range_
         if stop <= start:
             raise ValueError(f"--range {start} {stop}: STOP must be greater than START")
+        if stop - start > MAX_RANGE:
+            raise _bad_option("range_", f"{start} {stop} holds {stop - start:,} numbers; one call embeds at most "
+                                        f"{MAX_RANGE:,} (embed a larger range in parts)")
         values = range(start, stop)
     else:
         if not numbers:
             raise ValueError("no numbers given: try 'num2vec embed 1 2 3' or --range 0 100")
         values = parse_numbers(" ".join(numbers))
-    if output is not None:
-        _check_output(output)
     model = _load(model_path, device, precision, threads, backend)
     if output is None:
         model._validate(values)  # an error before the first line
@@ -361,32 +438,64 @@ def embed(numbers, range_, output, fmt, normalize, model_path, device, precision
                                      for v, row in zip(list(chunk), vectors)))
         return
     fmt = fmt or {".npy": "npy", ".tsv": "tsv", ".txt": "w2v"}.get(output.suffix, "npy")
-    written = model.export(values, output, fmt=fmt, normalize_embeddings=normalize)
+    try:
+        written = model.export(values, output, fmt=fmt, normalize_embeddings=normalize)
+    except OSError as exc:
+        raise _bad_option("output", f"cannot write {output}: {exc.strerror or exc}") from None
     n = len(values) if fmt == "npy" or isinstance(values, range) else len(set(values))
     click.echo(f"wrote {n:,} vectors of size {model.vector_size} to {', '.join(map(str, written))}", err=True)
 
 
+DISTRIBUTION_HELP = ("Which sequences (num2vec.data): original: the original project's test distribution; families: "
+                     "the post's families in equal shares; mixed: half of each; extended: families modelled on real "
+                     "sequences; all: a third each of original, families and extended.")
+
+#: suffixes of `generate --output` -> the format they name
+GENERATE_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+
+
 @main.command()
-@click.option("--count", type=click.IntRange(min=1), default=1000, help="How many sequences.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), required=True, help="A .jsonl or .csv file.")
+@click.option("--count", type=_IntRange(min=1), default=1000, help="How many sequences.")
+@click.option("--output", "-o", type=_OutputFile(), required=True,
+              help="The file to write: .jsonl (or .ndjson) for JSON lines, .csv for CSV; another suffix needs "
+                   "--format.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default=None,
-              help="[default: from the suffix, jsonl when unknown]")
-@click.option("--seed", type=int, default=0)
-@click.option("--distribution", type=click.Choice(DISTRIBUTIONS), default="mixed")
-@click.option("--family", "families", multiple=True, help="Only these families (repeatable).")
-@click.option("--min-length", type=int, default=8)
-@click.option("--max-length", type=int, default=8)
-@click.option("--max-value", type=int, default=10**7, help="Every |term| stays below this.")
+              help="JSON lines (one record per line) or CSV (family, pattern, formula, terms); must match the "
+                   "suffix of --output when that is .jsonl, .ndjson or .csv. [default: from the suffix of --output]")
+@click.option("--seed", type=int, default=0, help="Random seed: the same seed and options give the same file.")
+@click.option("--distribution", type=click.Choice(DISTRIBUTIONS), default="mixed",
+              help=DISTRIBUTION_HELP)
+@click.option("--family", "families", multiple=True,
+              help="Only these families (repeatable). [default: every family of --distribution]")
+@click.option("--min-length", type=_IntRange(3, MAX_GENERATED_LENGTH), default=8,
+              help="Terms per sequence, at least.")
+@click.option("--max-length", type=_IntRange(3, MAX_GENERATED_LENGTH), default=8,
+              help="Terms per sequence, at most (the length is drawn uniformly between the two).")
+@click.option("--max-value", type=_IntRange(min=100), default=10**7, help="Every |term| stays below this.")
 @click.option("--negative/--no-negative", default=False, help="Allow negative terms.")
 @_errors
 def generate(count, output, fmt, seed, distribution, families, min_length, max_length, max_value, negative):
-    """Write random labelled sequences (terms, family, formula) to JSONL or CSV."""
+    """Write random labelled sequences (terms, family, formula) to JSONL or CSV.
+
+    The format follows the suffix of --output (.jsonl, .ndjson or .csv); a file
+    with another suffix needs --format.
+    """
+    named = GENERATE_SUFFIXES.get(output.suffix.lower())
+    if fmt is None and named is None:
+        raise _bad_option("output", f"cannot tell the format of {output} from its suffix "
+                                    f"{output.suffix or '(none)'!r}: name it .jsonl or .csv, or give --format")
+    if fmt is not None and named is not None and fmt != named:
+        raise _bad_option("fmt", f"{fmt} does not match the suffix of {output} ({named}): give one of them")
+    if min_length > max_length:
+        raise _bad_option("min_length", f"{min_length} is greater than --max-length {max_length}")
     from .data import GeneratorConfig, SequenceGenerator, write_samples
 
-    _check_output(output)
     cfg = GeneratorConfig(min_length, max_length, max_value, negative, distribution, tuple(families) or None)
     gen = SequenceGenerator(cfg, seed=seed)
-    n = write_samples((gen.sample() for _ in range(count)), str(output), fmt)
+    try:
+        n = write_samples((gen.sample() for _ in range(count)), str(output), fmt or named)
+    except OSError as exc:
+        raise _bad_option("output", f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {n} sequences to {output}", err=True)
 
 
@@ -395,82 +504,105 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
               help="tiny: a small model in a few minutes of CPU, for tests; default: the bundled model's switches, "
                    "signed terms and the length mix, 3,379 steps (about 2 s a step on one thread of a 2-core AMD "
                    "EPYC); quality: the same, 40,000 steps, for a GPU.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("runs/default"),
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("runs/default"),
               help="Run folder: checkpoint.safetensors, model/, log.jsonl.")
 @click.option("--resume", is_flag=True, help="Continue the run in --out from its checkpoint.")
 @click.option("--overwrite", is_flag=True,
               help="Delete the run in --out (checkpoint, model/, log.jsonl) and start afresh; without it a new run "
                    "refuses a folder that holds one.")
-@click.option("--steps", type=click.IntRange(min=1), default=None, help="[default: the preset's]")
-@click.option("--batch-size", type=click.IntRange(min=1), default=None, help="[default: the preset's]")
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None, help="[default: the preset's]")
-@click.option("--seed", type=int, default=None, help="[default: 0]")
-@click.option("--distribution", type=click.Choice(DISTRIBUTIONS), default=None)
-@click.option("--negative/--no-negative", default=None, help="Train with negative numbers.")
-@click.option("--cell", type=click.Choice(["gru", "lstm"]), default=None)
-@click.option("--attention", type=click.Choice(["none", "digits", "numbers", "both"]), default=None)
-@click.option("--bidirectional/--no-bidirectional", default=None, help="Bidirectional encoder.")
-@click.option("--layers", type=click.IntRange(min=1), default=None, help="Layers of each RNN.")
-@click.option("--difference-orders", type=click.IntRange(0, 3), default=None,
-              help="The decoder also reads digit columns of the 1st..Nth differences (0: none).")
-@click.option("--nested-differences", type=click.IntRange(0, 3), default=None,
-              help="The nested RNN also reads the embeddings of the 1st..Nth differences (0: none).")
-@click.option("--extrapolations", type=click.IntRange(0, 6), default=None,
+@click.option("--steps", type=_IntRange(min=1), default=None,
+              help="Training steps (batches). [default: the preset's]")
+@click.option("--batch-size", type=_IntRange(min=1), default=None,
+              help="Sequences per step. [default: the preset's]")
+@click.option("--lr", type=_FloatRange(min=0, min_open=True), default=None,
+              help="Peak learning rate (after the warm-up; cosine decay). [default: the preset's]")
+@click.option("--seed", type=_IntRange(0, 2**32 - 1), default=None,
+              help="Seed of the initial weights and of the batches. [default: 0]")
+@click.option("--distribution", type=click.Choice(DISTRIBUTIONS), default=None,
+              help=DISTRIBUTION_HELP + " [default: the preset's]")
+@click.option("--negative/--no-negative", default=None,
+              help="Train with negative numbers. [default: the preset's]")
+@click.option("--cell", type=click.Choice(["gru", "lstm"]), default=None,
+              help="Recurrent cell of all three RNNs. [default: the preset's, gru]")
+@click.option("--attention", type=click.Choice(["none", "digits", "numbers", "both"]), default=None,
+              help="Decoder attention over the digit encoder's outputs (digits), the nested RNN's (numbers), both or "
+                   "none. [default: the preset's]")
+@click.option("--bidirectional/--no-bidirectional", default=None,
+              help="Bidirectional encoder. [default: the preset's]")
+@click.option("--layers", type=_IntRange(1, MAX_LAYERS), default=None,
+              help="Layers of each of the three RNNs (encoder, nested, decoder). [default: the preset's, 1]")
+@click.option("--difference-orders", type=_IntRange(0, 3), default=None,
+              help="The decoder also reads digit columns of the 1st..Nth differences (0: none). "
+                   "[default: the preset's]")
+@click.option("--nested-differences", type=_IntRange(0, 3), default=None,
+              help="The nested RNN also reads the embeddings of the 1st..Nth differences (0: none). "
+                   "[default: the preset's]")
+@click.option("--extrapolations", type=_IntRange(0, 6), default=None,
               help="The decoder also reads digit columns of x + ∇x + ... + ∇^k x for k = 1..N, the next term if "
-                   "the k-th difference stays constant (0: none).")
-@click.option("--ratio-extrapolations", type=click.IntRange(0, 3), default=None,
+                   "the k-th difference stays constant (0: none). [default: the preset's]")
+@click.option("--ratio-extrapolations", type=_IntRange(0, 3), default=None,
               help="And of the next term if the k-th difference keeps its ratio, k = 0..N-1 (geometric sequences, "
-                   "affine recurrences; 0: none).")
-@click.option("--recurrence-extrapolations", type=click.IntRange(0, 3), default=None,
+                   "affine recurrences; 0: none). [default: the preset's]")
+@click.option("--recurrence-extrapolations", type=_IntRange(0, 3), default=None,
               help="And of the next term if the k-th difference follows y(n) = p y(n-1) + q y(n-2) with integers "
-                   "p, q fitted to its last four values, k = 0..N-1 (0: none).")
-@click.option("--period-extrapolations", type=click.IntRange(0, 6), default=None,
+                   "p, q fitted to its last four values, k = 0..N-1 (0: none). [default: the preset's]")
+@click.option("--period-extrapolations", type=_IntRange(0, 6), default=None,
               help="And of x + ∇x one period back, the next term if the first differences repeat with period "
-                   "p = 2..N+1 (staircases; 0: none).")
-@click.option("--holonomic-fits", type=click.IntRange(0, 4), default=None,
+                   "p = 2..N+1 (staircases; 0: none). [default: the preset's]")
+@click.option("--holonomic-fits", type=_IntRange(0, 4), default=None,
               help="And of the next term by the exact P-recursive fit of shapes (order, degree) (1,1), (1,2), (2,1), "
-                   "(2,2), the first N (factorials, Catalan numbers, derangements; 0: none).")
-@click.option("--ratio-series", type=click.IntRange(0, 2), default=None,
+                   "(2,2), the first N (factorials, Catalan numbers, derangements; 0: none). "
+                   "[default: the preset's]")
+@click.option("--ratio-series", type=_IntRange(0, 2), default=None,
               help="And of x times the next ratio when the k-th difference of the ratios x(n)/x(n-1) is constant, "
-                   "k = 1..N (0: none).")
-@click.option("--interleaved", type=click.IntRange(0, 3), default=None,
+                   "k = 1..N (0: none). [default: the preset's]")
+@click.option("--interleaved", type=_IntRange(0, 3), default=None,
               help="And of the first N every-other-term rules: linear, quadratic, ratio (interleavings, "
-                   "alternating signs; 0: none).")
+                   "alternating signs; 0: none). [default: the preset's]")
 @click.option("--pattern-head/--no-pattern-head", default=None,
-              help="Auxiliary pattern-type loss on the sequence embedding (sharper `classify`).")
+              help="Auxiliary pattern-type loss on the sequence embedding (sharper `classify`). "
+                   "[default: the preset's]")
 @click.option("--number-properties/--no-number-properties", default=None,
               help="Auxiliary loss: linear heads read last digit, n mod 3/7, digit count, leading digit and "
-                   "log10 from each number embedding.")
+                   "log10 from each number embedding. [default: the preset's]")
 @click.option("--magnitude-channel/--no-magnitude-channel", default=None,
               help="The number embedding ends in fixed magnitude entries (sign, log10, soft 'at least 10^k' "
-                   "indicators); the encoder learns the rest.")
-@click.option("--sampling", type=click.FloatRange(0, 1, max_open=True), default=None,
-              help="Scheduled sampling rate reached at the end (0: pure teacher forcing).")
+                   "indicators); the encoder learns the rest. [default: the preset's]")
+@click.option("--sampling", type=_FloatRange(0, 1, max_open=True), default=None,
+              help="Scheduled sampling rate reached at the end (0: pure teacher forcing). "
+                   "[default: the preset's]")
 @click.option("--precision", type=click.Choice(["fp32", "bf16", "fp16"]), default=None,
               help="Mixed precision (autocast); fp16 needs CUDA. [default: fp32]")
-@click.option("--long-share", type=click.FloatRange(0, 1), default=None,
+@click.option("--long-share", type=_FloatRange(0, 1), default=None,
               help="Share of the batches drawn with start values of up to --long-digits digits (length mix; a batch is "
                    "all long or all short). "
                    "[default: the preset's]")
-@click.option("--long-digits", type=click.IntRange(8, 1000), default=None,
+@click.option("--long-digits", type=_IntRange(8, 1000), default=None,
               help="Digits of the length mix's start values, at most. [default: the preset's]")
-@click.option("--small-share", type=click.FloatRange(0, 1), default=None,
+@click.option("--small-share", type=_FloatRange(0, 1), default=None,
               help="Share of the batches whose start values and constants are 0..3 (Fibonacci, Lucas, powers of 2, "
                    "small cycles; a batch is all small-start or not). May change on --resume. "
                    "[default: the preset's]")
 @click.option("--init-from", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="Start from this model folder's weights wherever name and shape match (fine-tuning).")
-@click.option("--warmup-steps", type=click.IntRange(min=0), default=None, help="[default: the preset's]")
-@click.option("--max-minutes", type=float, default=None, help="Stop (with a checkpoint) after this long.")
-@click.option("--fit-minutes", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Start from this model folder's weights wherever name and shape match (fine-tuning). "
+                   "[default: fresh weights]")
+@click.option("--warmup-steps", type=_IntRange(min=0), default=None,
+              help="Steps of linear learning-rate warm-up. [default: the preset's]")
+@click.option("--max-minutes", type=_FloatRange(min=0, min_open=True), default=None,
+              help="Stop with a checkpoint after this many minutes of training (exit status 75; continue with "
+                   "--resume). [default: no limit]")
+@click.option("--fit-minutes", type=_FloatRange(min=0, min_open=True), default=None,
               help="Instead of --steps: measure this machine's speed in the warm-up, then set the step count so the "
-                   "whole run (its learning-rate schedule complete) ends within this time.")
-@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+                   "whole run (its learning-rate schedule complete) ends within this many minutes. "
+                   "[default: off]")
+@click.option("--workers", type=_IntRange(min=0), default=0, show_default=True,
               help="Processes that generate batches ahead of the model (for a GPU; the batches are the same with "
                    "any number; 0: the main process makes them).")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
 @device_option
-@threads_option
+@click.option("--threads", type=_IntRange(min=1), default=1, show_default=True,
+              help="CPU threads PyTorch uses for each training step (torch.set_num_threads). One is fastest on a busy "
+                   "or 2-core machine; more help a larger model on an idle machine with more cores.")
 @_errors
 def train(preset, out_dir, resume, overwrite, steps, batch_size, lr, seed, distribution, negative, cell, attention,
           bidirectional, layers, difference_orders, nested_differences, extrapolations,
@@ -517,6 +649,11 @@ def train(preset, out_dir, resume, overwrite, steps, batch_size, lr, seed, distr
                       init_from=None if init_from is None else str(init_from), model=model)
     if fit_minutes is not None and steps is not None:
         raise ValueError("--fit-minutes sets the step count; give it or --steps, not both")
+    if not resume:  # a fresh run's folder, made now so that a path that cannot be one is named before training
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _bad_option("out_dir", f"cannot create the run folder {out_dir}: {exc.strerror or exc}") from None
     trainer = run_training(cfg, device=device, resume=resume, progress=progress, steps=steps,
                            fit_seconds=fit_minutes * 60 if fit_minutes else None,
                            max_seconds=max_minutes * 60 if max_minutes else None, workers=workers,
@@ -531,18 +668,26 @@ def train(preset, out_dir, resume, overwrite, steps, batch_size, lr, seed, distr
 
 
 @main.command()
-@click.option("--count", type=click.IntRange(min=1), default=3000, help="Held-out sequences to score.")
-@click.option("--distribution", type=click.Choice(DISTRIBUTIONS), default="mixed")
-@click.option("--length", type=click.IntRange(min=3), default=8, help="Terms per sequence (the last is predicted).")
-@click.option("--max-value", type=int, default=10**7)
-@click.option("--beam-size", type=click.IntRange(min=1), default=1)
-@click.option("--top-k", type=click.IntRange(min=1), default=5, help="Also report top-K accuracy (beam search).")
+@click.option("--count", type=_IntRange(1, HELDOUT_SIZE), default=HELDOUT_SIZE,
+              help=f"Held-out sequences to score (training excludes the first {HELDOUT_SIZE:,} of each "
+                   "distribution).")
+@click.option("--distribution", type=click.Choice(DISTRIBUTIONS), default="mixed", help=DISTRIBUTION_HELP)
+@click.option("--length", type=_IntRange(3, MAX_GENERATED_LENGTH), default=8,
+              help="Terms per sequence (the last is predicted).")
+@click.option("--max-value", type=_IntRange(min=100), default=10**7, help="Every |term| stays below this.")
+@click.option("--beam-size", type=_IntRange(min=1), default=1,
+              help="Beam width of the scored answer (1: the decoder's greedy answer).")
+@click.option("--top-k", type=_IntRange(min=1), default=5,
+              help="Also report top-K accuracy: whether the answer is among the K best of predict_next(top_k=K), "
+                   "the candidates of beam search (beam max(K, 4)) and of the exact rules ranked by calibrated "
+                   "probability (by the decoder's probability for a model without a calibration); 1: not reported.")
 @click.option("--signed", is_flag=True, help="The held-out sets with negative terms (models trained with them).")
 @click.option("--crossing-zero", is_flag=True, help="Only the signed sequences with negative and positive terms.")
 @click.option("--real", is_flag=True,
               help="Score the network's greedy answer on the curated real sequences (num2vec.catalog, both halves) "
                    "instead.")
-@click.option("--given", type=click.IntRange(min=2), default=10, help="With --real: terms shown.")
+@click.option("--given", type=_IntRange(MIN_TERMS, MAX_REAL_GIVEN), default=10,
+              help="With --real: terms shown; the next one is predicted.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @model_option
 @device_option
@@ -578,8 +723,8 @@ def evaluate(count, distribution, length, max_value, beam_size, top_k, signed, c
 
 @main.command(context_settings=_NUMBERS_CONTEXT)
 @click.argument("numbers", nargs=-1)
-@click.option("-k", "k", type=click.IntRange(min=1), default=10, help="How many nearest reference sequences vote.")
-@click.option("--show", type=click.IntRange(min=0), default=5, help="How many of them to print.")
+@click.option("-k", "k", type=_IntRange(min=1), default=10, help="How many nearest reference sequences vote.")
+@click.option("--show", type=_IntRange(min=0), default=5, help="How many of them to print.")
 @model_option
 @device_option
 @threads_option
@@ -608,11 +753,11 @@ def classify(numbers, k, show, model_path, device, threads, backend):
 
 
 @main.command()
-@click.argument("kind")
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="Write the map as an image (PNG, or another matplotlib format by suffix).")
-@click.option("--html", type=click.Path(path_type=Path), default=None,
-              help="Write an interactive HTML page (hover a point for its label).")
+@click.argument("kind", type=_Choice(PLOT_KINDS), metavar="KIND", is_eager=True)  # eager: checked first
+@click.option("--output", "-o", type=_OutputFile(), default=None,
+              help="Write the map as an image (PNG, or another matplotlib format by suffix). [default: no image]")
+@click.option("--html", type=_OutputFile(), default=None,
+              help="Write an interactive HTML page (hover a point for its label). [default: no page]")
 @model_option
 @device_option
 @threads_option
@@ -630,9 +775,6 @@ def plot(kind, output, html, model_path, device, threads, backend):
 
     if output is None and html is None:
         raise ValueError("nothing to write: give --output FILE.png and/or --html FILE.html")
-    for path in (output, html):
-        if path is not None:
-            _check_output(path)
     model = _load(model_path, device, threads=threads, backend=backend)
     try:
         scatter = make_map(model, kind)

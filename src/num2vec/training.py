@@ -225,6 +225,8 @@ def lr_factor(step: int, cfg: TrainConfig) -> float:
 
 
 EXCLUDE_MODES = ("targets", "inputs", "sequences")
+#: sequences of each held-out split (and distribution) that training excludes: the first of the split's seeded stream
+HELDOUT_SIZE = 3000
 
 
 def exclusion_set(max_value: int, allow_negative: bool, mode: str = "targets",
@@ -242,7 +244,7 @@ def exclusion_set(max_value: int, allow_negative: bool, mode: str = "targets",
         for dist in DISTRIBUTIONS:
             gc = GeneratorConfig(8, 8, max_value, signed, dist)
             for split in ("valid", "test"):
-                out.update(s.terms if mode == "sequences" else s.terms[:-1] for s in heldout(split, 3000, gc))
+                out.update(s.terms if mode == "sequences" else s.terms[:-1] for s in heldout(split, HELDOUT_SIZE, gc))
     if lengths:
         for samples in length_heldout(signed=(False, True) if allow_negative else (False,)).values():
             out.update(s.terms if mode == "sequences" else s.terms[:-1] for s in samples)
