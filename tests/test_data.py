@@ -346,3 +346,12 @@ def test_extended_and_all_distributions_hold_every_family(distribution):
         assert families & set(FAMILIES) and families & set(EXPRESSION_FAMILIES)
     else:
         assert families <= set(EXTENDED_FAMILIES)
+
+
+def test_a_configuration_no_sequence_meets_is_an_error_not_a_loop():
+    from num2vec.data import MAX_DRAWS
+
+    gen = SequenceGenerator(GeneratorConfig(200, 200, families=("geometric",)), seed=0)  # 2^199 > 10^7
+    with pytest.raises(ValueError, match=f"no sequence fits in {MAX_DRAWS:,} draws: families geometric .* 200..200 "
+                                         "terms, every .term. below 10,000,000"):
+        gen.sample()
