@@ -1,4 +1,5 @@
 import json
+import re
 import subprocess
 import sys
 
@@ -376,6 +377,11 @@ def test_a_term_of_4000_digits_is_answered():
     assert int(value) == 10**3999 + 28 and 0.5 < float(prob) <= 1
     res = _cli("predict", "1", "7" * 4000, timeout=300)  # the ratio continues with 8,000 digits
     assert res.returncode == 0 and res.stdout == "?\n", res.stderr
+    # in a file, that line is reported and left blank; the others are answered
+    res = _cli("predict", "--file", "-", input=f"1 2 3\n1 {'7' * 4000}\n5 10 15\n", timeout=300)
+    assert res.returncode == 2 and res.stdout == "4\n\n20\n"
+    assert re.fullmatch(r"Error: - line 2: no answer: the decoded next term has [\d,]+ digits, beyond the "
+                        r"4,000-digit resource guard", res.stderr.strip()), res.stderr
 
 
 # --- options are checked before any work ---------------------------------------------------------
@@ -546,3 +552,12 @@ def test_evaluate_count_stops_at_the_held_out_split_training_excludes():
     from num2vec import cli, training
 
     assert cli.HELDOUT_SIZE == training.HELDOUT_SIZE
+
+
+def test_embed_takes_its_format_from_the_suffix_or_format(model_dir, tiny_model, tmp_path):
+    res = run("embed", "--model", model_dir, "1", "2", "-o", tmp_path / "x.xlsx")
+    assert res.exit_code == 2 and "cannot tell the format of" in res.output and "'.xlsx'" in res.output
+    assert not (tmp_path / "x.xlsx").exists()
+    res = run("embed", "--model", model_dir, "1", "2", "-o", tmp_path / "x.bin", "--format", "npy")
+    assert res.exit_code == 0, res.output
+    assert np.load(tmp_path / "x.bin").shape == (2, tiny_model.vector_size)

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from .limits import MAX_CONTINUE, MAX_DIGITS, MAX_TERMS, MIN_TERMS
 
@@ -378,16 +379,32 @@ def _predict_lines(model, seqs: dict[int, list[int]], count, top_k, beam_size, m
         res = model.predict_next([seqs[k] for k in keys], top_k=top_k, beam_size=beam_size,
                                  min_confidence=min_confidence)
         return {k: " ".join(f"{int_to_str(v)}:{p:.4f}" for v, p in r) or "?" for k, r in zip(keys, res)}, []
+    def answer(seq: list[int]) -> list[int] | None:
+        if count > 1:
+            return model.continue_sequence(seq, count, beam_size=beam_size)
+        got = model.predict_next(seq, beam_size=beam_size, min_confidence=min_confidence)
+        return None if got is None else [got]
+
     if count == 1:
-        res = model.predict_next([seqs[k] for k in keys], beam_size=beam_size, min_confidence=min_confidence)
-        return {k: "?" if v is None else int_to_str(v) for k, v in zip(keys, res)}, []
+        try:
+            res = model.predict_next([seqs[k] for k in keys], beam_size=beam_size, min_confidence=min_confidence)
+        except ValueError:
+            pass  # a line whose answer is past the resource guard: the lines are answered one by one below
+        else:
+            return {k: "?" if v is None else int_to_str(v) for k, v in zip(keys, res)}, []
     out, failed = {}, []
     for k in keys:
         try:
-            out[k] = " ".join(map(int_to_str, model.continue_sequence(seqs[k], count, beam_size=beam_size)))
+            got = answer(seqs[k])
         except ValueError as exc:
             failed.append((k, exc))
+        else:
+            out[k] = "?" if got is None else " ".join(map(int_to_str, got))
     return out, failed
+
+
+#: suffixes of `embed --output` -> the format they name
+EMBED_SUFFIXES = {".npy": "npy", ".tsv": "tsv", ".txt": "w2v"}
 
 
 @main.command(context_settings=_NUMBERS_CONTEXT)
@@ -397,7 +414,8 @@ def _predict_lines(model, seqs: dict[int, list[int]], count, top_k, beam_size, m
 @click.option("--output", "-o", type=_OutputFile(), default=None,
               help="Write here instead of printing. [default: print to stdout]")
 @click.option("--format", "fmt", type=click.Choice(["npy", "w2v", "tsv", "txt"]), default=None,
-              help="Output format. [default: from the output's suffix, npy when unknown]")
+              help="Output format. [default: from the suffix of --output: .npy npy, .tsv tsv, .txt w2v; another "
+                   "suffix needs --format]")
 @click.option("--normalize/--no-normalize", default=False, help="L2-normalise the vectors.")
 @model_option
 @device_option
@@ -429,6 +447,11 @@ def embed(numbers, range_, output, fmt, normalize, model_path, device, precision
         if not numbers:
             raise ValueError("no numbers given: try 'num2vec embed 1 2 3' or --range 0 100")
         values = parse_numbers(" ".join(numbers))
+    if output is not None and fmt is None:
+        fmt = EMBED_SUFFIXES.get(output.suffix.lower())
+        if fmt is None:
+            raise _bad_option("output", f"cannot tell the format of {output} from its suffix "
+                                        f"{output.suffix or '(none)'!r}: name it .npy, .tsv or .txt, or give --format")
     model = _load(model_path, device, precision, threads, backend)
     if output is None:
         model._validate(values)  # an error before the first line
@@ -437,7 +460,6 @@ def embed(numbers, range_, output, fmt, normalize, model_path, device, precision
             sys.stdout.write("".join(f"{v} " + " ".join(f"{x:.6g}" for x in row) + "\n"
                                      for v, row in zip(list(chunk), vectors)))
         return
-    fmt = fmt or {".npy": "npy", ".tsv": "tsv", ".txt": "w2v"}.get(output.suffix, "npy")
     try:
         written = model.export(values, output, fmt=fmt, normalize_embeddings=normalize)
     except OSError as exc:
@@ -711,6 +733,15 @@ def evaluate(count, distribution, length, max_value, beam_size, top_k, signed, c
 
     from .evaluation import evaluate_catalog, evaluate_model, format_catalog_report, format_report
 
+    # an option the chosen evaluation does not read is refused, not silently ignored
+    given_here = [name for name in ("count", "distribution", "length", "max_value", "beam_size", "top_k", "signed",
+                                    "crossing_zero", "given")
+                  if click.get_current_context().get_parameter_source(name) is ParameterSource.COMMANDLINE]
+    unused = [name for name in given_here if (name != "given") == real]
+    if unused:
+        flag = "--" + unused[0].replace("_", "-")
+        raise click.UsageError(f"{flag} applies to the generated sequences, not to --real" if real
+                               else f"{flag} applies to --real only")
     model = _load(model_path, device, precision, threads, backend)
     if real:
         report = evaluate_catalog(model, given=given)
