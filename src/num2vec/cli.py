@@ -147,6 +147,18 @@ def _bad_option(name: str, message: str) -> click.BadParameter:
     return click.BadParameter(message, ctx=ctx, param=param)
 
 
+def _output_format(output: Path, fmt: str | None, suffixes: dict[str, str]) -> str:
+    """``fmt``, or the format the suffix of ``output`` names in ``suffixes``; a usage error naming --output when
+    neither tells."""
+    named = suffixes.get(output.suffix.lower())
+    if fmt is None and named is None:
+        *rest, last = suffixes
+        raise _bad_option("output", f"cannot tell the format of {output} from its suffix "
+                                    f"{output.suffix or '(none)'!r}: name it {', '.join(rest)} or {last}, or give "
+                                    "--format")
+    return fmt or named
+
+
 def _drop_stdout() -> None:
     """The reader of stdout has gone (``num2vec embed ... | head -1``): end quietly, as the Python docs
     advise, by pointing stdout at devnull so that the flush at exit raises nothing more."""
@@ -447,11 +459,8 @@ def embed(numbers, range_, output, fmt, normalize, model_path, device, precision
         if not numbers:
             raise ValueError("no numbers given: try 'num2vec embed 1 2 3' or --range 0 100")
         values = parse_numbers(" ".join(numbers))
-    if output is not None and fmt is None:
-        fmt = EMBED_SUFFIXES.get(output.suffix.lower())
-        if fmt is None:
-            raise _bad_option("output", f"cannot tell the format of {output} from its suffix "
-                                        f"{output.suffix or '(none)'!r}: name it .npy, .tsv or .txt, or give --format")
+    if output is not None:
+        fmt = _output_format(output, fmt, EMBED_SUFFIXES)
     model = _load(model_path, device, precision, threads, backend)
     if output is None:
         model._validate(values)  # an error before the first line
@@ -503,11 +512,9 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
     with another suffix needs --format.
     """
     named = GENERATE_SUFFIXES.get(output.suffix.lower())
-    if fmt is None and named is None:
-        raise _bad_option("output", f"cannot tell the format of {output} from its suffix "
-                                    f"{output.suffix or '(none)'!r}: name it .jsonl or .csv, or give --format")
     if fmt is not None and named is not None and fmt != named:
         raise _bad_option("fmt", f"{fmt} does not match the suffix of {output} ({named}): give one of them")
+    fmt = _output_format(output, fmt, GENERATE_SUFFIXES)
     if min_length > max_length:
         raise _bad_option("min_length", f"{min_length} is greater than --max-length {max_length}")
     from .data import GeneratorConfig, SequenceGenerator, write_samples
@@ -515,7 +522,7 @@ def generate(count, output, fmt, seed, distribution, families, min_length, max_l
     cfg = GeneratorConfig(min_length, max_length, max_value, negative, distribution, tuple(families) or None)
     gen = SequenceGenerator(cfg, seed=seed)
     try:
-        n = write_samples((gen.sample() for _ in range(count)), str(output), fmt or named)
+        n = write_samples((gen.sample() for _ in range(count)), str(output), fmt)
     except OSError as exc:
         raise _bad_option("output", f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {n} sequences to {output}", err=True)
